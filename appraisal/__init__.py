@@ -1,0 +1,38 @@
+"""appraise: multi-criteria appraisal of key-project packages (AHP, TOPSIS, WSM, selection cards).
+
+From Python::
+
+    import appraisal
+    table = appraisal.rank_frame(df, weights=[0.4, 0.3, 0.3], directions="+,-,+")
+    package = appraisal.load_package("samples/pakiet_dolina_baryczy.json")
+    ranking = package.rank()            # a Ranking: .results, .ineligible, .weights, .to_frame()
+
+The numeric kernels (``appraisal.ahp``, ``appraisal.topsis``, ``appraisal.wsm``,
+``appraisal.points``, ``appraisal.ranking.ranks``) are plain numpy functions over stacked arrays.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "rank_frame": ("appraisal.frame", "rank_frame"),
+    "load_package": ("appraisal.package", "load_package"),
+    "Package": ("appraisal.package", "Package"),
+    "Project": ("appraisal.package", "Project"),
+    "Ranking": ("appraisal.ranking", "Ranking"),
+    "rank_matrix": ("appraisal.ranking", "rank_matrix"),
+    "load_criteria": ("appraisal.criteria", "load_criteria"),
+    "InputError": ("appraisal.criteria", "InputError"),
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'appraisal' has no attribute {name!r}")

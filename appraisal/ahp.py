@@ -1,0 +1,303 @@
+"""Analytic Hierarchy Process (Saaty 1980): weights from pairwise judgments, and their consistency.
+
+Kernels are pure numpy and batched: a matrix of shape (n, n) or a stack (S, n, n).
+
+- :func:`eigenvector_weights`: principal right eigenvector (sum 1) and λmax, by power iteration
+  started from the row geometric means (all-positive matrices are primitive, so it converges);
+- :func:`geometric_weights`: normalised row geometric means (λmax estimated as mean of (Aw)_i / w_i);
+- CI = (λmax − n)/(n − 1), CR = CI / RI with Saaty's random index (n ≤ 2: CR = 0);
+- :func:`diagnose`: the judgments most at odds with the weights, with the consistent value;
+- :func:`aggregate_judgments` (AIJ, weighted geometric mean) and :func:`aggregate_priorities` (AIP).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .criteria import InputError
+
+#: Saaty's random consistency index by matrix size (n = 1..15).
+RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45,
+                10: 1.49, 11: 1.51, 12: 1.48, 13: 1.56, 14: 1.57, 15: 1.59}
+RI_TABLE_NAME = "Saaty (1980), n = 3..15"
+MAX_N = max(RANDOM_INDEX)
+CR_THRESHOLD = 0.10
+SAATY_SCALE = np.array([1 / 9, 1 / 8, 1 / 7, 1 / 6, 1 / 5, 1 / 4, 1 / 3, 1 / 2, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+
+
+def _check_shape(a: np.ndarray) -> int:
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise InputError(f"pairwise matrix must be square, got shape {a.shape}")
+    n = a.shape[-1]
+    if n > MAX_N:
+        raise InputError(f"{n}×{n} pairwise matrix is larger than the random-index table supports (n ≤ {MAX_N})")
+    return n
+
+
+def geometric_weights(a: np.ndarray) -> np.ndarray:
+    """Row geometric means normalised to sum 1; shape (..., n)."""
+    a = np.asarray(a, dtype=float)
+    _check_shape(a)
+    g = np.exp(np.log(a).mean(axis=-1))
+    return g / g.sum(axis=-1, keepdims=True)
+
+
+def eigenvector_weights(a: np.ndarray, tol: float = 1e-14, max_iter: int = 10_000) -> tuple[np.ndarray, np.ndarray]:
+    """Principal right eigenvector (normalised to sum 1) and its eigenvalue λmax.
+
+    Batched power iteration over (..., n, n); each iteration is one matrix-vector product per
+    matrix, and iteration stops when no weight moves by more than ``tol``.
+    """
+    a = np.asarray(a, dtype=float)
+    n = _check_shape(a)
+    w = geometric_weights(a)
+    if n == 1:
+        return w, np.ones(a.shape[:-2])
+    for _ in range(max_iter):
+        aw = np.einsum("...ij,...j->...i", a, w)
+        lam = aw.sum(axis=-1)
+        w_new = aw / lam[..., None]
+        delta = np.max(np.abs(w_new - w))
+        w = w_new
+        if delta <= tol:
+            break
+    aw = np.einsum("...ij,...j->...i", a, w)
+    return w, aw.sum(axis=-1)
+
+
+def random_index(n: int) -> float:
+    if n not in RANDOM_INDEX:
+        raise InputError(f"no random index for n = {n} (the table covers n ≤ {MAX_N})")
+    return RANDOM_INDEX[n]
+
+
+def consistency(lambda_max: np.ndarray | float, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """CI and CR for λmax of n×n matrices (CR = 0 for n ≤ 2)."""
+    lam = np.asarray(lambda_max, dtype=float)
+    if n <= 2:
+        zero = np.zeros_like(lam)
+        return zero, zero
+    ci = (lam - n) / (n - 1)
+    ci = np.where(np.abs(ci) < 1e-12, 0.0, ci)
+    return ci, ci / random_index(n)
+
+
+def weights(a: np.ndarray, method: str = "eigenvector") -> tuple[np.ndarray, np.ndarray]:
+    """Weights and λmax of (..., n, n) pairwise matrices by ``method``."""
+    a = np.asarray(a, dtype=float)
+    if method == "eigenvector":
+        return eigenvector_weights(a)
+    if method == "geometric":
+        w = geometric_weights(a)
+        aw = np.einsum("...ij,...j->...i", a, w)
+        return w, (aw / w).mean(axis=-1)
+    raise InputError(f"unknown AHP method {method!r}; use eigenvector or geometric")
+
+
+def aggregate_judgments(matrices: np.ndarray, expert_weights: np.ndarray | None = None) -> np.ndarray:
+    """AIJ: the element-wise weighted geometric mean of the experts' matrices (E, n, n) → (n, n)."""
+    m = np.asarray(matrices, dtype=float)
+    e = np.ones(m.shape[0]) if expert_weights is None else np.asarray(expert_weights, dtype=float)
+    e = e / e.sum()
+    return np.exp(np.einsum("e,eij->ij", e, np.log(m)))
+
+
+def aggregate_priorities(priorities: np.ndarray, expert_weights: np.ndarray | None = None) -> np.ndarray:
+    """AIP: the weighted arithmetic mean of the experts' priority vectors (E, n) → (n,)."""
+    p = np.asarray(priorities, dtype=float)
+    e = np.ones(p.shape[0]) if expert_weights is None else np.asarray(expert_weights, dtype=float)
+    e = e / e.sum()
+    w = e @ p
+    return w / w.sum()
+
+
+@dataclass(frozen=True)
+class Judgment:
+    """A judgment worth revisiting: its place, the value given and the value consistent with the weights."""
+
+    row: str
+    column: str
+    given: float
+    consistent: float
+    nearest_saaty: float
+    error: float  # |ln(a_ij · w_j / w_i)|
+
+
+def diagnose(a: np.ndarray, w: np.ndarray, names: list[str], top: int = 3) -> list[Judgment]:
+    """The ``top`` upper-triangle judgments contributing most to inconsistency (largest |ln ε_ij|)."""
+    a = np.asarray(a, dtype=float)
+    n = a.shape[0]
+    iu = np.triu_indices(n, k=1)
+    ratio = np.outer(w, 1 / w)  # w_i / w_j
+    err = np.abs(np.log(a * ratio.T))[iu]
+    order = np.argsort(-err, kind="stable")[:top]
+    out = []
+    for k in order:
+        i, j = iu[0][k], iu[1][k]
+        if err[k] < 1e-9:
+            break
+        ideal = w[i] / w[j]
+        nearest = SAATY_SCALE[np.argmin(np.abs(np.log(SAATY_SCALE) - np.log(ideal)))]
+        out.append(Judgment(names[i], names[j], float(a[i, j]), float(ideal), float(nearest), float(err[k])))
+    return out
+
+
+def complete_reciprocal(upper: np.ndarray) -> np.ndarray:
+    """A reciprocal matrix from the upper triangle of ``upper`` (lower set to 1/upper, diagonal 1)."""
+    a = np.array(upper, dtype=float)
+    n = a.shape[-1]
+    il = np.tril_indices(n, k=-1)
+    a[(..., *il)] = 1.0 / np.swapaxes(a, -1, -2)[(..., *il)]
+    idx = np.arange(n)
+    a[..., idx, idx] = 1.0
+    return a
+
+
+@dataclass
+class AHPResult:
+    """Weights of one pairwise matrix (or a panel's aggregate) with its consistency."""
+
+    names: list[str]
+    matrix: np.ndarray
+    weights: np.ndarray
+    lambda_max: float
+    ci: float
+    cr: float
+    method: str
+    diagnostics: list[Judgment] = field(default_factory=list)
+    experts: list["ExpertResult"] = field(default_factory=list)
+    aggregation: str | None = None
+
+    @property
+    def n(self) -> int:
+        return len(self.names)
+
+    @property
+    def consistent(self) -> bool:
+        return bool(self.cr <= CR_THRESHOLD)
+
+    def weight_map(self) -> dict[str, float]:
+        return {k: float(v) for k, v in zip(self.names, self.weights)}
+
+    def to_dict(self) -> dict:
+        out = {
+            "method": self.method,
+            "weights": self.weight_map(),
+            "lambda_max": float(self.lambda_max),
+            "ci": float(self.ci),
+            "cr": float(self.cr),
+            "consistent": self.consistent,
+            "random_index": RI_TABLE_NAME,
+            "revisit": [
+                {"row": d.row, "column": d.column, "given": d.given, "consistent_value": d.consistent,
+                 "nearest_saaty": d.nearest_saaty} for d in self.diagnostics
+            ],
+        }
+        if self.experts:
+            out["aggregation"] = self.aggregation
+            out["experts"] = [e.to_dict() for e in self.experts]
+        return out
+
+
+@dataclass
+class ExpertResult:
+    name: str
+    weight: float
+    result: AHPResult
+
+    def to_dict(self) -> dict:
+        return {"file": self.name, "expert_weight": self.weight, "weights": self.result.weight_map(),
+                "cr": float(self.result.cr), "consistent": self.result.consistent}
+
+
+def analyse(matrix: np.ndarray, names: list[str], method: str = "eigenvector", top: int = 3) -> AHPResult:
+    """Weights, λmax, CI, CR and diagnostics of one (n, n) reciprocal matrix."""
+    a = np.asarray(matrix, dtype=float)
+    n = _check_shape(a)
+    w, lam = weights(a, method)
+    ci, cr = consistency(lam, n)
+    diag = diagnose(a, w, names, top) if float(cr) > CR_THRESHOLD else []
+    return AHPResult(list(names), a, w, float(lam), float(ci), float(cr), method, diag)
+
+
+def analyse_panel(matrices: list[np.ndarray], names: list[str], experts: list[str],
+                  expert_weights: list[float] | None = None, method: str = "eigenvector",
+                  aggregation: str = "aij") -> AHPResult:
+    """A panel: each expert's result, and the group's (AIJ: aggregated matrix; AIP: averaged weights)."""
+    stack = np.stack([np.asarray(m, dtype=float) for m in matrices])
+    ew = np.ones(len(matrices)) if expert_weights is None else np.asarray(expert_weights, dtype=float)
+    if ew.shape != (len(matrices),):
+        raise InputError(f"{len(ew)} expert weights given for {len(matrices)} experts")
+    if np.any(~np.isfinite(ew)) or np.any(ew < 0) or ew.sum() <= 0:
+        raise InputError("expert weights must be non-negative numbers, not all zero")
+    individual = [analyse(m, names, method) for m in stack]
+    if aggregation == "aij":
+        group = analyse(aggregate_judgments(stack, ew), names, method)
+    elif aggregation == "aip":
+        w = aggregate_priorities(np.stack([r.weights for r in individual]), ew)
+        # consistency of the group is reported on the AIJ matrix, the matrix the weights best represent
+        agg = aggregate_judgments(stack, ew)
+        lam = float(np.einsum("ij,j->i", agg, w).sum())
+        ci, cr = consistency(lam, len(names))
+        group = AHPResult(list(names), agg, w, lam, float(ci), float(cr), method,
+                          diagnose(agg, w, names) if float(cr) > CR_THRESHOLD else [])
+    else:
+        raise InputError(f"unknown panel aggregation {aggregation!r}; use aij or aip")
+    group.aggregation = aggregation
+    total = ew.sum()
+    group.experts = [ExpertResult(e, float(x / total), r) for e, x, r in zip(experts, ew, individual)]
+    return group
+
+
+@dataclass
+class NodeWeights:
+    """Local weights of one group of the criteria tree and how they were obtained."""
+
+    group: str
+    label: str
+    children: list[str]
+    local: np.ndarray
+    how: str  # "pairwise", "direct" or "equal"
+    ahp: AHPResult | None = None
+
+
+def synthesize(root) -> tuple[dict[str, float], list[NodeWeights]]:
+    """Hierarchy synthesis over a criteria tree (``appraisal.criteria.Group``).
+
+    Each group's local weights come from its pairwise judgments (one expert, or a panel
+    aggregated by AIJ/AIP), its direct weights (normalised), or are equal; a leaf's global
+    weight is the product of the local weights on its path. Returns the global weights by
+    leaf id (summing to 1) and each group's local weights.
+    """
+    nodes: list[NodeWeights] = []
+    global_w: dict[str, float] = {}
+
+    def visit(group, factor: float) -> None:
+        kids = group.children
+        ids = [k.id for k in kids]
+        label = group.label.get("pl")
+        if group.pairwise:
+            mats = [complete_reciprocal(np.array(j.numeric())) for j in group.pairwise]
+            experts = [j.expert or f"expert {i + 1}" for i, j in enumerate(group.pairwise)]
+            if len(mats) == 1:
+                res = analyse(mats[0], ids, group.method)
+            else:
+                res = analyse_panel(mats, ids, experts, [j.weight for j in group.pairwise],
+                                    group.method, group.aggregation)
+            node = NodeWeights(group.id, label, ids, res.weights, "pairwise", res)
+        elif group.weights is not None:
+            w = np.array([float(group.weights[i]) for i in ids])
+            node = NodeWeights(group.id, label, ids, w / w.sum(), "direct")
+        else:
+            node = NodeWeights(group.id, label, ids, np.full(len(ids), 1.0 / len(ids)), "equal")
+        nodes.append(node)
+        for kid, lw in zip(kids, node.local):
+            if hasattr(kid, "groups"):  # a sub-group, not a leaf criterion
+                visit(kid, factor * float(lw))
+            else:
+                global_w[kid.id] = factor * float(lw)
+
+    visit(root, 1.0)
+    return global_w, nodes

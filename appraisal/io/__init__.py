@@ -1,0 +1,1 @@
+"""Readers and writers at the edge: CSV, JSON/TOML packages, text tables."""

@@ -1,0 +1,218 @@
+"""Plain-text tables for the terminal (Polish or English headings)."""
+
+from __future__ import annotations
+
+from ..ahp import AHPResult, RI_TABLE_NAME
+
+WORDS = {
+    "en": {
+        "rank": "Rank", "id": "ID", "project": "Project", "score": "Score", "criterion": "Criterion",
+        "weight": "Weight", "group": "Group", "direction": "Dir", "benefit": "benefit", "cost": "cost",
+        "consistent": "consistent", "inconsistent": "INCONSISTENT", "ineligible": "Not ranked (failed gates)",
+        "revisit": "Judgments to revisit (given → consistent value, nearest on Saaty's scale):",
+        "panel": "Experts", "expert": "Expert", "points": "Points", "bonus": "Bonus", "total": "Total",
+        "passed": "Passed", "yes": "yes", "no": "NO", "reasons": "Why not", "threshold": "threshold",
+        "weights": "Weights", "criteria": "Criteria (global weights)", "method": "Method",
+        "normalization": "normalization", "gates": "Gates", "equal": "equal weights", "direct": "direct weights",
+        "scale": "Scale", "unit": "unit", "levels": "levels", "card": "Selection card",
+    },
+    "pl": {
+        "rank": "Miejsce", "id": "ID", "project": "Projekt", "score": "Wynik", "criterion": "Kryterium",
+        "weight": "Waga", "group": "Grupa", "direction": "Kier.", "benefit": "korzyść", "cost": "koszt",
+        "consistent": "spójna", "inconsistent": "NIESPÓJNA", "ineligible": "Nieocenione (niespełnione kryteria dostępowe)",
+        "revisit": "Oceny do ponownego rozważenia (podana → spójna wartość, najbliższa na skali Saaty'ego):",
+        "panel": "Eksperci", "expert": "Ekspert", "points": "Punkty", "bonus": "Premia", "total": "Razem",
+        "passed": "Spełnia", "yes": "tak", "no": "NIE", "reasons": "Powód", "threshold": "próg",
+        "weights": "Wagi", "criteria": "Kryteria (wagi globalne)", "method": "Metoda",
+        "normalization": "normalizacja", "gates": "Kryteria dostępowe", "equal": "wagi równe",
+        "direct": "wagi bezpośrednie", "scale": "Skala", "unit": "jedn.", "levels": "poziomy",
+        "card": "Karta oceny",
+    },
+}
+
+
+def _w(lang: str, key: str) -> str:
+    return WORDS.get(lang, WORDS["en"])[key]
+
+
+def table(headers: list[str], rows: list[list[str]], align: str | None = None) -> str:
+    """A simple aligned table; ``align`` is a string of 'l'/'r' per column."""
+    cols = len(headers)
+    align = align or "l" * cols
+    widths = [len(h) for h in headers]
+    for r in rows:
+        for i, c in enumerate(r):
+            widths[i] = max(widths[i], len(c))
+
+    def line(cells: list[str]) -> str:
+        out = []
+        for i, c in enumerate(cells):
+            out.append(c.rjust(widths[i]) if align[i] == "r" else c.ljust(widths[i]))
+        return "  ".join(out).rstrip()
+
+    sep = "  ".join("-" * w for w in widths)
+    return "\n".join([line(headers), sep, *(line(r) for r in rows)])
+
+
+def _clip(text: str | None, width: int = 48) -> str:
+    text = text or ""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_ahp(res: AHPResult, lang: str = "en", title: str | None = None) -> str:
+    out = []
+    if title:
+        out.append(title)
+    rows = [[name, f"{w:.4f}"] for name, w in zip(res.names, res.weights)]
+    out.append(table([_w(lang, "criterion"), _w(lang, "weight")], rows, "lr"))
+    flag = _w(lang, "consistent") if res.consistent else _w(lang, "inconsistent")
+    agg = f" [{res.aggregation.upper()}]" if res.experts else ""
+    out.append(f"{res.method}{agg}: λmax = {res.lambda_max:.4f}, CI = {res.ci:.4f}, CR = {res.cr:.4f} "
+               f"({flag}; CR ≤ 0.10; RI: {RI_TABLE_NAME})")
+    if res.diagnostics:
+        out.append(_w(lang, "revisit"))
+        for d in res.diagnostics:
+            out.append(f"  {d.row} vs {d.column}: {_num(d.given)} → {d.consistent:.2f} (≈ {_num(d.nearest_saaty)})")
+    if res.experts:
+        out.append(_w(lang, "panel") + ":")
+        rows = [[e.name, f"{e.weight:.3f}", f"{e.result.cr:.4f}",
+                 _w(lang, "consistent") if e.result.consistent else _w(lang, "inconsistent"),
+                 " ".join(f"{w:.3f}" for w in e.result.weights)] for e in res.experts]
+        out.append(table([_w(lang, "expert"), _w(lang, "weight"), "CR", "", _w(lang, "weights")], rows, "lrrll"))
+    return "\n".join(out)
+
+
+def _num(v: float) -> str:
+    if v >= 1:
+        return f"{v:g}" if abs(v - round(v)) < 1e-9 else f"{v:.3g}"
+    inv = 1 / v
+    return f"1/{round(inv)}" if abs(inv - round(inv)) < 1e-6 else f"{v:.3g}"
+
+
+def render_ranking(rk, lang: str = "en") -> str:
+    """The ranking table, then the ineligible projects (and the card, when there is one)."""
+    out = []
+    method = rk.method.upper() + (f" ({_w(lang, 'normalization')}: {rk.normalization})" if rk.normalization else "")
+    head = f"{rk.partnership} — " if rk.partnership else ""
+    out.append(f"{head}{_w(lang, 'method')}: {method}")
+    cross = list(rk.results[0].cross_check) if rk.results else []
+    headers = [_w(lang, "rank"), _w(lang, "id")]
+    align = "rl"
+    has_titles = any(r.title for r in rk.results)
+    if has_titles:
+        headers.append(_w(lang, "project"))
+        align += "l"
+    headers.append(_w(lang, "points") if rk.method == "points" else _w(lang, "score"))
+    align += "r"
+    if rk.method == "points":
+        headers.append(_w(lang, "passed"))
+        align += "l"
+    for c in cross:
+        headers += [c, "#"]
+        align += "rr"
+    rows = []
+    for r in rk.results:
+        row = [str(r.rank), r.id]
+        if has_titles:
+            row.append(_clip(r.title))
+        row.append(f"{r.score:g}" if rk.method == "points" else f"{r.score:.4f}")
+        if rk.method == "points" and r.card is not None:
+            row.append(_w(lang, "yes") if r.card.passed else _w(lang, "no"))
+        for c in cross:
+            row += [f"{r.cross_check[c].score:.4f}", str(r.cross_check[c].rank)]
+        rows.append(row)
+    out.append(table(headers, rows, align))
+    if rk.card is not None and any(r.card for r in rk.results):
+        info = rk.card
+        thr = "—" if info.get("threshold") is None else f"{info['threshold']:g}"
+        out.append("")
+        out.append(f"{_w(lang, 'card')}: max {info['max_points']:g} + {_w(lang, 'bonus').lower()} "
+                   f"{info['max_bonus']:g}; {_w(lang, 'threshold')} {thr}")
+        crows = [[r.id, f"{r.card.base:g}", f"{r.card.bonus:g}", f"{r.card.total:g}",
+                  _w(lang, "yes") if r.card.passed else _w(lang, "no"), "; ".join(r.card.reasons)]
+                 for r in rk.results if r.card is not None]
+        out.append(table([_w(lang, "id"), _w(lang, "points"), _w(lang, "bonus"), _w(lang, "total"),
+                          _w(lang, "passed"), _w(lang, "reasons")], crows, "lrrrll"))
+    if rk.ineligible:
+        out.append("")
+        out.append(_w(lang, "ineligible") + ":")
+        for i in rk.ineligible:
+            gates = "; ".join(f"{g.id} ({g.label})" for g in i.failed_gates)
+            out.append(f"  {i.id} {_clip(i.title, 40)}: {gates}")
+    return "\n".join(out)
+
+
+def render_weights_report(rk, lang: str = "en") -> str:
+    """Each group's local weights with their consistency, then the leaves' global weights."""
+    out = []
+    for g in rk.weights:
+        how = g.how if g.how == "pairwise" else _w(lang, g.how)
+        line = f"{g.group} ({_clip(g.label, 40)}) — {how}"
+        if g.how == "pairwise":
+            flag = _w(lang, "consistent") if g.consistent else _w(lang, "inconsistent")
+            panel = f", {len(g.experts)} experts {g.aggregation.upper()}" if g.experts else ""
+            line += f"{panel}: λmax = {g.lambda_max:.4f}, CI = {g.ci:.4f}, CR = {g.cr:.4f} ({flag})"
+        out.append(line)
+        out.append("   " + ", ".join(f"{k} {v:.3f}" for k, v in g.weights.items()))
+        for e in g.experts:
+            flag = _w(lang, "consistent") if e.consistent else _w(lang, "inconsistent")
+            out.append(f"   · {e.file}: CR = {e.cr:.4f} ({flag})")
+        for d in g.revisit:
+            out.append(f"   ! {d.row} vs {d.column}: {_num(d.given)} → {d.consistent_value:.2f} "
+                       f"(≈ {_num(d.nearest_saaty)})")
+    out.append("")
+    out.append(_w(lang, "criteria") + ":")
+    rows = [[c.id, _clip(c.label, 44), c.group or "", _w(lang, c.direction), f"{c.weight:.4f}"] for c in rk.criteria]
+    out.append(table([_w(lang, "criterion"), "", _w(lang, "group"), _w(lang, "direction"), _w(lang, "weight")],
+                     rows, "lllll"[:4] + "r"))
+    return "\n".join(out)
+
+
+def render_criteria(cs, lang: str = "en") -> str:
+    """A criteria set as an indented tree with scales and level descriptors, then the gates."""
+    out = [f"{cs.id}: {cs.label.get(lang)} (version {cs.version})"]
+    if cs.description:
+        out.append(cs.description.get(lang))
+
+    def weighting(g) -> str:
+        if g.pairwise:
+            n = len(g.pairwise)
+            return f"AHP pairwise ({n} expert{'s' if n > 1 else ''}, {g.method})"
+        if g.weights is not None:
+            return "weights " + ", ".join(f"{k}={v:g}" for k, v in g.weights.items())
+        return _w(lang, "equal")
+
+    def leaf(c, pad: str) -> None:
+        unit = f", {c.unit}" if c.unit else ""
+        extra = f", min {c.minimum:g}" if c.minimum is not None else ""
+        out.append(f"{pad}{c.id}: {c.label.get(lang)} ({_w(lang, c.direction)}, {c.kind}{unit}{extra})")
+        if c.scale:
+            for lv in reversed(c.scale.levels):
+                out.append(f"{pad}    {lv.value:g} — {_clip(lv.descriptor.get(lang), 100)}")
+
+    def walk(g, depth: int) -> None:
+        pad = "  " * depth
+        out.append(f"{pad}[{g.id}] {g.label.get(lang)} — {weighting(g)}")
+        for sub in g.groups:
+            walk(sub, depth + 1)
+        for c in g.criteria:
+            leaf(c, pad + "  ")
+
+    for g in cs.groups:
+        walk(g, 0)
+    for c in cs.criteria:
+        leaf(c, "  ")
+    out.append(f"top level — {weighting(cs)}")
+    if cs.bonus:
+        out.append(_w(lang, "bonus") + ":")
+        for c in cs.bonus:
+            leaf(c, "  ")
+    if cs.gates:
+        out.append(_w(lang, "gates") + ":")
+        for gate in cs.gates:
+            out.append(f"  {gate.id}: {gate.label.get(lang)}")
+    if cs.card is not None:
+        thr = (f"{cs.card.threshold_points:g} pts" if cs.card.threshold_points is not None
+               else f"{cs.card.threshold_percent:g} %" if cs.card.threshold_percent is not None else "—")
+        out.append(f"{_w(lang, 'card')}: {_w(lang, 'threshold')} {thr}")
+    return "\n".join(out)

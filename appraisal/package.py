@@ -1,0 +1,224 @@
+"""A package of key projects (pakiet projektów kluczowych) and the projects in it.
+
+``load_package(path)`` reads a package from JSON or TOML, resolves its criteria set (a
+built-in name, a file beside the package, or the set written inline), checks every
+reference and value, and returns a :class:`Package`. ``Package.rank()`` appraises it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+
+from .criteria import (
+    CriteriaSet,
+    InputError,
+    Weighting,
+    first_problem,
+    load_criteria,
+    parse_document,
+    read_document,
+    validation_problems,
+    weighting_problems,
+)
+
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,63}$")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class Partnership(_Model):
+    name: str = Field(min_length=1)
+    voivodeship: str | None = None
+    members: list[str] = Field(default_factory=list, description="member JSTs (gminy, powiaty)")
+
+
+class Funding(_Model):
+    source: str = Field(min_length=1, description="e.g. FEnIKS, FE dla Mazowsza 2021-2027, KPO, own budget")
+    amount: float | None = Field(default=None, ge=0, description="PLN")
+
+
+class Project(_Model):
+    """A key project (projekt kluczowy) with its scores, gate answers and the advisor's comments."""
+
+    id: Identifier
+    title: str = Field(min_length=1)
+    lead_jst: str | None = None
+    partners: list[str] = Field(default_factory=list)
+    cost: float | None = Field(default=None, ge=0, description="total cost in PLN")
+    funding: list[Funding] = Field(default_factory=list)
+    status: str | None = None
+    description: str | None = None
+    scores: dict[str, float] = Field(default_factory=dict, description="value per leaf (and bonus) criterion")
+    gates: dict[str, bool] = Field(default_factory=dict, description="answer per gate: true = met")
+    comments: dict[str, str] = Field(default_factory=dict, description="advisor's comment per criterion")
+
+
+class Package(_Model):
+    """A partnership's package of key projects, with the criteria it is appraised on."""
+
+    partnership: Partnership
+    advisor: str | None = None
+    date: _dt.date | None = None
+    criteria: str | CriteriaSet = Field(
+        default="cwd", description="a built-in set name, a path to a criteria file, or the set itself"
+    )
+    weights: dict[str, Weighting] = Field(
+        default_factory=dict, description="overrides of the criteria set's weighting, by group id"
+    )
+    projects: list[Project]
+
+    _criteria_set: CriteriaSet | None = PrivateAttr(default=None)
+    _source: str | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> str | None:
+        return self._source
+
+    @property
+    def criteria_set(self) -> CriteriaSet:
+        """The resolved criteria set, with this package's weight overrides applied."""
+        if self._criteria_set is None:
+            self._criteria_set = self._resolve_criteria(None)
+        return self._criteria_set
+
+    def _resolve_criteria(self, base: Path | None) -> CriteriaSet:
+        cs = self.criteria if isinstance(self.criteria, CriteriaSet) else load_criteria(self.criteria, base)
+        if not self.weights:
+            return cs
+        return apply_weight_overrides(cs, self.weights)
+
+    def problems(self) -> list[InputError]:
+        """Every semantic problem of this package (references, values, duplicates)."""
+        src = self._source
+        out: list[InputError] = []
+        try:
+            cs = self.criteria_set
+        except InputError as exc:
+            return [exc.located(src, "criteria")]
+        leaves = {c.id: c for c in cs.leaves()}
+        bonus = {c.id: c for c in cs.bonus}
+        gates = {g.id for g in cs.gates}
+        if len(self.projects) < 2:
+            out.append(InputError(f"a package needs at least two projects to rank, got {len(self.projects)}",
+                                  source=src, where="projects"))
+        seen: dict[str, int] = {}
+        for i, p in enumerate(self.projects):
+            where = f"projects[{i}] ({p.id})"
+            if p.id in seen:
+                out.append(InputError(f"duplicate project id {p.id!r} (also projects[{seen[p.id]}])",
+                                      source=src, where=f"projects[{i}].id"))
+            else:
+                seen[p.id] = i
+            for key in p.scores:
+                if key not in leaves and key not in bonus:
+                    out.append(InputError(f"score for unknown criterion {key!r}", source=src,
+                                          where=f"{where}.scores"))
+            for cid, crit in {**leaves, **bonus}.items():
+                if cid not in p.scores:
+                    if cid in leaves:
+                        out.append(InputError(f"missing score for criterion {cid!r}", source=src,
+                                              where=f"{where}.scores"))
+                    continue
+                why = crit.value_problem(p.scores[cid])
+                if why:
+                    out.append(InputError(why, source=src, where=f"{where}.scores.{cid}"))
+            for key in p.gates:
+                if key not in gates:
+                    out.append(InputError(f"answer for unknown gate {key!r}", source=src, where=f"{where}.gates"))
+            for gid in gates:
+                if gid not in p.gates:
+                    out.append(InputError(f"no answer for gate {gid!r}", source=src, where=f"{where}.gates"))
+            for key in p.comments:
+                if key not in leaves and key not in bonus and key not in gates:
+                    out.append(InputError(f"comment on unknown criterion {key!r}", source=src,
+                                          where=f"{where}.comments"))
+        return out
+
+    def check(self) -> "Package":
+        problems = self.problems()
+        if problems:
+            raise first_problem(problems)
+        return self
+
+    def rank(self, method: str = "topsis", normalization: str = "vector"):
+        """Appraise the package: gates, hierarchical weights, then ``method``; returns a Ranking."""
+        from .ranking import rank_package
+
+        return rank_package(self, method=method, normalization=normalization)
+
+
+def apply_weight_overrides(cs: CriteriaSet, overrides: dict[str, Weighting]) -> CriteriaSet:
+    """A copy of ``cs`` whose groups named in ``overrides`` are weighed as the override says."""
+    data = cs.model_dump()
+    groups = {}
+
+    def index(node: dict[str, Any]) -> None:
+        groups[node["id"]] = node
+        for g in node.get("groups") or []:
+            index(g)
+
+    index(data)
+    for gid, w in overrides.items():
+        if gid not in groups:
+            raise InputError(f"weights given for unknown group {gid!r}", where="weights")
+        node = groups[gid]
+        kids = [k["id"] for k in (node.get("groups") or node.get("criteria"))]
+        probs = weighting_problems(w, kids, f"weights.{gid}")
+        if probs:
+            where, msg = probs[0]
+            raise InputError(msg, where=where)
+        node.update(w.model_dump())
+    return CriteriaSet.model_validate(data)
+
+
+def package_problems(doc: Any, source: str | None = None,
+                     base: Path | None = None) -> tuple[Package | None, list[InputError]]:
+    """Validate a package document: the package (when it parses) and every problem found."""
+    try:
+        pkg = Package.model_validate(doc)
+    except ValidationError as exc:
+        return None, validation_problems(exc, source)
+    pkg._source = source
+    try:
+        pkg._criteria_set = pkg._resolve_criteria(base)
+    except InputError as exc:
+        return pkg, [exc.located(source, "criteria")]
+    return pkg, pkg.problems()
+
+
+def package_from_document(doc: Any, source: str | None = None, base: Path | None = None) -> Package:
+    pkg, problems = package_problems(doc, source, base)
+    if problems:
+        raise first_problem(problems)
+    assert pkg is not None
+    return pkg
+
+
+def load_package(path: str | Path) -> Package:
+    """Read and check a package file (``.json`` or ``.toml``)."""
+    path = Path(path)
+    return package_from_document(read_document(path), str(path), path.parent)
+
+
+def parse_package(data: bytes, suffix: str, source: str = "<package>", base: Path | None = None) -> Package:
+    """Like :func:`load_package`, from bytes already in memory."""
+    return package_from_document(parse_document(data, suffix, source), source, base)
+
+
+def package_schema() -> dict[str, Any]:
+    schema = Package.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "appraise package"
+    return schema
+
+
+__all__ = [
+    "Funding", "Package", "Partnership", "Project", "apply_weight_overrides", "load_package",
+    "package_from_document", "package_problems", "package_schema", "parse_package",
+]

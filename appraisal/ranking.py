@@ -1,0 +1,374 @@
+"""Ranks with ties, gates, and the :class:`Ranking` result of appraising a matrix or a package.
+
+- :func:`ranks`: by score descending; scores within 1e-12 share the smallest rank (1, 2, 2, 4).
+  Vectorised over leading dimensions (..., m).
+- :func:`rank_matrix`: a plain decision matrix (ids × criteria) with weights and directions.
+- :func:`rank_package`: a package: gates first (failing projects are listed as ineligible with
+  the failed gates, and not ranked), then the criteria tree's global weights (AHP hierarchy
+  synthesis), then TOPSIS / WSM / the selection card, each of the others shown as a cross-check.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import ahp, points
+from .criteria import InputError
+from .normalization import NORMALIZATIONS
+from .provenance import ENGINE, input_hash
+from .topsis import TopsisTables, topsis, topsis_tables
+from .wsm import wsm
+
+TIE_TOLERANCE = 1e-12
+METHODS = ("topsis", "wsm", "points")
+
+
+def ranks(scores: np.ndarray, tol: float = TIE_TOLERANCE) -> np.ndarray:
+    """Competition ranks (1 = best) of scores of shape (..., m): 1 + how many score higher by > tol."""
+    s = np.asarray(scores, dtype=float)
+    higher = s[..., None, :] > s[..., :, None] + tol
+    return 1 + higher.sum(axis=-1)
+
+
+def check_defined(scores: np.ndarray) -> np.ndarray:
+    if np.isnan(scores).any():
+        raise InputError("the ranking is undefined: every weighted criterion has the same value for all "
+                         "alternatives (or every criterion that differs has weight 0)")
+    return scores
+
+
+# --- inputs shared by every entry point -------------------------------------------------------------
+
+def normalise_weights(weights: Any, n: int, where: str = "--weights") -> np.ndarray:
+    """Weights as a float array of length n summing to 1; a clear error when they cannot be."""
+    try:
+        w = np.asarray(weights, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise InputError("weights must be numbers", where=where) from None
+    if w.size != n:
+        raise InputError(f"{w.size} weights given for {n} criteria", where=where)
+    if not np.all(np.isfinite(w)):
+        raise InputError("weights must be finite numbers", where=where)
+    if np.any(w < 0):
+        bad = int(np.argmax(w < 0)) + 1
+        raise InputError(f"weight {bad} is negative ({w[bad - 1]:g}); weights must be ≥ 0", where=where)
+    if w.sum() <= 0:
+        raise InputError("weights are all zero", where=where)
+    return w / w.sum()
+
+
+def direction_signs(directions: Any, n: int, where: str = "--directions") -> np.ndarray:
+    """+1/−1 per criterion from '+'/'-' (or 'benefit'/'cost', or ±1)."""
+    table = {"+": 1, "-": -1, "benefit": 1, "cost": -1, "max": 1, "min": -1, "1": 1, "-1": -1}
+    out = []
+    for i, d in enumerate(list(directions)):
+        key = str(d).strip().lower()
+        if isinstance(d, (int, float)) and not isinstance(d, bool) and d in (1, -1):
+            key = str(int(d))
+        if key not in table:
+            raise InputError(f"direction {i + 1} is {str(d)!r}; use + (benefit) or - (cost)", where=where)
+        out.append(table[key])
+    if len(out) != n:
+        raise InputError(f"{len(out)} directions given for {n} criteria", where=where)
+    return np.array(out, dtype=float)
+
+
+def check_matrix(x: Any, ids: list[str], criteria: list[str]) -> np.ndarray:
+    x = np.asarray(x, dtype=float)
+    if x.shape != (len(ids), len(criteria)):
+        raise InputError(f"matrix has shape {x.shape}, expected {len(ids)} × {len(criteria)}")
+    if len(ids) < 2:
+        raise InputError(f"at least two alternatives are needed to rank, got {len(ids)}")
+    if not criteria:
+        raise InputError("no criteria to rank on")
+    seen = set()
+    for i in ids:
+        if i in seen:
+            raise InputError(f"duplicate id {i!r}")
+        seen.add(i)
+    bad = np.argwhere(~np.isfinite(x))
+    if bad.size:
+        r, c = bad[0]
+        raise InputError(f"value for {ids[r]!r}, criterion {criteria[c]!r} is not a finite number")
+    return x
+
+
+def score(x: np.ndarray, w: np.ndarray, directions: np.ndarray, method: str = "topsis",
+          normalization: str = "vector") -> np.ndarray:
+    """Scores by ``method`` (topsis or wsm) for any broadcastable (…, m, n) × (…, n)."""
+    if method == "topsis":
+        if normalization not in NORMALIZATIONS:
+            raise InputError(f"unknown normalization {normalization!r}; use vector or minmax")
+        return topsis(x, w, directions, normalization)
+    if method == "wsm":
+        return wsm(x, w, directions)
+    raise InputError(f"unknown method {method!r}; use topsis, wsm or points")
+
+
+# --- the result -------------------------------------------------------------------------------------
+
+class _Out(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+
+class MethodScore(_Out):
+    score: float
+    rank: int
+
+
+class CardScore(_Out):
+    points: dict[str, float]
+    base: float
+    bonus: float
+    total: float
+    passed: bool
+    reasons: list[str] = Field(default_factory=list)
+
+
+class Result(_Out):
+    id: str
+    title: str | None = None
+    score: float
+    rank: int
+    cross_check: dict[str, MethodScore] = Field(default_factory=dict)
+    card: CardScore | None = None
+
+
+class FailedGate(_Out):
+    id: str
+    label: str
+
+
+class Ineligible(_Out):
+    id: str
+    title: str | None = None
+    failed_gates: list[FailedGate]
+
+
+class CriterionInfo(_Out):
+    id: str
+    label: str | None = None
+    group: str | None = None
+    direction: Literal["benefit", "cost"]
+    weight: float
+
+
+class ExpertWeights(_Out):
+    file: str
+    expert_weight: float
+    weights: dict[str, float]
+    cr: float
+    consistent: bool
+
+
+class Revisit(_Out):
+    row: str
+    column: str
+    given: float
+    consistent_value: float
+    nearest_saaty: float
+
+
+class GroupWeights(_Out):
+    group: str
+    label: str | None = None
+    how: Literal["pairwise", "direct", "equal"]
+    method: str | None = None
+    weights: dict[str, float]
+    lambda_max: float | None = None
+    ci: float | None = None
+    cr: float | None = None
+    consistent: bool | None = None
+    revisit: list[Revisit] = Field(default_factory=list)
+    aggregation: str | None = None
+    experts: list[ExpertWeights] = Field(default_factory=list)
+
+
+class Ranking(_Out):
+    """The answer to "how do these projects rank?", serialisable to JSON (``--json``)."""
+
+    engine: str = ENGINE
+    input_hash: str
+    method: str
+    normalization: str | None = None
+    random_index: str | None = None
+    partnership: str | None = None
+    source: str | None = None
+    criteria: list[CriterionInfo]
+    results: list[Result]
+    ineligible: list[Ineligible] = Field(default_factory=list)
+    weights: list[GroupWeights] = Field(default_factory=list)
+    card: dict[str, Any] | None = None
+    tables: TopsisTables | None = Field(default=None, exclude=True)
+    matrix: Any = Field(default=None, exclude=True)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)
+
+    def scores(self) -> dict[str, float]:
+        return {r.id: r.score for r in self.results}
+
+    def to_frame(self):
+        """The results as a pandas DataFrame indexed by id (score, rank, cross-checks)."""
+        import pandas as pd
+
+        rows = []
+        for r in self.results:
+            row = {"id": r.id, "title": r.title, "score": r.score, "rank": r.rank}
+            for m, ms in r.cross_check.items():
+                row[f"{m}_score"], row[f"{m}_rank"] = ms.score, ms.rank
+            if r.card is not None:
+                row["points"], row["passed"] = r.card.total, r.card.passed
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("id")
+
+
+def group_weights_report(node: ahp.NodeWeights) -> GroupWeights:
+    local = {k: float(v) for k, v in zip(node.children, node.local)}
+    if node.ahp is None:
+        return GroupWeights(group=node.group, label=node.label, how=node.how, weights=local)
+    a = node.ahp
+    return GroupWeights(
+        group=node.group, label=node.label, how="pairwise", method=a.method, weights=local,
+        lambda_max=a.lambda_max, ci=a.ci, cr=a.cr, consistent=a.consistent,
+        revisit=[Revisit(row=d.row, column=d.column, given=d.given, consistent_value=d.consistent,
+                         nearest_saaty=d.nearest_saaty) for d in a.diagnostics],
+        aggregation=a.aggregation,
+        experts=[ExpertWeights(**e.to_dict()) for e in a.experts],
+    )
+
+
+def _results(ids, titles, main, others) -> list[Result]:
+    """Result rows ordered by rank (then input order); ``others`` are cross-check (name, scores)."""
+    main_ranks = ranks(main)
+    other_ranks = {name: ranks(s) for name, s in others}
+    rows = []
+    for i, ident in enumerate(ids):
+        cc = {name: MethodScore(score=float(s[i]), rank=int(other_ranks[name][i])) for name, s in others}
+        rows.append(Result(id=ident, title=titles[i] if titles else None, score=float(main[i]),
+                           rank=int(main_ranks[i]), cross_check=cc))
+    order = sorted(range(len(ids)), key=lambda i: (main_ranks[i], i))
+    return [rows[i] for i in order]
+
+
+def _method_scores(x, w, d, method, normalization, card_totals=None):
+    """The main method's scores and the others' as cross-checks (TOPSIS, WSM, card points)."""
+    t = check_defined(topsis(x, w, d, normalization))
+    s_wsm = wsm(x, w, d)
+    if method == "topsis":
+        return t, [("wsm", s_wsm)]
+    if method == "wsm":
+        return s_wsm, [(f"topsis_{normalization}", t)]
+    return card_totals, [(f"topsis_{normalization}", t), ("wsm", s_wsm)]
+
+
+def rank_matrix(ids: list[str], criteria: list[str], x: Any, weights: Any, directions: Any,
+                method: str = "topsis", normalization: str = "vector", source: str | None = None) -> Ranking:
+    """Rank the rows of a decision matrix."""
+    if method not in ("topsis", "wsm"):
+        raise InputError(f"unknown method {method!r} for a plain matrix; use topsis or wsm")
+    if normalization not in NORMALIZATIONS:
+        raise InputError(f"unknown normalization {normalization!r}; use vector or minmax")
+    x = check_matrix(x, ids, criteria)
+    w = normalise_weights(weights, len(criteria))
+    d = direction_signs(directions, len(criteria))
+    main, others = _method_scores(x, w, d, method, normalization)
+    norm = normalization if method == "topsis" else "minmax"
+    h = input_hash({"ids": ids, "criteria": criteria, "matrix": x, "weights": w, "directions": d,
+                    "method": method, "normalization": norm})
+    infos = [CriterionInfo(id=c, direction="benefit" if s > 0 else "cost", weight=float(wi))
+             for c, s, wi in zip(criteria, d, w)]
+    return Ranking(input_hash=h, method=method, normalization=norm, source=source, criteria=infos,
+                   results=_results(ids, None, main, others),
+                   tables=topsis_tables(x, w, d, normalization), matrix=x)
+
+
+def rank_package(pkg, method: str = "topsis", normalization: str = "vector") -> Ranking:
+    """Appraise a :class:`~appraisal.package.Package` (see the module docstring)."""
+    if method not in METHODS:
+        raise InputError(f"unknown method {method!r}; use topsis, wsm or points")
+    if normalization not in NORMALIZATIONS:
+        raise InputError(f"unknown normalization {normalization!r}; use vector or minmax")
+    pkg.check()
+    cs = pkg.criteria_set
+    gates = {g.id: g.label.get("pl") for g in cs.gates}
+    eligible, ineligible = [], []
+    for p in pkg.projects:
+        failed = [FailedGate(id=g, label=label) for g, label in gates.items() if not p.gates.get(g, False)]
+        if failed:
+            ineligible.append(Ineligible(id=p.id, title=p.title, failed_gates=failed))
+        else:
+            eligible.append(p)
+    if len(eligible) < 2:
+        names = ", ".join(f"{i.id} ({', '.join(g.id for g in i.failed_gates)})" for i in ineligible)
+        raise InputError(f"only {len(eligible)} project(s) pass the gates, at least two are needed to rank; "
+                         f"failing: {names}", source=pkg.source)
+
+    global_w, nodes = ahp.synthesize(cs)
+    leaves = cs.leaves()
+    group_of = {leaf.id: path[-1].id for path, leaf in cs.leaf_paths()}
+    ids = [p.id for p in eligible]
+    crit_ids = [c.id for c in leaves]
+    x = np.array([[p.scores[c] for c in crit_ids] for p in eligible], dtype=float)
+    w = np.array([global_w[c] for c in crit_ids])
+    d = np.array([c.sign for c in leaves], dtype=float)
+
+    card_info, card_rows = None, None
+    if method == "points" or cs.card is not None:
+        card_info, card_rows = _card(cs, eligible, x)
+
+    totals = None if card_rows is None else np.array([r.total for r in card_rows])
+    main, others = _method_scores(x, w, d, method, normalization, totals)
+    norm = {"topsis": normalization, "wsm": "minmax", "points": None}[method]
+    results = _results(ids, [p.title for p in eligible], main, others)
+    if card_rows is not None:
+        by_id = dict(zip(ids, card_rows))
+        for r in results:
+            r.card = by_id[r.id]
+    infos = [CriterionInfo(id=c.id, label=c.label.get("pl"), group=group_of[c.id], direction=c.direction,
+                           weight=float(global_w[c.id])) for c in leaves]
+    h = input_hash({"package": pkg.model_dump(mode="json", exclude={"criteria"}),
+                    "criteria": cs.model_dump(mode="json"), "method": method, "normalization": norm})
+    return Ranking(input_hash=h, method=method, normalization=norm, partnership=pkg.partnership.name,
+                   random_index=ahp.RI_TABLE_NAME,
+                   source=pkg.source, criteria=infos, results=results, ineligible=ineligible,
+                   weights=[group_weights_report(nd) for nd in nodes], card=card_info,
+                   tables=topsis_tables(x, w, d, normalization), matrix=x)
+
+
+def _card(cs, projects, x) -> tuple[dict[str, Any], list[CardScore]]:
+    leaves = cs.leaves()
+    quantities = [c.id for c in leaves if c.kind != "scale"]
+    if quantities:
+        raise InputError(f"the selection card (method points) needs every criterion scored in points on a "
+                         f"scale; {', '.join(quantities)} {'is a quantity' if len(quantities) == 1 else 'are quantities'}")
+    rules = cs.card
+    top = float(sum(c.scale.high for c in leaves))
+    threshold = None
+    if rules is not None and rules.threshold_points is not None:
+        threshold = rules.threshold_points
+    elif rules is not None and rules.threshold_percent is not None:
+        threshold = top * rules.threshold_percent / 100.0
+    minima = np.array([np.nan if c.minimum is None else c.minimum for c in leaves])
+    bonus_ids = [b.id for b in cs.bonus]
+    bx = np.array([[p.scores.get(b, 0.0) for b in bonus_ids] for p in projects], dtype=float).reshape(
+        len(projects), len(bonus_ids))
+    only_passed = True if rules is None else rules.bonus_only_if_passed
+    res = points.card(x, minima, threshold, bx, only_passed)
+    rows = []
+    for i, p in enumerate(projects):
+        reasons = [f"{leaves[j].id}: {x[i, j]:g} < minimum {leaves[j].minimum:g}"
+                   for j in np.flatnonzero(res.below_minimum[i])]
+        if res.below_threshold[i]:
+            reasons.append(f"total {res.base[i]:g} < threshold {threshold:g}")
+        pts = {c.id: float(v) for c, v in zip(leaves, x[i])}
+        pts.update({b: float(v) for b, v in zip(bonus_ids, bx[i])})
+        rows.append(CardScore(points=pts, base=float(res.base[i]), bonus=float(res.bonus[i]),
+                              total=float(res.total[i]), passed=bool(res.passed[i]), reasons=reasons))
+    info = {"max_points": top, "threshold": threshold, "bonus_criteria": bonus_ids,
+            "max_bonus": float(sum(b.scale.high for b in cs.bonus if b.scale)),
+            "bonus_only_if_passed": only_passed}
+    return info, rows

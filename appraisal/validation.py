@@ -1,0 +1,73 @@
+"""``appraise validate``: every problem of a package, criteria set, pairwise or matrix file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import ahp
+from .criteria import InputError, criteria_problems, read_document
+
+
+def validate_file(path: str | Path) -> tuple[list[InputError], list[str], str]:
+    """(problems, warnings, what the file is). Problems are located errors; warnings are notes."""
+    path = Path(path)
+    src = str(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _validate_csv(path)
+    if suffix not in (".json", ".toml"):
+        return [InputError(f"unsupported file type {suffix or '(none)'!r}; expected .json, .toml or .csv",
+                           source=src)], [], "file"
+    try:
+        doc = read_document(path)
+    except InputError as exc:
+        return [exc], [], "file"
+    if "projects" in doc:
+        from .package import package_problems
+
+        pkg, problems = package_problems(doc, src, path.parent)
+        warnings = []
+        if pkg is not None and not problems:
+            warnings = _ahp_warnings(pkg.criteria_set, src)
+        return problems, warnings, "package"
+    cs, problems = criteria_problems(doc, src)
+    warnings = _ahp_warnings(cs, src) if cs is not None and not problems else []
+    return problems, warnings, "criteria set"
+
+
+def _ahp_warnings(cs, src: str) -> list[str]:
+    _, nodes = ahp.synthesize(cs)
+    out = []
+    for nd in nodes:
+        if nd.ahp is None:
+            continue
+        results = [("group", nd.ahp)] + [(f"expert {e.name}", e.result) for e in nd.ahp.experts]
+        for who, res in results:
+            if not res.consistent:
+                hint = "; ".join(f"{d.row} vs {d.column}: {d.given:.3g} → {d.consistent:.2f}" for d in res.diagnostics)
+                out.append(f"{src}: group {nd.group!r} ({who}): CR = {res.cr:.3f} > 0.10, inconsistent; revisit {hint}")
+    return out
+
+
+def _validate_csv(path: Path) -> tuple[list[InputError], list[str], str]:
+    from .io.csv import read_matrix, read_pairwise, read_table
+
+    try:
+        table = read_table(path)
+    except InputError as exc:
+        return [exc], [], "file"
+    if table.rows[0] and table.rows[0][0] == "":
+        try:
+            pw = read_pairwise(path)
+        except InputError as exc:
+            return [exc], [], "pairwise matrix"
+        res = ahp.analyse(pw.matrix, pw.names)
+        warnings = list(pw.warnings)
+        if not res.consistent:
+            warnings.append(f"{path}: CR = {res.cr:.3f} > 0.10, inconsistent")
+        return [], warnings, "pairwise matrix"
+    try:
+        read_matrix(path)
+    except InputError as exc:
+        return [exc], [], "decision matrix"
+    return [], [], "decision matrix"

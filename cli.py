@@ -1,0 +1,330 @@
+"""The ``appraise`` command line: parse, call the engine, print. (Installed as appraisal.console.cli.)
+
+Exit codes: 0 ok; 2 bad input or usage (one line on stderr, no traceback unless --debug);
+1 an internal error (a bug: please report it with the --debug traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from appraisal import __version__
+from appraisal.criteria import InputError
+
+LANGS = click.Choice(["en", "pl"])
+
+
+def _echo_json(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def _warn(msg: str) -> None:
+    click.echo(f"warning: {msg}", err=True)
+
+
+def _split(text: str) -> list[str]:
+    return [t.strip() for t in text.split(",")] if text.strip() else []
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="appraise")
+@click.option("--debug", is_flag=True, help="Show the full traceback of any error.")
+def cli(debug: bool) -> None:
+    """appraise: AHP weights, TOPSIS/WSM rankings and selection cards for packages of key projects."""
+
+
+# --- weights ---------------------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--method", type=click.Choice(["eigenvector", "geometric"]), default="eigenvector",
+              show_default=True, help="Principal eigenvector, or normalised row geometric means.")
+@click.option("--expert-weights", default=None, metavar="2,1,1",
+              help="Weights of the experts when several files are given (default: equal).")
+@click.option("--aggregation", type=click.Choice(["aij", "aip"]), default="aij", show_default=True,
+              help="Panel: aggregate individual judgments (weighted geometric mean) or priorities.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--lang", type=LANGS, default="en", show_default=True)
+def weights(files, method, expert_weights, aggregation, as_json, lang) -> None:
+    """AHP weights and consistency of one pairwise matrix (CSV), or of a panel of experts' matrices.
+
+    A CSV has an empty first cell, then the criterion names; each next row a name and its
+    judgments (numbers or fractions such as 1/3); cells below the diagonal may be blank.
+    """
+    import numpy as np
+
+    from appraisal import ahp
+    from appraisal.io.csv import read_pairwise
+    from appraisal.io.text import render_ahp
+
+    mats = [read_pairwise(f) for f in files]
+    for m in mats:
+        for w in m.warnings:
+            _warn(w)
+    if len(mats) == 1:
+        if expert_weights:
+            raise InputError("--expert-weights needs several pairwise files (a panel)")
+        res = ahp.analyse(mats[0].matrix, mats[0].names, method)
+    else:
+        names = mats[0].names
+        aligned = [mats[0].matrix]
+        for m in mats[1:]:
+            if sorted(m.names) != sorted(names):
+                raise InputError(f"criteria {m.names} differ from {names} in {mats[0].source}", source=m.source)
+            order = [m.names.index(n) for n in names]
+            aligned.append(m.matrix[np.ix_(order, order)])
+        ew = None
+        if expert_weights:
+            try:
+                ew = [float(x) for x in _split(expert_weights)]
+            except ValueError:
+                raise InputError(f"--expert-weights: {expert_weights!r} is not a list of numbers") from None
+        res = ahp.analyse_panel(aligned, names, [m.source for m in mats], ew, method, aggregation)
+    if as_json:
+        _echo_json(res.to_dict())
+    else:
+        click.echo(render_ahp(res, lang))
+
+
+# --- rank ------------------------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--weights", "weights_", default=None, metavar="0.4,0.3,...",
+              help="CSV matrix: one weight per criterion (normalised to sum 1; default equal).")
+@click.option("--directions", default=None, metavar="+,-,...",
+              help="CSV matrix: + benefit, - cost, one per criterion (e.g. --directions=-,+).")
+@click.option("--method", type=click.Choice(["topsis", "wsm", "points"]), default="topsis", show_default=True,
+              help="TOPSIS, weighted sum, or the selection card's total points (packages).")
+@click.option("--normalization", type=click.Choice(["vector", "minmax"]), default="vector", show_default=True,
+              help="TOPSIS normalization (WSM always uses oriented min-max).")
+@click.option("--json", "as_json", is_flag=True, help="Print the ranking as JSON.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the ranking to this file (.json).")
+@click.option("--lang", type=LANGS, default="en", show_default=True)
+def rank(source, weights_, directions, method, normalization, as_json, output, lang) -> None:
+    """Rank a decision matrix (CSV) or a package of projects (JSON/TOML).
+
+    A package is appraised with its criteria set: gates first (failing projects are listed, not
+    ranked), then the criteria tree's AHP weights, then the method; the other methods are shown
+    as a cross-check.
+    """
+    from appraisal.io.text import render_ranking, render_weights_report
+
+    suffix = source.suffix.lower()
+    if suffix == ".csv":
+        from appraisal.io.csv import read_matrix
+        from appraisal.ranking import rank_matrix
+
+        if method == "points":
+            raise InputError("--method points needs a package with a criteria set (JSON/TOML), not a CSV matrix")
+        m = read_matrix(source)
+        if directions is None:
+            raise InputError(f"--directions is required for a CSV matrix: one + (benefit) or - (cost) for each "
+                             f"of {', '.join(m.criteria)}")
+        w = [1.0] * len(m.criteria) if weights_ is None else _parse_weights(weights_)
+        rk = rank_matrix(m.ids, m.criteria, m.values, w, _split(directions), method, normalization, str(source))
+    elif suffix in (".json", ".toml"):
+        from appraisal.package import load_package
+
+        if weights_ is not None or directions is not None:
+            raise InputError("--weights and --directions are for CSV matrices; a package takes its weights and "
+                             "directions from its criteria set (override weights in its 'weights' section)")
+        rk = load_package(source).rank(method, normalization)
+    else:
+        raise InputError(f"unsupported file type {suffix or '(none)'!r}; expected .csv, .json or .toml",
+                         source=str(source))
+    if output is not None:
+        _write_output(output, rk)
+    if as_json:
+        _echo_json(rk.to_json_dict())
+        return
+    if rk.weights:
+        click.echo(render_weights_report(rk, lang))
+        click.echo()
+    click.echo(render_ranking(rk, lang))
+
+
+def _parse_weights(text: str) -> list[float]:
+    out = []
+    for i, t in enumerate(_split(text)):
+        try:
+            out.append(float(t))
+        except ValueError:
+            raise InputError(f"weight {i + 1} is {t!r}, not a number", where="--weights") from None
+    return out
+
+
+def _write_output(path: Path, rk) -> None:
+    from appraisal.io.files import atomic_write_text
+
+    if path.suffix.lower() != ".json":
+        raise InputError(f"cannot write {path.suffix or 'a file without extension'}; use .json", source=str(path))
+    atomic_write_text(path, json.dumps(rk.to_json_dict(), ensure_ascii=False, indent=2) + "\n")
+
+
+# --- criteria, schema, validate --------------------------------------------------------------------
+
+@cli.group()
+def criteria() -> None:
+    """Built-in criteria sets."""
+
+
+@criteria.command("list")
+def criteria_list() -> None:
+    """Names of the built-in criteria sets."""
+    from appraisal.criteria import builtin_sets, load_criteria
+
+    for name in builtin_sets():
+        cs = load_criteria(name)
+        click.echo(f"{name}: {cs.label.get('pl')} / {cs.label.get('en')} ({len(cs.leaves())} criteria, "
+                   f"{len(cs.gates)} gates)")
+
+
+@criteria.command("show")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print the set as JSON.")
+@click.option("--lang", type=LANGS, default="en", show_default=True)
+def criteria_show(name, as_json, lang) -> None:
+    """Print a criteria set (a built-in name such as cwd, or a .toml/.json file) with its weights."""
+    from appraisal import ahp
+    from appraisal.criteria import load_criteria
+    from appraisal.io.text import render_criteria
+
+    cs = load_criteria(name)
+    if as_json:
+        _echo_json(cs.model_dump(mode="json", exclude_none=True))
+        return
+    click.echo(render_criteria(cs, lang))
+    global_w, nodes = ahp.synthesize(cs)
+    click.echo("")
+    click.echo("global weights: " + ", ".join(f"{k} {v:.3f}" for k, v in global_w.items()))
+    for nd in nodes:
+        if nd.ahp is not None:
+            flag = "consistent" if nd.ahp.consistent else "INCONSISTENT"
+            click.echo(f"  {nd.group}: CR = {nd.ahp.cr:.4f} ({flag})")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["package", "criteria"]))
+def schema(kind) -> None:
+    """Print the JSON Schema of a package or a criteria-set file."""
+    if kind == "package":
+        from appraisal.package import package_schema
+
+        _echo_json(package_schema())
+    else:
+        from appraisal.criteria import criteria_schema
+
+        _echo_json(criteria_schema())
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def validate(file) -> None:
+    """Check a package, criteria set, pairwise or matrix file; list every problem found."""
+    from appraisal.validation import validate_file
+
+    problems, warnings, what = validate_file(file)
+    for w in warnings:
+        click.echo(f"warning: {w}")
+    for p in problems:
+        click.echo(str(p))
+    if problems:
+        click.echo(f"{file}: {len(problems)} problem{'s' if len(problems) > 1 else ''} found", err=True)
+        sys.exit(2)
+    click.echo(f"{file}: valid {what}")
+
+
+# --- demo ------------------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write the results into this folder.")
+@click.option("--lang", type=LANGS, default="en", show_default=True)
+def demo(out_dir, lang) -> None:
+    """Run the bundled sample package end to end: weights and consistency, gates, ranking, card."""
+    from importlib import resources
+
+    from appraisal.io.text import render_ranking, render_weights_report
+    from appraisal.package import load_package
+
+    samples = resources.files("appraisal.samples")
+    with resources.as_file(samples / "pakiet_dolina_baryczy.json") as path:
+        pkg = load_package(path)
+    rk = pkg.rank()
+    click.echo(f"== {pkg.partnership.name} ({pkg.partnership.voivodeship}), {len(pkg.projects)} projects, "
+               f"criteria set {pkg.criteria if isinstance(pkg.criteria, str) else pkg.criteria.id}")
+    click.echo("")
+    click.echo(render_weights_report(rk, lang))
+    click.echo("")
+    click.echo(render_ranking(rk, lang))
+    with resources.as_file(samples / "pakiet_karta.json") as path:
+        card_pkg = load_package(path)
+    card = card_pkg.rank("points")
+    click.echo("")
+    click.echo(f"== {card_pkg.partnership.name}: selection card (karta oceny)")
+    click.echo(render_ranking(card, lang))
+    if out_dir is not None:
+        from appraisal.io.files import atomic_write_text
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, r in (("ranking.json", rk), ("ranking_karta.json", card)):
+            atomic_write_text(out_dir / name, json.dumps(r.to_json_dict(), ensure_ascii=False, indent=2) + "\n")
+        click.echo("")
+        click.echo(f"written: {out_dir / 'ranking.json'}, {out_dir / 'ranking_karta.json'}")
+
+
+# --- entry point -----------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; bad input ends in one line on stderr and exit code 2."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="appraise", standalone_mode=False)
+    except InputError as exc:
+        if debug:
+            raise
+        click.echo(f"appraise: error: {exc}", err=True)
+        return 2
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        return 2
+    except click.UsageError as exc:
+        if debug:
+            raise
+        cmd = exc.ctx.command_path if exc.ctx else "appraise"
+        click.echo(f"{cmd}: error: {exc.format_message()} (see '{cmd} --help')", err=True)
+        return 2
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.Abort:
+        click.echo("aborted", err=True)
+        return 1
+    except click.ClickException as exc:
+        click.echo(f"appraise: error: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if debug:
+            raise
+        click.echo(f"appraise: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
+                   err=True)
+        return 1
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

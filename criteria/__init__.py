@@ -1,0 +1,100 @@
+"""Criteria sets: the models, the built-in sets (data files in ``sets/``) and their loading.
+
+This package knows nothing of the engine that uses it.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .documents import parse_document, read_document
+from .errors import InputError, validation_problems
+from .models import (
+    CardRules,
+    Criterion,
+    CriteriaSet,
+    Gate,
+    Group,
+    Judgments,
+    Level,
+    Scale,
+    Text,
+    Weighting,
+    parse_judgment,
+    weighting_problems,
+)
+
+__all__ = [
+    "CardRules", "Criterion", "CriteriaSet", "Gate", "Group", "InputError", "Judgments", "Level",
+    "Scale", "Text", "Weighting", "builtin_sets", "criteria_problems", "criteria_schema", "first_problem",
+    "load_criteria", "parse_judgment", "read_document", "parse_document", "validation_problems",
+    "weighting_problems",
+]
+
+
+def builtin_sets() -> list[str]:
+    """Names of the built-in criteria sets."""
+    folder = resources.files(__package__) / "sets"
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def criteria_problems(doc: Any, source: str | None = None) -> tuple[CriteriaSet | None, list[InputError]]:
+    """Validate a criteria document: the set (when it parses) and every problem found."""
+    try:
+        cs = CriteriaSet.model_validate(doc)
+    except ValidationError as exc:
+        return None, validation_problems(exc, source)
+    return cs, [InputError(msg, source=source, where=where) for where, msg in cs.problems()]
+
+
+def criteria_from_document(doc: Any, source: str | None = None) -> CriteriaSet:
+    cs, problems = criteria_problems(doc, source)
+    if problems:
+        raise first_problem(problems)
+    assert cs is not None
+    return cs
+
+
+def first_problem(problems: list[InputError]) -> InputError:
+    first = problems[0]
+    if len(problems) > 1:
+        more = len(problems) - 1
+        return InputError(f"{first.message} (and {more} more problem{'s' if more > 1 else ''}; "
+                          f"'appraise validate' lists them all)", source=first.source, where=first.where)
+    return first
+
+
+def load_criteria(ref: str | Path, base: Path | None = None) -> CriteriaSet:
+    """Load a criteria set: a built-in name (``cwd``) or a path to a ``.toml``/``.json`` file.
+
+    A relative path is taken relative to ``base`` (the folder of the package that names it).
+    """
+    ref_s = str(ref)
+    if ref_s in builtin_sets():
+        data = (resources.files(__package__) / "sets" / f"{ref_s}.toml").read_bytes()
+        return criteria_from_document(parse_document(data, ".toml", f"built-in set {ref_s}"),
+                                      f"built-in set {ref_s}")
+    path = Path(ref_s)
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    if path.suffix.lower() not in (".toml", ".json"):
+        raise InputError(f"unknown criteria set {ref_s!r}: not a built-in set ({', '.join(builtin_sets())}) "
+                         f"nor a .toml/.json file")
+    return criteria_from_document(read_document(path), str(path))
+
+
+def criteria_schema() -> dict[str, Any]:
+    """JSON Schema of a criteria set file."""
+    schema = CriteriaSet.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "appraise criteria set"
+    return schema
+
+
+def dump_criteria(cs: CriteriaSet) -> str:
+    return json.dumps(cs.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2)

@@ -1,0 +1,57 @@
+"""The one error type for bad input, shared by every layer.
+
+An :class:`InputError` carries where the problem is (a file, and inside it a sheet/cell,
+a row/column or a field path) and what is wrong. ``str(error)`` is the one line the
+command line prints.
+"""
+
+from __future__ import annotations
+
+
+class InputError(ValueError):
+    """Bad input: a file, a value or an option that cannot be used as given."""
+
+    def __init__(self, message: str, *, source: str | None = None, where: str | None = None):
+        self.message = message
+        self.source = source
+        self.where = where
+        super().__init__(self.__str__())
+
+    def located(self, source: str | None = None, where: str | None = None) -> "InputError":
+        """A copy of this error with the file and/or location filled in where unknown."""
+        return InputError(
+            self.message,
+            source=self.source or source,
+            where=self.where or where,
+        )
+
+    def __str__(self) -> str:
+        parts = [p for p in (self.source, self.where) if p]
+        prefix = ": ".join(parts)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+def format_loc(loc: tuple) -> str:
+    """Turn a pydantic error location into ``projects[3].scores.jst_count``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def validation_problems(exc, source: str | None = None) -> list[InputError]:
+    """Every problem of a pydantic ``ValidationError`` as located :class:`InputError` s."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        msg = err.get("msg", "invalid value")
+        inp = err.get("input")
+        if err.get("type") not in ("missing",) and isinstance(inp, (str, int, float, bool)):
+            shown = repr(inp)
+            if len(shown) > 40:
+                shown = shown[:37] + "..."
+            msg = f"{msg} (got {shown})"
+        problems.append(InputError(msg, source=source, where=format_loc(tuple(err.get("loc", ())))))
+    return problems

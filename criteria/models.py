@@ -1,0 +1,376 @@
+"""The vocabulary of an appraisal: criteria, their scales, gates and the criteria tree.
+
+A :class:`CriteriaSet` is a tree. Its root and every inner node are groups; the leaves are
+the criteria that projects are scored on. Each group says how its children are weighed:
+direct weights, one or more experts' AHP pairwise matrices, or (saying nothing) equally.
+Gates (yes/no admissibility conditions) and bonus criteria of a selection card sit beside
+the tree. This module only describes; computing weights and scores is the engine's job.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Annotated, Iterator, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]{0,63}$")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_default=True)
+
+
+class Text(_Model):
+    """A text in Polish and English (either may be given alone; the other falls back to it)."""
+
+    pl: str | None = None
+    en: str | None = None
+
+    @model_validator(mode="after")
+    def _one_language(self) -> "Text":
+        if not (self.pl or self.en):
+            raise ValueError("needs a text in at least one language (pl or en)")
+        return self
+
+    def get(self, lang: str = "pl") -> str:
+        if lang == "en":
+            return self.en or self.pl or ""
+        return self.pl or self.en or ""
+
+
+class Level(_Model):
+    """One level of an ordinal scale: its value (points) and the rubric text the advisor reads."""
+
+    value: float
+    label: Text | None = None
+    descriptor: Text
+
+
+class Scale(_Model):
+    levels: list[Level] = Field(min_length=2)
+
+    @field_validator("levels")
+    @classmethod
+    def _distinct(cls, levels: list[Level]) -> list[Level]:
+        values = [lv.value for lv in levels]
+        if len(set(values)) != len(values):
+            raise ValueError("scale levels must have distinct values")
+        return sorted(levels, key=lambda lv: lv.value)
+
+    @property
+    def values(self) -> list[float]:
+        return [lv.value for lv in self.levels]
+
+    @property
+    def low(self) -> float:
+        return self.levels[0].value
+
+    @property
+    def high(self) -> float:
+        return self.levels[-1].value
+
+    def level(self, value: float) -> Level | None:
+        for lv in self.levels:
+            if abs(lv.value - value) <= 1e-9:
+                return lv
+        return None
+
+    def describe(self) -> str:
+        vals = [_fmt(v) for v in self.values]
+        if len(vals) > 2 and all(float(v).is_integer() for v in self.values) and (
+            self.values == [self.low + i for i in range(len(vals))]
+        ):
+            return f"{vals[0]}–{vals[-1]}"
+        return "/".join(reversed(vals))
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+class Criterion(_Model):
+    """A leaf criterion (kryterium merytoryczne)."""
+
+    id: Identifier
+    label: Text
+    description: Text | None = None
+    direction: Literal["benefit", "cost"] = "benefit"
+    kind: Literal["scale", "quantity"]
+    scale: Scale | None = None
+    unit: str | None = None
+    min_value: float | None = Field(default=None, description="smallest admissible quantity")
+    max_value: float | None = Field(default=None, description="largest admissible quantity")
+    minimum: float | None = Field(
+        default=None, description="selection card: the least a project must score on this criterion"
+    )
+
+    @model_validator(mode="after")
+    def _kind_fits(self) -> "Criterion":
+        if self.kind == "scale" and self.scale is None:
+            raise ValueError(f"criterion {self.id!r} is of kind 'scale' but has no scale")
+        if self.kind == "quantity" and self.scale is not None:
+            raise ValueError(f"criterion {self.id!r} is a quantity and cannot have a scale")
+        if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
+            raise ValueError(f"criterion {self.id!r}: min_value is above max_value")
+        return self
+
+    @property
+    def sign(self) -> int:
+        return 1 if self.direction == "benefit" else -1
+
+    def value_problem(self, value: float) -> str | None:
+        """Why ``value`` is not an admissible score of this criterion (None when it is)."""
+        if self.scale is not None:
+            if self.scale.level(value) is None:
+                return f"{_fmt(value)} is not a level of scale {self.scale.describe()}"
+            return None
+        if self.min_value is not None and value < self.min_value:
+            return f"{_fmt(value)} is below the smallest admissible value {_fmt(self.min_value)}"
+        if self.max_value is not None and value > self.max_value:
+            return f"{_fmt(value)} is above the largest admissible value {_fmt(self.max_value)}"
+        return None
+
+
+def parse_judgment(value: float | int | str) -> float:
+    """A pairwise judgment: a number or a fraction such as ``"1/3"``; must be positive and finite."""
+    if isinstance(value, bool):
+        raise ValueError("a judgment must be a number, not true/false")
+    if isinstance(value, str):
+        text = value.strip().replace(",", ".")
+        if not text:
+            raise ValueError("empty judgment")
+        try:
+            number = float(Fraction(text))
+        except (ValueError, ZeroDivisionError, OverflowError):
+            raise ValueError(f"{value!r} is not a number or a fraction such as 1/3") from None
+    else:
+        number = float(value)
+    if not (number == number) or number in (float("inf"), float("-inf")):
+        raise ValueError(f"{value!r} is not a finite number")
+    if number <= 0:
+        raise ValueError(f"judgment {value!r} must be positive")
+    return number
+
+
+class Judgments(_Model):
+    """One expert's AHP pairwise matrix over a group's children (rows/columns in children order)."""
+
+    expert: str | None = None
+    weight: float = Field(default=1.0, gt=0, description="this expert's weight in the panel")
+    matrix: list[list[float | str]]
+
+    @field_validator("matrix")
+    @classmethod
+    def _numbers(cls, matrix: list[list[float | str]]) -> list[list[float | str]]:
+        for i, row in enumerate(matrix):
+            for j, cell in enumerate(row):
+                try:
+                    parse_judgment(cell)
+                except ValueError as exc:
+                    raise ValueError(f"row {i + 1}, column {j + 1}: {exc}") from None
+        return matrix
+
+    def numeric(self) -> list[list[float]]:
+        return [[parse_judgment(c) for c in row] for row in self.matrix]
+
+
+class Weighting(_Model):
+    """How a group's children are weighed: direct weights, or AHP pairwise matrices (a panel)."""
+
+    weights: dict[str, float] | None = None
+    pairwise: list[Judgments] | None = None
+    aggregation: Literal["aij", "aip"] = "aij"
+    method: Literal["eigenvector", "geometric"] = "eigenvector"
+
+    @model_validator(mode="after")
+    def _one_way(self) -> "Weighting":
+        if self.weights is not None and self.pairwise is not None:
+            raise ValueError("give either direct weights or pairwise judgments, not both")
+        if self.pairwise is not None and not self.pairwise:
+            raise ValueError("pairwise needs at least one expert's matrix")
+        return self
+
+
+class Group(Weighting):
+    """An inner node of the criteria tree: either sub-groups or criteria, weighed among themselves."""
+
+    id: Identifier
+    label: Text
+    description: Text | None = None
+    groups: list["Group"] = Field(default_factory=list)
+    criteria: list[Criterion] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _children(self) -> "Group":
+        if self.groups and self.criteria:
+            raise ValueError(f"group {self.id!r} holds both sub-groups and criteria; use one or the other")
+        if not (self.groups or self.criteria):
+            raise ValueError(f"group {self.id!r} is empty")
+        return self
+
+    @property
+    def children(self) -> list["Group | Criterion"]:
+        return list(self.groups) if self.groups else list(self.criteria)
+
+    def iter_groups(self) -> Iterator["Group"]:
+        yield self
+        for g in self.groups:
+            yield from g.iter_groups()
+
+    def leaves(self) -> list[Criterion]:
+        if self.criteria:
+            return list(self.criteria)
+        return [leaf for g in self.groups for leaf in g.leaves()]
+
+    def leaf_paths(self) -> list[tuple[list["Group"], Criterion]]:
+        """Each leaf with the groups on its path from this node down."""
+        if self.criteria:
+            return [([self], c) for c in self.criteria]
+        out = []
+        for g in self.groups:
+            for path, leaf in g.leaf_paths():
+                out.append(([self, *path], leaf))
+        return out
+
+
+class Gate(_Model):
+    """An admissibility gate (kryterium dostępowe): yes/no, a project answering 'no' is not ranked."""
+
+    id: Identifier
+    label: Text
+    description: Text | None = None
+
+
+class CardRules(_Model):
+    """Selection-card (karta oceny) rules: a total threshold on the merit points, bonus on top."""
+
+    threshold_points: float | None = Field(default=None, ge=0)
+    threshold_percent: float | None = Field(default=None, ge=0, le=100)
+    bonus_only_if_passed: bool = Field(
+        default=True, description="bonus (premium) points are added only for projects that pass"
+    )
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> "CardRules":
+        if self.threshold_points is not None and self.threshold_percent is not None:
+            raise ValueError("give threshold_points or threshold_percent, not both")
+        return self
+
+
+class CriteriaSet(Group):
+    """A whole criteria set: the tree (this node is its root), gates, bonus criteria and card rules."""
+
+    version: str = "1"
+    gates: list[Gate] = Field(default_factory=list)
+    bonus: list[Criterion] = Field(
+        default_factory=list, description="bonus (premium) criteria: points added on top in the card"
+    )
+    card: CardRules | None = None
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Semantic problems as (where, what) pairs; empty when the set is sound."""
+        out: list[tuple[str, str]] = []
+        seen: dict[str, str] = {}
+
+        def claim(ident: str, where: str) -> None:
+            if ident in seen:
+                out.append((where, f"id {ident!r} is used twice (also at {seen[ident]})"))
+            else:
+                seen[ident] = where
+
+        def walk(group: Group, where: str) -> None:
+            claim(group.id, where)
+            kids = group.children
+            ids = [k.id for k in kids]
+            for i, kid in enumerate(kids):
+                kind = "groups" if group.groups else "criteria"
+                if isinstance(kid, Group):
+                    walk(kid, f"{where}.{kind}[{i}]")
+                else:
+                    claim(kid.id, f"{where}.{kind}[{i}]")
+                    out.extend(_criterion_problems(kid, f"{where}.{kind}[{i}]"))
+            out.extend(weighting_problems(group, ids, where))
+
+        walk(self, "criteria")
+        for i, gate in enumerate(self.gates):
+            claim(gate.id, f"gates[{i}]")
+        for i, crit in enumerate(self.bonus):
+            claim(crit.id, f"bonus[{i}]")
+            out.extend(_criterion_problems(crit, f"bonus[{i}]"))
+        if self.card is not None and self.card.threshold_points is not None:
+            top = sum(c.scale.high if c.scale else 0.0 for c in self.leaves())
+            if self.card.threshold_points > top:
+                out.append(("card.threshold_points", f"threshold {_fmt(self.card.threshold_points)} is above "
+                            f"the most points a project can get ({_fmt(top)})"))
+        if self.card is not None:
+            for crit in self.leaves():
+                if crit.kind != "scale":
+                    out.append(("card", f"criterion {crit.id!r}: a selection card needs point scales, "
+                                f"but it is a quantity"))
+        return out
+
+    def leaf_ids(self) -> list[str]:
+        return [c.id for c in self.leaves()]
+
+    def criterion(self, ident: str) -> Criterion | None:
+        for c in [*self.leaves(), *self.bonus]:
+            if c.id == ident:
+                return c
+        return None
+
+
+def _criterion_problems(crit: Criterion, where: str) -> list[tuple[str, str]]:
+    out = []
+    if crit.minimum is not None and crit.scale is not None and crit.minimum > crit.scale.high:
+        out.append((where, f"criterion {crit.id!r}: minimum {_fmt(crit.minimum)} is above the top of "
+                    f"its scale ({_fmt(crit.scale.high)})"))
+    return out
+
+
+def weighting_problems(weighting: Weighting, child_ids: list[str], where: str) -> list[tuple[str, str]]:
+    """Problems of a node's weighting against the ids of the children it weighs."""
+    out = []
+    n = len(child_ids)
+    if weighting.weights is not None:
+        keys = set(weighting.weights)
+        for k in sorted(keys - set(child_ids)):
+            out.append((f"{where}.weights", f"weight given for {k!r}, which is not one of {child_ids}"))
+        for k in child_ids:
+            if k not in keys:
+                out.append((f"{where}.weights", f"no weight given for {k!r}"))
+        vals = list(weighting.weights.values())
+        if any(v < 0 for v in vals):
+            out.append((f"{where}.weights", "weights must not be negative"))
+        elif vals and sum(vals) <= 0:
+            out.append((f"{where}.weights", "weights are all zero"))
+    if weighting.pairwise is not None:
+        for e, judg in enumerate(weighting.pairwise):
+            loc = f"{where}.pairwise[{e}]"
+            rows = judg.matrix
+            if len(rows) != n or any(len(r) != n for r in rows):
+                shape = f"{len(rows)}×{max((len(r) for r in rows), default=0)}"
+                out.append((loc, f"matrix must be {n}×{n} (one row and column per child: "
+                            f"{', '.join(child_ids)}), got {shape}"))
+                continue
+            if n > 15:
+                out.append((loc, f"{n}×{n} matrix is larger than Saaty's random-index table supports (n ≤ 15)"))
+            num = judg.numeric()
+            for i in range(n):
+                if abs(num[i][i] - 1.0) > 1e-9:
+                    out.append((loc, f"diagonal at row {i + 1} must be 1, got {judg.matrix[i][i]!r}"))
+                for j in range(i + 1, n):
+                    prod = num[i][j] * num[j][i]
+                    if abs(prod - 1.0) > RECIPROCITY_TOLERANCE:
+                        out.append((loc, f"not reciprocal: [{child_ids[i]}, {child_ids[j]}] = "
+                                    f"{judg.matrix[i][j]!r} but [{child_ids[j]}, {child_ids[i]}] = "
+                                    f"{judg.matrix[j][i]!r}"))
+    return out
+
+
+# a_ij * a_ji may differ from 1 by this much (so 0.33 is accepted for 1/3; the engine then uses
+# the exact reciprocal of the upper triangle).
+RECIPROCITY_TOLERANCE = 0.02
+
+Group.model_rebuild()
+CriteriaSet.model_rebuild()

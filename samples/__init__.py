@@ -1,0 +1,1 @@
+"""Bundled sample packages and pairwise-judgment files (data only)."""
