@@ -39,3 +39,14 @@ def card(points: np.ndarray, minima: np.ndarray, threshold: float | None,
         bonus = np.asarray(bonus_points, dtype=float).sum(axis=-1)
     counted = np.where(passed, bonus, 0.0) if bonus_only_if_passed else bonus
     return CardResult(base, bonus, base + counted, below_min, below_thr, passed)
+
+
+def card_ranks(total: np.ndarray, passed: np.ndarray, tol: float = 1e-12) -> np.ndarray:
+    """Ranks on a card: every project that passes comes before every one that does not; within
+    each part by total points descending, ties sharing the smallest rank (1, 2, 2, 4)."""
+    t = np.asarray(total, dtype=float)
+    p = np.asarray(passed, dtype=bool)
+    other_passes_i_not = p[..., None, :] & ~p[..., :, None]
+    same = p[..., None, :] == p[..., :, None]
+    better = other_passes_i_not | (same & (t[..., None, :] > t[..., :, None] + tol))
+    return 1 + better.sum(axis=-1)

@@ -241,9 +241,9 @@ def group_weights_report(node: ahp.NodeWeights) -> GroupWeights:
     )
 
 
-def _results(ids, titles, main, others) -> list[Result]:
+def _results(ids, titles, main, others, main_ranks=None) -> list[Result]:
     """Result rows ordered by rank (then input order); ``others`` are cross-check (name, scores)."""
-    main_ranks = ranks(main)
+    main_ranks = ranks(main) if main_ranks is None else main_ranks
     other_ranks = {name: ranks(s) for name, s in others}
     rows = []
     for i, ident in enumerate(ids):
@@ -323,7 +323,10 @@ def rank_package(pkg, method: str = "topsis", normalization: str = "vector") -> 
     totals = None if card_rows is None else np.array([r.total for r in card_rows])
     main, others = _method_scores(x, w, d, method, normalization, totals)
     norm = {"topsis": normalization, "wsm": "minmax", "points": None}[method]
-    results = _results(ids, [p.title for p in eligible], main, others)
+    main_ranks = None
+    if method == "points":
+        main_ranks = points.card_ranks(main, np.array([r.passed for r in card_rows]))
+    results = _results(ids, [p.title for p in eligible], main, others, main_ranks)
     if card_rows is not None:
         by_id = dict(zip(ids, card_rows))
         for r in results:
@@ -364,6 +367,8 @@ def _card(cs, projects, x) -> tuple[dict[str, Any], list[CardScore]]:
                    for j in np.flatnonzero(res.below_minimum[i])]
         if res.below_threshold[i]:
             reasons.append(f"total {res.base[i]:g} < threshold {threshold:g}")
+        if only_passed and not res.passed[i] and res.bonus[i] > 0:
+            reasons.append(f"bonus {res.bonus[i]:g} not counted (only for projects that pass)")
         pts = {c.id: float(v) for c, v in zip(leaves, x[i])}
         pts.update({b: float(v) for b, v in zip(bonus_ids, bx[i])})
         rows.append(CardScore(points=pts, base=float(res.base[i]), bonus=float(res.bonus[i]),

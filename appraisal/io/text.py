@@ -128,7 +128,9 @@ def render_ranking(rk, lang: str = "en") -> str:
         out.append("")
         out.append(f"{_w(lang, 'card')}: max {info['max_points']:g} + {_w(lang, 'bonus').lower()} "
                    f"{info['max_bonus']:g}; {_w(lang, 'threshold')} {thr}")
-        crows = [[r.id, f"{r.card.base:g}", f"{r.card.bonus:g}", f"{r.card.total:g}",
+        crows = [[r.id, f"{r.card.base:g}",
+                  f"{r.card.bonus:g}" if r.card.total == r.card.base + r.card.bonus else f"({r.card.bonus:g})",
+                  f"{r.card.total:g}",
                   _w(lang, "yes") if r.card.passed else _w(lang, "no"), "; ".join(r.card.reasons)]
                  for r in rk.results if r.card is not None]
         out.append(table([_w(lang, "id"), _w(lang, "points"), _w(lang, "bonus"), _w(lang, "total"),
