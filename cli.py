@@ -74,7 +74,8 @@ def weights(files, method, expert_weights, aggregation, as_json, lang) -> None:
         aligned = [mats[0].matrix]
         for m in mats[1:]:
             if sorted(m.names) != sorted(names):
-                raise InputError(f"criteria {m.names} differ from {names} in {mats[0].source}", source=m.source)
+                raise InputError(f"criteria {m.names} differ from {names} in {mats[0].source}", source=m.source,
+                                 where="row 1")
             order = [m.names.index(n) for n in names]
             aligned.append(m.matrix[np.ix_(order, order)])
         ew = None

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .criteria import InputError
+from .normalization import unit_sum
 
 #: Saaty's random consistency index by matrix size (n = 1..15).
 RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45,
@@ -99,18 +100,15 @@ def weights(a: np.ndarray, method: str = "eigenvector") -> tuple[np.ndarray, np.
 def aggregate_judgments(matrices: np.ndarray, expert_weights: np.ndarray | None = None) -> np.ndarray:
     """AIJ: the element-wise weighted geometric mean of the experts' matrices (E, n, n) → (n, n)."""
     m = np.asarray(matrices, dtype=float)
-    e = np.ones(m.shape[0]) if expert_weights is None else np.asarray(expert_weights, dtype=float)
-    e = e / e.sum()
+    e = unit_sum(np.ones(m.shape[0]) if expert_weights is None else expert_weights)
     return np.exp(np.einsum("e,eij->ij", e, np.log(m)))
 
 
 def aggregate_priorities(priorities: np.ndarray, expert_weights: np.ndarray | None = None) -> np.ndarray:
     """AIP: the weighted arithmetic mean of the experts' priority vectors (E, n) → (n,)."""
     p = np.asarray(priorities, dtype=float)
-    e = np.ones(p.shape[0]) if expert_weights is None else np.asarray(expert_weights, dtype=float)
-    e = e / e.sum()
-    w = e @ p
-    return w / w.sum()
+    e = unit_sum(np.ones(p.shape[0]) if expert_weights is None else expert_weights)
+    return unit_sum(e @ p)
 
 
 @dataclass(frozen=True)
@@ -123,6 +121,7 @@ class Judgment:
     consistent: float
     nearest_saaty: float
     error: float  # |ln(a_ij · w_j / w_i)|
+    cr_if_changed: float  # CR of the matrix with this one judgment set to nearest_saaty
 
 
 def diagnose(a: np.ndarray, w: np.ndarray, names: list[str], top: int = 3) -> list[Judgment]:
@@ -140,7 +139,12 @@ def diagnose(a: np.ndarray, w: np.ndarray, names: list[str], top: int = 3) -> li
             break
         ideal = w[i] / w[j]
         nearest = SAATY_SCALE[np.argmin(np.abs(np.log(SAATY_SCALE) - np.log(ideal)))]
-        out.append(Judgment(names[i], names[j], float(a[i, j]), float(ideal), float(nearest), float(err[k])))
+        changed = a.copy()
+        changed[i, j], changed[j, i] = nearest, 1.0 / nearest
+        _, lam = eigenvector_weights(changed)
+        cr_after = float(consistency(lam, n)[1])
+        out.append(Judgment(names[i], names[j], float(a[i, j]), float(ideal), float(nearest), float(err[k]),
+                            cr_after))
     return out
 
 
@@ -192,7 +196,7 @@ class AHPResult:
             "random_index": RI_TABLE_NAME,
             "revisit": [
                 {"row": d.row, "column": d.column, "given": d.given, "consistent_value": d.consistent,
-                 "nearest_saaty": d.nearest_saaty} for d in self.diagnostics
+                 "nearest_saaty": d.nearest_saaty, "cr_if_changed": d.cr_if_changed} for d in self.diagnostics
             ],
         }
         if self.experts:
@@ -229,9 +233,15 @@ def analyse_panel(matrices: list[np.ndarray], names: list[str], experts: list[st
     stack = np.stack([np.asarray(m, dtype=float) for m in matrices])
     ew = np.ones(len(matrices)) if expert_weights is None else np.asarray(expert_weights, dtype=float)
     if ew.shape != (len(matrices),):
-        raise InputError(f"{len(ew)} expert weights given for {len(matrices)} experts")
-    if np.any(~np.isfinite(ew)) or np.any(ew < 0) or ew.sum() <= 0:
-        raise InputError("expert weights must be non-negative numbers, not all zero")
+        raise InputError(f"{len(ew)} expert weights given for {len(matrices)} experts", where="--expert-weights")
+    for k, x in enumerate(ew):
+        if not np.isfinite(x):
+            raise InputError(f"expert weight {k + 1} is not a finite number", where="--expert-weights")
+        if x < 0:
+            raise InputError(f"expert weight {k + 1} is negative ({x:g}); expert weights must be ≥ 0",
+                             where="--expert-weights")
+    if not (ew > 0).any():
+        raise InputError("expert weights are all zero", where="--expert-weights")
     individual = [analyse(m, names, method) for m in stack]
     if aggregation == "aij":
         group = analyse(aggregate_judgments(stack, ew), names, method)
@@ -246,8 +256,8 @@ def analyse_panel(matrices: list[np.ndarray], names: list[str], experts: list[st
     else:
         raise InputError(f"unknown panel aggregation {aggregation!r}; use aij or aip")
     group.aggregation = aggregation
-    total = ew.sum()
-    group.experts = [ExpertResult(e, float(x / total), r) for e, x, r in zip(experts, ew, individual)]
+    shares = unit_sum(ew)
+    group.experts = [ExpertResult(e, float(x), r) for e, x, r in zip(experts, shares, individual)]
     return group
 
 
@@ -289,7 +299,7 @@ def synthesize(root) -> tuple[dict[str, float], list[NodeWeights]]:
             node = NodeWeights(group.id, label, ids, res.weights, "pairwise", res)
         elif group.weights is not None:
             w = np.array([float(group.weights[i]) for i in ids])
-            node = NodeWeights(group.id, label, ids, w / w.sum(), "direct")
+            node = NodeWeights(group.id, label, ids, unit_sum(w), "direct")
         else:
             node = NodeWeights(group.id, label, ids, np.full(len(ids), 1.0 / len(ids)), "equal")
         nodes.append(node)

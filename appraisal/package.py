@@ -11,7 +11,7 @@ import datetime as _dt
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, Strict, StrictBool, ValidationError
 
 from .criteria import (
     CriteriaSet,
@@ -26,6 +26,8 @@ from .criteria import (
 )
 
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,63}$")]
+# a score is a number: not true/false, not a numeric string
+ScoreValue = Annotated[float, Strict()]
 
 
 class _Model(BaseModel):
@@ -54,8 +56,8 @@ class Project(_Model):
     funding: list[Funding] = Field(default_factory=list)
     status: str | None = None
     description: str | None = None
-    scores: dict[str, float] = Field(default_factory=dict, description="value per leaf (and bonus) criterion")
-    gates: dict[str, bool] = Field(default_factory=dict, description="answer per gate: true = met")
+    scores: dict[str, ScoreValue] = Field(default_factory=dict, description="value per leaf (and bonus) criterion")
+    gates: dict[str, StrictBool] = Field(default_factory=dict, description="answer per gate: true = met")
     comments: dict[str, str] = Field(default_factory=dict, description="advisor's comment per criterion")
 
 
@@ -84,23 +86,45 @@ class Package(_Model):
     def criteria_set(self) -> CriteriaSet:
         """The resolved criteria set, with this package's weight overrides applied."""
         if self._criteria_set is None:
-            self._criteria_set = self._resolve_criteria(None)
+            cs, problems = self._resolve_criteria(None)
+            if problems:
+                raise first_problem(problems)
+            self._criteria_set = cs
         return self._criteria_set
 
-    def _resolve_criteria(self, base: Path | None) -> CriteriaSet:
-        cs = self.criteria if isinstance(self.criteria, CriteriaSet) else load_criteria(self.criteria, base)
-        if not self.weights:
-            return cs
-        return apply_weight_overrides(cs, self.weights)
+    def _resolve_criteria(self, base: Path | None) -> tuple[CriteriaSet | None, list[InputError]]:
+        """The criteria set (a built-in name, a file relative to ``base``, or inline) with the
+        weight overrides applied, or every problem that stops it from being used."""
+        src = self._source
+        if isinstance(self.criteria, CriteriaSet):
+            cs = self.criteria
+            problems = [InputError(msg, source=src, where=where) for where, msg in cs.problems()]
+            if problems:
+                return None, problems
+        else:
+            try:
+                cs = load_criteria(self.criteria, base)
+            except InputError as exc:
+                if src and exc.source and exc.source != src:
+                    exc = InputError(f"criteria set {exc}", source=src, where="criteria")
+                return None, [exc.located(src, "criteria")]
+        if self.weights:
+            try:
+                cs = apply_weight_overrides(cs, self.weights)
+            except InputError as exc:
+                return None, [exc.located(src)]
+        return cs, []
 
     def problems(self) -> list[InputError]:
         """Every semantic problem of this package (references, values, duplicates)."""
         src = self._source
         out: list[InputError] = []
-        try:
-            cs = self.criteria_set
-        except InputError as exc:
-            return [exc.located(src, "criteria")]
+        if self._criteria_set is None:
+            cs, problems = self._resolve_criteria(None)
+            if problems:
+                return problems
+            self._criteria_set = cs
+        cs = self.criteria_set
         leaves = {c.id: c for c in cs.leaves()}
         bonus = {c.id: c for c in cs.bonus}
         gates = {g.id for g in cs.gates}
@@ -185,10 +209,10 @@ def package_problems(doc: Any, source: str | None = None,
     except ValidationError as exc:
         return None, validation_problems(exc, source)
     pkg._source = source
-    try:
-        pkg._criteria_set = pkg._resolve_criteria(base)
-    except InputError as exc:
-        return pkg, [exc.located(source, "criteria")]
+    cs, problems = pkg._resolve_criteria(base)
+    if problems:
+        return pkg, problems
+    pkg._criteria_set = cs
     return pkg, pkg.problems()
 
 

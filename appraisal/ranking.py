@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import ahp, points
 from .criteria import InputError
-from .normalization import NORMALIZATIONS
+from .normalization import NORMALIZATIONS, unit_sum
 from .provenance import ENGINE, input_hash
 from .topsis import TopsisTables, topsis, topsis_tables
 from .wsm import wsm
@@ -55,9 +55,9 @@ def normalise_weights(weights: Any, n: int, where: str = "--weights") -> np.ndar
     if np.any(w < 0):
         bad = int(np.argmax(w < 0)) + 1
         raise InputError(f"weight {bad} is negative ({w[bad - 1]:g}); weights must be ≥ 0", where=where)
-    if w.sum() <= 0:
+    if not (w > 0).any():
         raise InputError("weights are all zero", where=where)
-    return w / w.sum()
+    return unit_sum(w)
 
 
 def direction_signs(directions: Any, n: int, where: str = "--directions") -> np.ndarray:
@@ -170,6 +170,7 @@ class Revisit(_Out):
     given: float
     consistent_value: float
     nearest_saaty: float
+    cr_if_changed: float
 
 
 class GroupWeights(_Out):
@@ -235,7 +236,7 @@ def group_weights_report(node: ahp.NodeWeights) -> GroupWeights:
         group=node.group, label=node.label, how="pairwise", method=a.method, weights=local,
         lambda_max=a.lambda_max, ci=a.ci, cr=a.cr, consistent=a.consistent,
         revisit=[Revisit(row=d.row, column=d.column, given=d.given, consistent_value=d.consistent,
-                         nearest_saaty=d.nearest_saaty) for d in a.diagnostics],
+                         nearest_saaty=d.nearest_saaty, cr_if_changed=d.cr_if_changed) for d in a.diagnostics],
         aggregation=a.aggregation,
         experts=[ExpertWeights(**e.to_dict()) for e in a.experts],
     )
@@ -275,7 +276,10 @@ def rank_matrix(ids: list[str], criteria: list[str], x: Any, weights: Any, direc
     x = check_matrix(x, ids, criteria)
     w = normalise_weights(weights, len(criteria))
     d = direction_signs(directions, len(criteria))
-    main, others = _method_scores(x, w, d, method, normalization)
+    try:
+        main, others = _method_scores(x, w, d, method, normalization)
+    except InputError as exc:
+        raise exc.located(source) from None
     norm = normalization if method == "topsis" else "minmax"
     h = input_hash({"ids": ids, "criteria": criteria, "matrix": x, "weights": w, "directions": d,
                     "method": method, "normalization": norm})
@@ -321,7 +325,10 @@ def rank_package(pkg, method: str = "topsis", normalization: str = "vector") -> 
         card_info, card_rows = _card(cs, eligible, x)
 
     totals = None if card_rows is None else np.array([r.total for r in card_rows])
-    main, others = _method_scores(x, w, d, method, normalization, totals)
+    try:
+        main, others = _method_scores(x, w, d, method, normalization, totals)
+    except InputError as exc:
+        raise exc.located(pkg.source) from None
     norm = {"topsis": normalization, "wsm": "minmax", "points": None}[method]
     main_ranks = None
     if method == "points":

@@ -28,7 +28,12 @@ class InputError(ValueError):
     def __str__(self) -> str:
         parts = [p for p in (self.source, self.where) if p]
         prefix = ": ".join(parts)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        return one_line(f"{prefix}: {self.message}" if prefix else self.message)
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks shown as ``\\n``, so that a message stays on one line."""
+    return text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
 
 
 def format_loc(loc: tuple) -> str:

@@ -9,7 +9,7 @@ the tree. This module only describes; computing weights and scores is the engine
 
 from __future__ import annotations
 
-from fractions import Fraction
+import math
 from typing import Annotated, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -132,24 +132,49 @@ class Criterion(_Model):
         return None
 
 
-def parse_judgment(value: float | int | str) -> float:
-    """A pairwise judgment: a number or a fraction such as ``"1/3"``; must be positive and finite."""
+#: characters dropped from numbers: spaces (also non-breaking and thin) and apostrophes as thousands separators
+THOUSANDS_SEPARATORS = str.maketrans("", "", " \u00a0\u202f\u2009'")
+
+
+#: judgments beyond these bounds are refused (Saaty's scale is 1/9 … 9; a little beyond it is allowed
+#: with a warning, but 1e-320 or 1e300 can only be a typing error and would break the arithmetic)
+JUDGMENT_BOUNDS = (1e-6, 1e6)
+
+
+def _plain_number(text: str) -> float:
+    number = float(text)  # never Fraction: "1e999999999" must not build a huge integer
+    if not math.isfinite(number):
+        raise ValueError
+    return number
+
+
+def parse_judgment(value: float | int | str, decimal_comma: bool = False) -> float:
+    """A pairwise judgment: a number or a fraction such as ``"1/3"``; positive, finite, within bounds."""
     if isinstance(value, bool):
         raise ValueError("a judgment must be a number, not true/false")
     if isinstance(value, str):
-        text = value.strip().replace(",", ".")
+        text = value.strip().translate(THOUSANDS_SEPARATORS)
+        if decimal_comma or "." not in text:
+            text = text.replace(",", ".")
         if not text:
             raise ValueError("empty judgment")
         try:
-            number = float(Fraction(text))
+            if text.count("/") == 1:
+                num, den = (_plain_number(t) for t in text.split("/"))
+                number = num / den
+            else:
+                number = _plain_number(text)
         except (ValueError, ZeroDivisionError, OverflowError):
-            raise ValueError(f"{value!r} is not a number or a fraction such as 1/3") from None
+            raise ValueError(f"judgment {value!r} is not a number or a fraction such as 1/3") from None
     else:
         number = float(value)
-    if not (number == number) or number in (float("inf"), float("-inf")):
-        raise ValueError(f"{value!r} is not a finite number")
+    if not math.isfinite(number):
+        raise ValueError(f"judgment {value!r} is not a finite number")
     if number <= 0:
-        raise ValueError(f"judgment {value!r} must be positive")
+        raise ValueError(f"judgment {value!r} must be positive (1/9 … 9)")
+    lo, hi = JUDGMENT_BOUNDS
+    if not lo <= number <= hi:
+        raise ValueError(f"judgment {value!r} is far outside Saaty's scale 1/9 … 9 (refused beyond {lo:g} … {hi:g})")
     return number
 
 
@@ -348,10 +373,12 @@ def weighting_problems(weighting: Weighting, child_ids: list[str], where: str) -
         for e, judg in enumerate(weighting.pairwise):
             loc = f"{where}.pairwise[{e}]"
             rows = judg.matrix
-            if len(rows) != n or any(len(r) != n for r in rows):
-                shape = f"{len(rows)}×{max((len(r) for r in rows), default=0)}"
+            short = next((i for i, r in enumerate(rows) if len(r) != n), None)
+            if len(rows) != n or short is not None:
+                got = (f"{len(rows)} rows" if len(rows) != n
+                       else f"row {short + 1} has {len(rows[short])} entries")  # type: ignore[index]
                 out.append((loc, f"matrix must be {n}×{n} (one row and column per child: "
-                            f"{', '.join(child_ids)}), got {shape}"))
+                            f"{', '.join(child_ids)}), got {got}"))
                 continue
             if n > 15:
                 out.append((loc, f"{n}×{n} matrix is larger than Saaty's random-index table supports (n ≤ 15)"))

@@ -12,16 +12,15 @@ import csv as _csv
 import io
 import math
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
 from ..criteria import InputError
-from ..criteria.models import RECIPROCITY_TOLERANCE
+from ..criteria.errors import one_line
+from ..criteria.models import RECIPROCITY_TOLERANCE, THOUSANDS_SEPARATORS, parse_judgment
 
 MAX_CSV_BYTES = 20 * 1024 * 1024
-_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'")
 
 
 @dataclass
@@ -33,7 +32,7 @@ class Table:
 
 def read_table(path: str | Path | None = None, *, data: bytes | None = None, source: str | None = None) -> Table:
     """Decode and split a CSV file (or ``data``) into rows of stripped cells; blank rows dropped."""
-    src = source or str(path)
+    src = source or (str(path) if path is not None else "<data>")
     if data is None:
         p = Path(path)  # type: ignore[arg-type]
         try:
@@ -85,7 +84,7 @@ def _cell(table: Table, r: int, c: int, name: str | None = None) -> str:
 
 
 def parse_number(text: str, decimal_comma: bool) -> float:
-    t = text.translate(_SPACES)
+    t = text.translate(THOUSANDS_SEPARATORS)
     if decimal_comma:
         t = t.replace(",", ".")
     try:
@@ -94,21 +93,6 @@ def parse_number(text: str, decimal_comma: bool) -> float:
         raise ValueError(f"{text!r} is not a number") from None
     if not math.isfinite(v):
         raise ValueError(f"{text!r} is not a finite number")
-    return v
-
-
-def _judgment(text: str, decimal_comma: bool) -> float:
-    t = text.translate(_SPACES)
-    if decimal_comma:
-        t = t.replace(",", ".")
-    try:
-        v = float(Fraction(t)) if "/" in t else float(t)
-    except (ValueError, ZeroDivisionError, OverflowError):
-        raise ValueError(f"judgment {text!r} is not a number or a fraction such as 1/3") from None
-    if not math.isfinite(v):
-        raise ValueError(f"judgment {text!r} is not a finite number")
-    if v <= 0:
-        raise ValueError(f"judgment {text!r} must be positive (1/9 … 9)")
     return v
 
 
@@ -160,12 +144,12 @@ def read_pairwise(path: str | Path | None = None, *, data: bytes | None = None,
                 vals.append(None)
                 continue
             try:
-                v = _judgment(text, t.decimal_comma)
+                v = parse_judgment(text, t.decimal_comma)
             except ValueError as exc:
                 raise InputError(f"{_cell(t, r, j + 1, f'{names[i]} vs {names[j]}')}: {exc}", source=src) from None
             if i != j and not (1 / 9 - 1e-9 <= v <= 9 + 1e-9):
-                warnings.append(f"{src}: {_cell(t, r, j + 1, f'{names[i]} vs {names[j]}')}: judgment {text} is "
-                                f"outside Saaty's scale 1/9 … 9 (used as given)")
+                warnings.append(one_line(f"{src}: {_cell(t, r, j + 1, f'{names[i]} vs {names[j]}')}: judgment {text} is "
+                                f"outside Saaty's scale 1/9 … 9 (used as given)"))
             vals.append(v)
         raw.append(vals)
     a = np.ones((n, n))

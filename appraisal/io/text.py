@@ -9,7 +9,7 @@ WORDS = {
         "rank": "Rank", "id": "ID", "project": "Project", "score": "Score", "criterion": "Criterion",
         "weight": "Weight", "group": "Group", "direction": "Dir", "benefit": "benefit", "cost": "cost",
         "consistent": "consistent", "inconsistent": "INCONSISTENT", "ineligible": "Not ranked (failed gates)",
-        "revisit": "Judgments to revisit (given → consistent value, nearest on Saaty's scale):",
+        "revisit": "Judgments to revisit (given → consistent value, nearest on Saaty's scale, CR with that one change):",
         "panel": "Experts", "expert": "Expert", "points": "Points", "bonus": "Bonus", "total": "Total",
         "passed": "Passed", "yes": "yes", "no": "NO", "reasons": "Why not", "threshold": "threshold",
         "weights": "Weights", "criteria": "Criteria (global weights)", "method": "Method",
@@ -20,7 +20,7 @@ WORDS = {
         "rank": "Miejsce", "id": "ID", "project": "Projekt", "score": "Wynik", "criterion": "Kryterium",
         "weight": "Waga", "group": "Grupa", "direction": "Kier.", "benefit": "korzyść", "cost": "koszt",
         "consistent": "spójna", "inconsistent": "NIESPÓJNA", "ineligible": "Nieocenione (niespełnione kryteria dostępowe)",
-        "revisit": "Oceny do ponownego rozważenia (podana → spójna wartość, najbliższa na skali Saaty'ego):",
+        "revisit": "Oceny do ponownego rozważenia (podana → spójna wartość, najbliższa na skali Saaty'ego, CR po tej jednej zmianie):",
         "panel": "Eksperci", "expert": "Ekspert", "points": "Punkty", "bonus": "Premia", "total": "Razem",
         "passed": "Spełnia", "yes": "tak", "no": "NIE", "reasons": "Powód", "threshold": "próg",
         "weights": "Wagi", "criteria": "Kryteria (wagi globalne)", "method": "Metoda",
@@ -72,7 +72,8 @@ def render_ahp(res: AHPResult, lang: str = "en", title: str | None = None) -> st
     if res.diagnostics:
         out.append(_w(lang, "revisit"))
         for d in res.diagnostics:
-            out.append(f"  {d.row} vs {d.column}: {_num(d.given)} → {d.consistent:.2f} (≈ {_num(d.nearest_saaty)})")
+            out.append(f"  {d.row} vs {d.column}: {_num(d.given)} → {d.consistent:.2f} (≈ {_num(d.nearest_saaty)}; "
+                       f"CR {d.cr_if_changed:.3f})")
     if res.experts:
         out.append(_w(lang, "panel") + ":")
         rows = [[e.name, f"{e.weight:.3f}", f"{e.result.cr:.4f}",
@@ -161,7 +162,7 @@ def render_weights_report(rk, lang: str = "en") -> str:
             out.append(f"   · {e.file}: CR = {e.cr:.4f} ({flag})")
         for d in g.revisit:
             out.append(f"   ! {d.row} vs {d.column}: {_num(d.given)} → {d.consistent_value:.2f} "
-                       f"(≈ {_num(d.nearest_saaty)})")
+                       f"(≈ {_num(d.nearest_saaty)}; CR {d.cr_if_changed:.3f})")
     out.append("")
     out.append(_w(lang, "criteria") + ":")
     rows = [[c.id, _clip(c.label, 44), c.group or "", _w(lang, c.direction), f"{c.weight:.4f}"] for c in rk.criteria]
