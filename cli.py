@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import click
+from appraisal.criteria import InputError
 
 from appraisal import __version__
-from appraisal.criteria import InputError
 
 LANGS = click.Choice(["en", "pl"])
 
@@ -192,8 +192,9 @@ def criteria_list() -> None:
 @click.option("--lang", type=LANGS, default="en", show_default=True)
 def criteria_show(name, as_json, lang) -> None:
     """Print a criteria set (a built-in name such as cwd, or a .toml/.json file) with its weights."""
-    from appraisal import ahp
     from appraisal.criteria import load_criteria
+
+    from appraisal import ahp
     from appraisal.io.text import render_criteria
 
     cs = load_criteria(name)
@@ -314,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 1
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
+    except Exception as exc:
         if debug:
             raise
         click.echo(f"appraise: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",

@@ -26,7 +26,10 @@ _LAZY = {
     "InputError": ("appraisal.criteria", "InputError"),
 }
 
-__all__ = ["__version__", *_LAZY]
+__all__ = [  # noqa: RUF022 - grouped as in _LAZY
+    "__version__", "rank_frame", "load_package", "Package", "Project", "Ranking", "rank_matrix",
+    "load_criteria", "InputError",
+]
 
 
 def __getattr__(name: str):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .criteria import InputError
+from .criteria.models import RECIPROCITY_TOLERANCE
 from .normalization import unit_sum
 
 #: Saaty's random consistency index by matrix size (n = 1..15).
@@ -171,7 +172,7 @@ class AHPResult:
     cr: float
     method: str
     diagnostics: list[Judgment] = field(default_factory=list)
-    experts: list["ExpertResult"] = field(default_factory=list)
+    experts: list[ExpertResult] = field(default_factory=list)
     aggregation: str | None = None
 
     @property
@@ -216,10 +217,34 @@ class ExpertResult:
                 "cr": float(self.result.cr), "consistent": self.result.consistent}
 
 
-def analyse(matrix: np.ndarray, names: list[str], method: str = "eigenvector", top: int = 3) -> AHPResult:
-    """Weights, λmax, CI, CR and diagnostics of one (n, n) reciprocal matrix."""
-    a = np.asarray(matrix, dtype=float)
+def check_pairwise(a: np.ndarray, names: list[str] | None = None, tol: float = RECIPROCITY_TOLERANCE) -> int:
+    """Reject a matrix that is not square, positive, finite, with unit diagonal and reciprocal."""
     n = _check_shape(a)
+    if a.ndim != 2:
+        raise InputError(f"expected one (n, n) matrix, got shape {a.shape}")
+    names = names or [str(i + 1) for i in range(n)]
+    if len(names) != n:
+        raise InputError(f"{len(names)} names for a {n}×{n} matrix")
+    bad = np.argwhere(~np.isfinite(a) | (a <= 0))
+    if bad.size:
+        i, j = bad[0]
+        raise InputError(f"judgment [{names[i]}, {names[j]}] = {a[i, j]:g} must be a positive finite number")
+    off = np.argwhere(np.abs(np.diag(a) - 1) > 1e-9)
+    if off.size:
+        i = off[0][0]
+        raise InputError(f"diagonal [{names[i]}, {names[i]}] must be 1, got {a[i, i]:g}")
+    err = np.abs(a * a.T - 1)
+    if (err > tol).any():
+        i, j = np.argwhere(err > tol)[0]
+        raise InputError(f"not reciprocal: [{names[i]}, {names[j]}] = {a[i, j]:g} but "
+                         f"[{names[j]}, {names[i]}] = {a[j, i]:g}")
+    return n
+
+
+def analyse(matrix: np.ndarray, names: list[str], method: str = "eigenvector", top: int = 3) -> AHPResult:
+    """Weights, λmax, CI, CR and diagnostics of one (n, n) reciprocal matrix (checked first)."""
+    a = np.asarray(matrix, dtype=float)
+    n = check_pairwise(a, names)
     w, lam = weights(a, method)
     ci, cr = consistency(lam, n)
     diag = diagnose(a, w, names, top) if float(cr) > CR_THRESHOLD else []

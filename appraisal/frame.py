@@ -13,7 +13,7 @@ from .ranking import rank_matrix
 
 
 def _by_column(values: Any, columns: list[str], what: str) -> list[Any]:
-    if isinstance(values, (Mapping, pd.Series)):
+    if isinstance(values, Mapping):
         keys = list(values.keys())
         unknown = [k for k in keys if k not in columns]
         if unknown:
@@ -25,6 +25,13 @@ def _by_column(values: Any, columns: list[str], what: str) -> list[Any]:
     if isinstance(values, str):
         return values.split(",")
     return list(values)
+
+
+def _str_keys(values: Any) -> Any:
+    """Mappings and Series keyed like the (stringified) column labels."""
+    if isinstance(values, (Mapping, pd.Series)):
+        return {str(k): v for k, v in values.items()}
+    return values
 
 
 def rank_frame(df: pd.DataFrame, weights: Any, directions: Any, method: str = "topsis",
@@ -45,10 +52,8 @@ def rank_frame(df: pd.DataFrame, weights: Any, directions: Any, method: str = "t
     if bad:
         raise InputError(f"column(s) {bad} are not numeric")
     renamed = df.set_axis(columns, axis=1)
-    w = _by_column(weights if not isinstance(weights, Mapping) else {str(k): v for k, v in weights.items()},
-                   columns, "weights")
-    d = _by_column(directions if not isinstance(directions, Mapping)
-                   else {str(k): v for k, v in directions.items()}, columns, "directions")
+    w = _by_column(_str_keys(weights), columns, "weights")
+    d = _by_column(_str_keys(directions), columns, "directions")
     ids = [str(i) for i in df.index]
     ranking = rank_matrix(ids, columns, renamed.to_numpy(dtype=float), w, d, method, normalization)
     out = ranking.to_frame().drop(columns=["title"])

@@ -164,7 +164,7 @@ class Package(_Model):
                                           where=f"{where}.comments"))
         return out
 
-    def check(self) -> "Package":
+    def check(self) -> Package:
         problems = self.problems()
         if problems:
             raise first_problem(problems)

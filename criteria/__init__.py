@@ -16,8 +16,8 @@ from .documents import parse_document, read_document
 from .errors import InputError, validation_problems
 from .models import (
     CardRules,
-    Criterion,
     CriteriaSet,
+    Criterion,
     Gate,
     Group,
     Judgments,
@@ -30,9 +30,26 @@ from .models import (
 )
 
 __all__ = [
-    "CardRules", "Criterion", "CriteriaSet", "Gate", "Group", "InputError", "Judgments", "Level",
-    "Scale", "Text", "Weighting", "builtin_sets", "criteria_problems", "criteria_schema", "first_problem",
-    "load_criteria", "parse_judgment", "read_document", "parse_document", "validation_problems",
+    "CardRules",
+    "CriteriaSet",
+    "Criterion",
+    "Gate",
+    "Group",
+    "InputError",
+    "Judgments",
+    "Level",
+    "Scale",
+    "Text",
+    "Weighting",
+    "builtin_sets",
+    "criteria_problems",
+    "criteria_schema",
+    "first_problem",
+    "load_criteria",
+    "parse_document",
+    "parse_judgment",
+    "read_document",
+    "validation_problems",
     "weighting_problems",
 ]
 

@@ -17,7 +17,7 @@ class InputError(ValueError):
         self.where = where
         super().__init__(self.__str__())
 
-    def located(self, source: str | None = None, where: str | None = None) -> "InputError":
+    def located(self, source: str | None = None, where: str | None = None) -> InputError:
         """A copy of this error with the file and/or location filled in where unknown."""
         return InputError(
             self.message,

@@ -10,7 +10,8 @@ the tree. This module only describes; computing weights and scores is the engine
 from __future__ import annotations
 
 import math
-from typing import Annotated, Iterator, Literal
+from collections.abc import Iterator
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -28,7 +29,7 @@ class Text(_Model):
     en: str | None = None
 
     @model_validator(mode="after")
-    def _one_language(self) -> "Text":
+    def _one_language(self) -> Text:
         if not (self.pl or self.en):
             raise ValueError("needs a text in at least one language (pl or en)")
         return self
@@ -106,7 +107,7 @@ class Criterion(_Model):
     )
 
     @model_validator(mode="after")
-    def _kind_fits(self) -> "Criterion":
+    def _kind_fits(self) -> Criterion:
         if self.kind == "scale" and self.scale is None:
             raise ValueError(f"criterion {self.id!r} is of kind 'scale' but has no scale")
         if self.kind == "quantity" and self.scale is not None:
@@ -148,7 +149,7 @@ def _plain_number(text: str) -> float:
     return number
 
 
-def parse_judgment(value: float | int | str, decimal_comma: bool = False) -> float:
+def parse_judgment(value: float | str, decimal_comma: bool = False) -> float:
     """A pairwise judgment: a number or a fraction such as ``"1/3"``; positive, finite, within bounds."""
     if isinstance(value, bool):
         raise ValueError("a judgment must be a number, not true/false")
@@ -209,7 +210,7 @@ class Weighting(_Model):
     method: Literal["eigenvector", "geometric"] = "eigenvector"
 
     @model_validator(mode="after")
-    def _one_way(self) -> "Weighting":
+    def _one_way(self) -> Weighting:
         if self.weights is not None and self.pairwise is not None:
             raise ValueError("give either direct weights or pairwise judgments, not both")
         if self.pairwise is not None and not self.pairwise:
@@ -223,11 +224,11 @@ class Group(Weighting):
     id: Identifier
     label: Text
     description: Text | None = None
-    groups: list["Group"] = Field(default_factory=list)
+    groups: list[Group] = Field(default_factory=list)
     criteria: list[Criterion] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _children(self) -> "Group":
+    def _children(self) -> Group:
         if self.groups and self.criteria:
             raise ValueError(f"group {self.id!r} holds both sub-groups and criteria; use one or the other")
         if not (self.groups or self.criteria):
@@ -235,10 +236,10 @@ class Group(Weighting):
         return self
 
     @property
-    def children(self) -> list["Group | Criterion"]:
+    def children(self) -> list[Group | Criterion]:
         return list(self.groups) if self.groups else list(self.criteria)
 
-    def iter_groups(self) -> Iterator["Group"]:
+    def iter_groups(self) -> Iterator[Group]:
         yield self
         for g in self.groups:
             yield from g.iter_groups()
@@ -248,7 +249,7 @@ class Group(Weighting):
             return list(self.criteria)
         return [leaf for g in self.groups for leaf in g.leaves()]
 
-    def leaf_paths(self) -> list[tuple[list["Group"], Criterion]]:
+    def leaf_paths(self) -> list[tuple[list[Group], Criterion]]:
         """Each leaf with the groups on its path from this node down."""
         if self.criteria:
             return [([self], c) for c in self.criteria]
@@ -277,7 +278,7 @@ class CardRules(_Model):
     )
 
     @model_validator(mode="after")
-    def _one_threshold(self) -> "CardRules":
+    def _one_threshold(self) -> CardRules:
         if self.threshold_points is not None and self.threshold_percent is not None:
             raise ValueError("give threshold_points or threshold_percent, not both")
         return self

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from appraisal.criteria import InputError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from appraisal import ahp
-from appraisal.criteria import InputError
 
 SETTINGS = settings(max_examples=60, deadline=None)
 
@@ -63,6 +63,15 @@ HOUSE_COMPOSITE = [0.396, 0.341, 0.263]  # Saaty (1990) Table 4: overall priorit
 TOL3 = 5e-4 + 1e-9
 
 
+def cr_by_numpy(a: np.ndarray, i: int, j: int, value: float) -> float:
+    """CR (Saaty's RI) of ``a`` with judgment (i, j) set to ``value``, via numpy.linalg.eig."""
+    b = np.array(a, dtype=float)
+    b[i, j], b[j, i] = value, 1.0 / value
+    n = b.shape[0]
+    lam = float(np.max(np.linalg.eigvals(b).real))
+    return (lam - n) / (n - 1) / ahp.RANDOM_INDEX[n]
+
+
 def house_matrix() -> np.ndarray:
     return ahp.complete_reciprocal(np.array(HOUSE_UPPER, dtype=float))
 
@@ -80,6 +89,12 @@ def test_saaty_1990_house_criteria_eigenvector_lambda_ci_cr():
     assert res.diagnostics
     errs = [d.error for d in res.diagnostics]
     assert errs == sorted(errs, reverse=True)
+    idx = {f"c{i}": i - 1 for i in range(1, 9)}
+    for d in res.diagnostics:
+        i, j = idx[d.row], idx[d.column]
+        assert i < j and d.given == pytest.approx(house_matrix()[i, j])
+        assert d.consistent == pytest.approx(res.weights[i] / res.weights[j], rel=1e-12)
+        assert d.cr_if_changed == pytest.approx(cr_by_numpy(house_matrix(), i, j, d.nearest_saaty), abs=1e-9)
     assert res.to_dict()["random_index"] == ahp.RI_TABLE_NAME
 
 
@@ -132,7 +147,7 @@ DRINKS_DERIVED = [0.177, 0.019, 0.042, 0.116, 0.190, 0.129, 0.327]  # published 
 def test_saaty_2008_drinks_priorities():
     """Saaty (2008) IJSSci 1(1), Table 2: derived scale .177 .019 .042 .116 .190 .129 .327."""
     a = np.array(DRINKS, dtype=float)
-    w, lam = ahp.eigenvector_weights(a)
+    w, _lam = ahp.eigenvector_weights(a)
     np.testing.assert_allclose(w, DRINKS_DERIVED, rtol=0, atol=TOL3)
     assert list(np.argsort(-w)) == list(np.argsort(-np.array(DRINKS_DERIVED)))
     # the drinks judgments are close to consistent: CR well below 0.10 (the paper reports no CR)
@@ -290,6 +305,7 @@ def test_diagnose_names_the_perturbed_judgment(v, cell, up):
         assert top[0].consistent == pytest.approx(w[r] / w[c], rel=1e-9)
         assert top[0].error == pytest.approx(abs(np.log(a[r, c] * w[c] / w[r])), rel=1e-9)
         assert top[0].nearest_saaty in ahp.SAATY_SCALE
+        assert cr_by_numpy(a, r, c, top[0].nearest_saaty) == pytest.approx(top[0].cr_if_changed, abs=1e-9)
         assert len(top) <= 3
         assert all(top[k].error >= top[k + 1].error for k in range(len(top) - 1))
 
@@ -379,3 +395,14 @@ def test_complete_reciprocal_batched(stack):
     np.testing.assert_allclose(got, stack, rtol=1e-15)
     for k in range(stack.shape[0]):
         np.testing.assert_array_equal(got[k], ahp.complete_reciprocal(upper[k]))
+
+
+@pytest.mark.parametrize("matrix,message", [
+    ([[1, 3], [3, 1]], "not reciprocal"),
+    ([[1, -2], [-0.5, 1]], "positive finite"),
+    ([[2, 1], [1, 1]], "diagonal"),
+    ([[1, 2, 3], [0.5, 1, 1]], "square"),
+])
+def test_analyse_rejects_what_is_not_a_pairwise_matrix(matrix, message):
+    with pytest.raises(InputError, match=message):
+        ahp.analyse(np.array(matrix, dtype=float), ["a", "b", "c"][: len(matrix[0])])

@@ -21,7 +21,6 @@ import warnings
 from pathlib import Path
 
 import pytest
-
 from appraisal.console.cli import main
 from appraisal.criteria import InputError
 

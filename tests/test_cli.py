@@ -6,7 +6,6 @@ import json
 
 import numpy as np
 import pytest
-
 from appraisal.console.cli import main
 
 
@@ -49,6 +48,7 @@ def test_weights_json_contract(capsys, pairwise):
 
 def test_weights_geometric(capsys, pairwise, tmp_path):
     code, out, _ = run(capsys, "weights", str(pairwise), "--method", "geometric", "--json")
+    assert code == 0
     obj = json.loads(out)
     g = np.array([15, 1, 1 / 15]) ** (1 / 3)
     assert list(obj["weights"].values()) == pytest.approx(list(g / g.sum()), abs=1e-12)
@@ -120,7 +120,7 @@ def test_rank_human_table(capsys, matrix):
 def test_rank_output_file_is_written_whole(capsys, matrix, tmp_path):
     target = tmp_path / "out.json"
     target.write_text("old", encoding="utf-8")
-    code, out, _ = run(capsys, "rank", str(matrix), "--directions", "-,+,+", "-o", str(target))
+    code, _out, _ = run(capsys, "rank", str(matrix), "--directions", "-,+,+", "-o", str(target))
     assert code == 0
     assert json.loads(target.read_text(encoding="utf-8"))["method"] == "topsis"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -20,11 +20,11 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from appraisal.console.cli import main
+from appraisal.criteria import InputError, parse_document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from appraisal.console.cli import main
-from appraisal.criteria import InputError, parse_document
 from appraisal.io.csv import read_matrix, read_pairwise
 from appraisal.package import parse_package
 
@@ -493,7 +493,7 @@ def test_package_structure_mutated(doc, method, normalization):
         scores = [r.score for r in rk.results]
         assert all(math.isfinite(s) for s in scores), scores
         assert all(math.isfinite(c.weight) for c in rk.criteria), [c.weight for c in rk.criteria]
-        assert sorted(r.rank for r in rk.results)[0] == 1
+        assert min(r.rank for r in rk.results) == 1
 
 
 # --- end to end through the command line ---------------------------------------------------------------

@@ -7,9 +7,9 @@ import json
 
 import numpy as np
 import pytest
+from appraisal.criteria import InputError, load_criteria
 
 from appraisal import ahp
-from appraisal.criteria import InputError, load_criteria
 from appraisal.package import Package, load_package, package_from_document, parse_package
 from appraisal.ranking import rank_matrix
 
@@ -96,7 +96,7 @@ def test_package_scores_equal_a_plain_matrix_ranking_on_the_global_weights():
         rk = pkg.rank(method)
         ids = [pid for pid, _, gate in PROJECTS if gate]
         crit = ["a", "b", "c", "d", "e"]
-        x = [[dict((p, s) for p, s, _ in PROJECTS)[i][c] for c in crit] for i in ids]
+        x = [[{p: s for p, s, _ in PROJECTS}[i][c] for c in crit] for i in ids]
         w = [c.weight for c in rk.criteria]
         plain = rank_matrix(ids, crit, x, w, ["+", "+", "+", "-", "-"], method)
         assert rk.scores() == pytest.approx(plain.scores(), abs=1e-12)

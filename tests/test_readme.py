@@ -8,7 +8,6 @@ import shlex
 from pathlib import Path
 
 import pytest
-
 from appraisal.console.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,7 +15,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _blocks(lang: str) -> list[str]:
-    return re.findall(rf"```{lang}\n(.*?)```", README, flags=re.S)
+    return re.findall(rf"```{lang}\n(.*?)```", README, flags=re.DOTALL)
 
 
 COMMANDS = [line[2:].strip() for block in _blocks("console") for line in block.splitlines()

@@ -15,11 +15,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from appraisal.criteria import InputError
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from appraisal import normalization
-from appraisal.criteria import InputError
 from appraisal.frame import rank_frame
 from appraisal.ranking import check_defined, rank_matrix, ranks, score
 from appraisal.topsis import topsis, topsis_tables
@@ -424,3 +424,34 @@ def test_rank_frame_rejects_bad_frames():
         rank_frame(ok, [1.0, 1.0], {"a": "+"})
     with pytest.raises(InputError):
         rank_frame(ok.to_numpy(), [1.0, 1.0], "+,+")
+
+
+
+def _non_string_frame():
+    x = np.array([[1.0, 3.0], [2.0, 1.0], [3.0, 2.0], [2.5, 2.5]])
+    return x, pd.DataFrame(x, index=[30, 10, 20, 40], columns=[7, 8])
+
+
+def _check_against_rank_matrix(out, x):
+    ids = ["30", "10", "20", "40"]
+    assert list(out.index) == [30, 10, 20, 40]
+    ref = rank_matrix(ids, ["7", "8"], x, [3.0, 1.0], ["+", "-"])
+    by_id = {r.id: r for r in ref.results}
+    np.testing.assert_allclose(out["score"].to_numpy(), [by_id[k].score for k in ids], rtol=0, atol=1e-15)
+    assert out["rank"].tolist() == [by_id[k].rank for k in ids]
+    np.testing.assert_allclose(out["score"].to_numpy(), topsis(x, np.array([0.75, 0.25]), np.array([1, -1])),
+                               rtol=0, atol=1e-15)
+
+
+def test_rank_frame_keeps_non_string_labels():
+    """Integer index and column labels, weights as a dict in another order: same numbers as rank_matrix."""
+    x, df = _non_string_frame()
+    _check_against_rank_matrix(rank_frame(df, {8: 1.0, 7: 3.0}, {7: "+", 8: "-"}), x)
+    _check_against_rank_matrix(rank_frame(df, [3.0, 1.0], "+,-"), x)
+
+
+def test_rank_frame_series_weights_with_non_string_labels():
+    """rank_frame accepts a pandas Series of weights by column name (frame._by_column checks for
+    pd.Series). With integer column labels the Series must work exactly like the equivalent dict."""
+    x, df = _non_string_frame()
+    _check_against_rank_matrix(rank_frame(df, pd.Series({8: 1.0, 7: 3.0}), pd.Series({7: "+", 8: "-"})), x)

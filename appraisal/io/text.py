@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..ahp import AHPResult, RI_TABLE_NAME
+from ..ahp import RI_TABLE_NAME, AHPResult
 
 WORDS = {
     "en": {
