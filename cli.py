@@ -129,7 +129,7 @@ def rank(source, weights_, directions, method, normalization, as_json, output, l
                              f"of {', '.join(m.criteria)}")
         w = [1.0] * len(m.criteria) if weights_ is None else _parse_weights(weights_)
         rk = rank_matrix(m.ids, m.criteria, m.values, w, _split(directions), method, normalization, str(source))
-    elif suffix in (".json", ".toml"):
+    elif suffix in (".json", ".toml", ".xlsx", ".xlsm"):
         from appraisal.package import load_package
 
         if weights_ is not None or directions is not None:
@@ -137,10 +137,10 @@ def rank(source, weights_, directions, method, normalization, as_json, output, l
                              "directions from its criteria set (override weights in its 'weights' section)")
         rk = load_package(source).rank(method, normalization)
     else:
-        raise InputError(f"unsupported file type {suffix or '(none)'!r}; expected .csv, .json or .toml",
+        raise InputError(f"unsupported file type {suffix or '(none)'!r}; expected .csv, .json, .toml or .xlsx",
                          source=str(source))
     if output is not None:
-        _write_output(output, rk)
+        _write_output(output, rk, lang)
     if as_json:
         _echo_json(rk.to_json_dict())
         return
@@ -160,12 +160,53 @@ def _parse_weights(text: str) -> list[float]:
     return out
 
 
-def _write_output(path: Path, rk) -> None:
-    from appraisal.io.files import atomic_write_text
+def _write_output(path: Path, rk, lang: str) -> None:
+    """Write the ranking: JSON, or the appraisal workbook (.xlsx) with live formulas."""
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        from appraisal.io.files import atomic_write_text
 
-    if path.suffix.lower() != ".json":
-        raise InputError(f"cannot write {path.suffix or 'a file without extension'}; use .json", source=str(path))
-    atomic_write_text(path, json.dumps(rk.to_json_dict(), ensure_ascii=False, indent=2) + "\n")
+        atomic_write_text(path, json.dumps(rk.to_json_dict(), ensure_ascii=False, indent=2) + "\n")
+    elif suffix == ".xlsx":
+        from appraisal.io.excel_report import write_appraisal_workbook
+
+        write_appraisal_workbook(rk, path, lang)
+    else:
+        raise InputError(f"cannot write {path.suffix or 'a file without extension'}; use .json or .xlsx",
+                         source=str(path))
+
+
+# --- template --------------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--criteria", "criteria_ref", default="cwd", show_default=True,
+              help="A built-in criteria set or a .toml/.json criteria file.")
+@click.option("--lang", type=LANGS, default="pl", show_default=True, help="Language of the sheets and labels.")
+@click.option("--rows", type=click.IntRange(1, 500), default=30, show_default=True,
+              help="How many project rows to prepare.")
+@click.option("--from", "from_package", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Fill the template with an existing package (JSON/TOML/XLSX).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The workbook to write (.xlsx).")
+def template(criteria_ref, lang, rows, from_package, output) -> None:
+    """Write an Excel workbook for an advisor to fill in: package, projects, scores, gates, weights."""
+    from appraisal.io.excel_template import write_template
+
+    if output.suffix.lower() != ".xlsx":
+        raise InputError("the template must be written as .xlsx", source=str(output))
+    package = None
+    if from_package is not None:
+        from appraisal.package import load_package
+
+        package = load_package(from_package)
+        cs = package.criteria_set
+    else:
+        from appraisal.criteria import load_criteria
+
+        cs = load_criteria(criteria_ref)
+    write_template(output, cs, lang=lang, package=package, rows=rows,
+                   criteria_ref=criteria_ref if package is None else None)
+    click.echo(f"written: {output}")
 
 
 # --- criteria, schema, validate --------------------------------------------------------------------

@@ -225,8 +225,12 @@ def package_from_document(doc: Any, source: str | None = None, base: Path | None
 
 
 def load_package(path: str | Path) -> Package:
-    """Read and check a package file (``.json`` or ``.toml``)."""
+    """Read and check a package file: ``.json``, ``.toml``, or an Excel workbook (``.xlsx``)."""
     path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from .io.excel_template import read_workbook
+
+        return read_workbook(path)
     return package_from_document(read_document(path), str(path), path.parent)
 
 

@@ -15,6 +15,12 @@ def validate_file(path: str | Path) -> tuple[list[InputError], list[str], str]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _validate_csv(path)
+    if suffix in (".xlsx", ".xlsm"):
+        from .io.excel_template import workbook_problems
+
+        pkg, problems = workbook_problems(path)
+        warnings = _ahp_warnings(pkg.criteria_set, src) if pkg is not None and not problems else []
+        return problems, warnings, "package workbook"
     if suffix not in (".json", ".toml"):
         return [InputError(f"unsupported file type {suffix or '(none)'!r}; expected .json, .toml or .csv",
                            source=src)], [], "file"
