@@ -186,6 +186,7 @@ class GroupWeights(_Out):
     revisit: list[Revisit] = Field(default_factory=list)
     aggregation: str | None = None
     experts: list[ExpertWeights] = Field(default_factory=list)
+    matrix: list[list[float]] | None = Field(default=None, description="the pairwise matrix used (AIJ for a panel)")
 
 
 class Ranking(_Out):
@@ -204,7 +205,11 @@ class Ranking(_Out):
     weights: list[GroupWeights] = Field(default_factory=list)
     card: dict[str, Any] | None = None
     tables: TopsisTables | None = Field(default=None, exclude=True)
+    #: the decision matrix that was scored (eligible projects × criteria), rows in ``alternatives`` order
     matrix: Any = Field(default=None, exclude=True)
+    alternatives: list[str] = Field(default_factory=list, exclude=True)
+    #: the package that was ranked (None for a plain matrix)
+    package: Any = Field(default=None, exclude=True)
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)
@@ -239,6 +244,7 @@ def group_weights_report(node: ahp.NodeWeights) -> GroupWeights:
                          nearest_saaty=d.nearest_saaty, cr_if_changed=d.cr_if_changed) for d in a.diagnostics],
         aggregation=a.aggregation,
         experts=[ExpertWeights(**e.to_dict()) for e in a.experts],
+        matrix=a.matrix.tolist(),
     )
 
 
@@ -287,7 +293,7 @@ def rank_matrix(ids: list[str], criteria: list[str], x: Any, weights: Any, direc
              for c, s, wi in zip(criteria, d, w)]
     return Ranking(input_hash=h, method=method, normalization=norm, source=source, criteria=infos,
                    results=_results(ids, None, main, others),
-                   tables=topsis_tables(x, w, d, normalization), matrix=x)
+                   tables=topsis_tables(x, w, d, normalization), matrix=x, alternatives=list(ids))
 
 
 def rank_package(pkg, method: str = "topsis", normalization: str = "vector") -> Ranking:
@@ -346,7 +352,7 @@ def rank_package(pkg, method: str = "topsis", normalization: str = "vector") -> 
                    random_index=ahp.RI_TABLE_NAME,
                    source=pkg.source, criteria=infos, results=results, ineligible=ineligible,
                    weights=[group_weights_report(nd) for nd in nodes], card=card_info,
-                   tables=topsis_tables(x, w, d, normalization), matrix=x)
+                   tables=topsis_tables(x, w, d, normalization), matrix=x, alternatives=ids, package=pkg)
 
 
 def _card(cs, projects, x) -> tuple[dict[str, Any], list[CardScore]]:

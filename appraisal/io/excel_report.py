@@ -1,0 +1,390 @@
+"""The appraisal workbook: the package's own sheets plus the results, with live formulas.
+
+``write_appraisal_workbook(ranking, path, lang)`` writes:
+
+- the input sheets of the package (:mod:`appraisal.io.excel_template`), so the workbook can be
+  read back by ``appraise rank``;
+- **Summary**: rank, project, TOPSIS and WSM scores and ranks, eligibility (with the failed
+  gate), cost and funding, a colour scale and a native bar chart of the scores;
+- **AHP weights**: each group's pairwise grid with λmax, CI, CR and a consistency flag, local
+  weights, then the criteria's global weights — the cells named ``Weights``;
+- **Matrix**: raw values, normalised values, weighted values, ideal and anti-ideal, the
+  distances, the TOPSIS scores (named ``Scores``), the oriented min-max values and the WSM
+  scores, and the ranks — all as formulas over the ``Weights`` cells, so changing a weight in
+  Excel recomputes every score and rank (and multiplying all weights by one factor changes
+  nothing, as they are divided by their sum);
+- **Breakdown**: each criterion's contribution w·r to each project's weighted sum, with a
+  stacked bar chart.
+
+The formulas follow DESIGN.md section 3 exactly (ties: 1 + how many score higher by > 1e-12),
+so a spreadsheet's values equal the engine's to rounding.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+
+from .. import ahp
+from .xlsx import formula, put, save_atomic
+
+TITLES = {
+    "pl": {"summary": "Podsumowanie", "ahp": "Wagi AHP", "matrix": "Macierz", "breakdown": "Wkład"},
+    "en": {"summary": "Summary", "ahp": "AHP weights", "matrix": "Matrix", "breakdown": "Breakdown"},
+}
+WORDS = {
+    "pl": {
+        "rank": "Miejsce", "id": "ID", "title": "Projekt", "topsis": "TOPSIS", "wsm": "WSM", "rank_wsm": "Miejsce WSM",
+        "rank_topsis": "Miejsce TOPSIS",
+        "eligible": "Kwalifikowalny", "yes": "tak", "no": "nie", "cost": "Koszt (PLN)", "funding": "Finansowanie",
+        "points": "Punkty (karta)", "passed": "Spełnia kartę",
+        "raw": "Wartości", "normalized": "Wartości znormalizowane", "weighted": "Wartości ważone",
+        "ideal": "Rozwiązanie idealne A⁺", "anti": "Antyidealne A⁻", "direction": "Kierunek",
+        "weight": "Waga (znormalizowana)", "dpos": "d⁺", "dneg": "d⁻", "minmax": "Wartości min-max (do WSM)",
+        "results": "Wyniki", "criterion": "Kryterium", "group": "Grupa", "global": "Waga globalna",
+        "local": "Waga lokalna", "consistent": "spójna", "inconsistent": "NIESPÓJNA",
+        "weights_note": "Zmień wagi globalne poniżej (komórki o nazwie Weights): wyniki i miejsca w arkuszach "
+                        "Macierz, Podsumowanie i Wkład przeliczą się. Wagi są dzielone przez ich sumę.",
+        "breakdown_note": "Wkład kryterium = waga × wartość min-max (0 najgorsza … 1 najlepsza); suma = wynik WSM.",
+        "how": {"pairwise": "porównania parami (AHP)", "direct": "wagi bezpośrednie", "equal": "wagi równe"},
+        "experts": "Eksperci", "expert_weight": "waga eksperta", "not_ranked": "nieoceniany",
+        "scores_chart": "Wyniki TOPSIS", "breakdown_chart": "Wkład kryteriów w wynik WSM",
+    },
+    "en": {
+        "rank": "Rank", "id": "ID", "title": "Project", "topsis": "TOPSIS", "wsm": "WSM", "rank_wsm": "WSM rank",
+        "rank_topsis": "TOPSIS rank",
+        "eligible": "Eligible", "yes": "yes", "no": "no", "cost": "Cost (PLN)", "funding": "Funding",
+        "points": "Points (card)", "passed": "Passes the card",
+        "raw": "Values", "normalized": "Normalised values", "weighted": "Weighted values",
+        "ideal": "Ideal A⁺", "anti": "Anti-ideal A⁻", "direction": "Direction",
+        "weight": "Weight (normalised)", "dpos": "d⁺", "dneg": "d⁻", "minmax": "Min-max values (for WSM)",
+        "results": "Results", "criterion": "Criterion", "group": "Group", "global": "Global weight",
+        "local": "Local weight", "consistent": "consistent", "inconsistent": "INCONSISTENT",
+        "weights_note": "Change the global weights below (the cells named Weights): the scores and ranks on the "
+                        "Matrix, Summary and Breakdown sheets recompute. Weights are divided by their sum.",
+        "breakdown_note": "Contribution = weight × min-max value (0 worst … 1 best); the sum is the WSM score.",
+        "how": {"pairwise": "pairwise comparisons (AHP)", "direct": "direct weights", "equal": "equal weights"},
+        "experts": "Experts", "expert_weight": "expert weight", "not_ranked": "not ranked",
+        "scores_chart": "TOPSIS scores", "breakdown_chart": "Criteria contributions to the WSM score",
+    },
+}
+
+BOLD = Font(bold=True)
+HEAD = {"font": Font(bold=True, color="FFFFFF"), "fill": PatternFill("solid", fgColor="1F4E79"),
+        "alignment": Alignment(wrap_text=True, vertical="center")}
+SUB = {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="D9E1F2")}
+INPUT = {"fill": PatternFill("solid", fgColor="FFF2CC"), "number_format": "0.0000"}
+NUM4 = {"number_format": "0.0000"}
+NUM6 = {"number_format": "0.000000"}
+MONEY = {"number_format": "#,##0"}
+
+
+def _col(c: int) -> str:
+    return get_column_letter(c)
+
+
+def _abs(sheet: str, row: int, col: int) -> str:
+    return f"{quote_sheetname(sheet)}!${_col(col)}${row}"
+
+
+def _rng(row1: int, col1: int, row2: int, col2: int, sheet: str | None = None, absolute: bool = True) -> str:
+    d = "$" if absolute else ""
+    ref = f"{d}{_col(col1)}{d}{row1}:{d}{_col(col2)}{d}{row2}"
+    return f"{quote_sheetname(sheet)}!{ref}" if sheet else ref
+
+
+def _topsis_normalization(rk) -> str:
+    if rk.method == "topsis":
+        return rk.normalization
+    key = next((k for k in (rk.results[0].cross_check if rk.results else {}) if k.startswith("topsis_")), None)
+    return key.split("_", 1)[1] if key else "vector"
+
+
+def build_appraisal_workbook(rk, lang: str = "pl") -> Workbook:
+    """The appraisal workbook of a :class:`~appraisal.ranking.Ranking` (see the module docstring)."""
+    w = WORDS[lang]
+    t = TITLES[lang]
+    if rk.package is not None:
+        from .excel_template import build_template
+
+        wb = build_template(rk.package.criteria_set, lang=lang, package=rk.package)
+    else:
+        wb = Workbook()
+        wb.remove(wb.active)
+
+    ids = list(rk.alternatives)
+    m, n = len(ids), len(rk.criteria)
+    crit = rk.criteria
+    norm = _topsis_normalization(rk)
+    x = rk.matrix
+
+    summary = wb.create_sheet(t["summary"], 0)
+    wsheet = wb.create_sheet(t["ahp"], 1)
+    mx = wb.create_sheet(t["matrix"], 2)
+    bd = wb.create_sheet(t["breakdown"], 3)
+    wb.active = 0
+
+    # --- AHP weights and the Weights cells ----------------------------------------------------------
+    r = 1
+    put(wsheet, r, 1, t["ahp"], {"font": Font(bold=True, size=14)})
+    r += 1
+    put(wsheet, r, 1, f"{rk.engine} · {rk.input_hash} · RI: {rk.random_index or ahp.RI_TABLE_NAME}",
+        {"font": Font(italic=True, color="666666")})
+    r += 2
+    for g in rk.weights:
+        put(wsheet, r, 1, f"{g.group} — {g.label or ''}", SUB)
+        put(wsheet, r, 2, w["how"][g.how], SUB)
+        r += 1
+        kids = list(g.weights)
+        if g.how == "pairwise" and g.matrix is not None:
+            for j, k in enumerate(kids):
+                put(wsheet, r, 2 + j, k, HEAD)
+            put(wsheet, r, 2 + len(kids), w["local"], HEAD)
+            for i, k in enumerate(kids):
+                put(wsheet, r + 1 + i, 1, k, {"font": BOLD})
+                for j in range(len(kids)):
+                    put(wsheet, r + 1 + i, 2 + j, float(g.matrix[i][j]), {"number_format": "0.000"})
+                put(wsheet, r + 1 + i, 2 + len(kids), g.weights[k], NUM4)
+            r += len(kids) + 1
+            flag = w["consistent"] if g.consistent else w["inconsistent"]
+            for label, value in (("λmax", g.lambda_max), ("CI", g.ci), ("CR", g.cr)):
+                put(wsheet, r, 1, label, {"font": BOLD})
+                put(wsheet, r, 2, value, NUM4)
+                r += 1
+            put(wsheet, r - 1, 3, flag, {"font": Font(bold=True, color="006100" if g.consistent else "9C0006")})
+            if g.experts:
+                put(wsheet, r, 1, w["experts"], {"font": BOLD})
+                r += 1
+                for e in g.experts:
+                    put(wsheet, r, 1, e.file)
+                    put(wsheet, r, 2, e.expert_weight, {"number_format": "0.000"})
+                    put(wsheet, r, 3, f"CR = {e.cr:.4f} ({w['consistent'] if e.consistent else w['inconsistent']})")
+                    r += 1
+        else:
+            for k in kids:
+                put(wsheet, r, 1, k)
+                put(wsheet, r, 2, g.weights[k], NUM4)
+                r += 1
+        r += 1
+    put(wsheet, r, 1, w["weights_note"], {"alignment": Alignment(wrap_text=True), "font": Font(italic=True)})
+    wsheet.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
+    wsheet.row_dimensions[r].height = 45
+    r += 1
+    for j, h in enumerate([w["criterion"], w["title"], w["group"], w["direction"], w["global"]]):
+        put(wsheet, r, 1 + j, h, HEAD)
+    first_w = r + 1
+    for j, c in enumerate(crit):
+        row = first_w + j
+        put(wsheet, row, 1, c.id)
+        put(wsheet, row, 2, c.label or "")
+        put(wsheet, row, 3, c.group or "")
+        put(wsheet, row, 4, "+" if c.direction == "benefit" else "-")
+        put(wsheet, row, 5, float(c.weight), INPUT)
+    weights_ref = _rng(first_w, 5, first_w + n - 1, 5, wsheet.title)
+    wb.defined_names["Weights"] = DefinedName("Weights", attr_text=weights_ref)
+    for col, width in zip("ABCDE", (24, 44, 22, 10, 14)):
+        wsheet.column_dimensions[col].width = width
+
+    # --- Matrix: raw → normalised → weighted → ideal/anti → distances → scores; min-max → WSM ----------
+    put(mx, 1, 1, t["matrix"], {"font": Font(bold=True, size=14)})
+    put(mx, 2, 1, f"TOPSIS, normalization: {norm}; WSM: min-max. {rk.engine} · {rk.input_hash}",
+        {"font": Font(italic=True, color="666666")})
+    c0 = 2  # first criterion column
+    cn = c0 + n - 1
+
+    def header(row: int, title: str) -> None:
+        put(mx, row, 1, title, SUB)
+        for j, c in enumerate(crit):
+            put(mx, row, c0 + j, c.id, SUB)
+
+    r_dir, r_w = 4, 5
+    header(3, w["criterion"])
+    put(mx, r_dir, 1, w["direction"], {"font": BOLD})
+    put(mx, r_w, 1, w["weight"], {"font": BOLD})
+    for j, c in enumerate(crit):
+        col = c0 + j
+        put(mx, r_dir, col, "+" if c.direction == "benefit" else "-")
+        formula(mx, r_w, col, f"={_abs(wsheet.title, first_w + j, 5)}/SUM(Weights)", NUM6)
+    wcell = {j: f"{_col(c0 + j)}${r_w}" for j in range(n)}
+
+    def block(top: int, title: str) -> int:
+        header(top, title)
+        for i, ident in enumerate(ids):
+            put(mx, top + 1 + i, 1, ident)
+        return top + 1
+
+    raw0 = block(7, w["raw"])
+    for i in range(m):
+        for j in range(n):
+            put(mx, raw0 + i, c0 + j, float(x[i][j]))
+
+    def col_range(top: int, j: int) -> str:
+        return _rng(top, c0 + j, top + m - 1, c0 + j)
+
+    def oriented_minmax(top: int, i: int, j: int) -> str:
+        cell = f"{_col(c0 + j)}{top + i}"
+        rng = col_range(top, j)
+        num = f"({cell}-MIN({rng}))" if crit[j].direction == "benefit" else f"(MAX({rng})-{cell})"
+        return f"=IF(MAX({rng})=MIN({rng}),0,{num}/(MAX({rng})-MIN({rng})))"
+
+    norm0 = block(raw0 + m + 1, w["normalized"] + f" ({norm})")
+    for i in range(m):
+        for j in range(n):
+            if norm == "vector":
+                cell, rng = f"{_col(c0 + j)}{raw0 + i}", col_range(raw0, j)
+                f = f"=IF(SUMSQ({rng})=0,0,{cell}/SQRT(SUMSQ({rng})))"
+            else:
+                f = oriented_minmax(raw0, i, j)
+            formula(mx, norm0 + i, c0 + j, f, NUM6)
+
+    wt0 = block(norm0 + m + 1, w["weighted"])
+    for i in range(m):
+        for j in range(n):
+            formula(mx, wt0 + i, c0 + j, f"={_col(c0 + j)}{norm0 + i}*{wcell[j]}", NUM6)
+    r_ideal, r_anti = wt0 + m, wt0 + m + 1
+    put(mx, r_ideal, 1, w["ideal"], {"font": BOLD})
+    put(mx, r_anti, 1, w["anti"], {"font": BOLD})
+    for j, c in enumerate(crit):
+        rng = col_range(wt0, j)
+        best, worst = ("MAX", "MIN") if (c.direction == "benefit" or norm == "minmax") else ("MIN", "MAX")
+        formula(mx, r_ideal, c0 + j, f"={best}({rng})", NUM6)
+        formula(mx, r_anti, c0 + j, f"={worst}({rng})", NUM6)
+
+    mm0 = block(r_anti + 2, w["minmax"])
+    for i in range(m):
+        for j in range(n):
+            formula(mx, mm0 + i, c0 + j, oriented_minmax(raw0, i, j), NUM6)
+
+    res0 = mm0 + m + 2
+    heads = [w["id"], w["dpos"], w["dneg"], w["topsis"], w["rank"], w["wsm"], w["rank_wsm"]]
+    for k, h in enumerate(heads):
+        put(mx, res0 - 1, 1 + k, h, SUB)
+    ideal_rng = _rng(r_ideal, c0, r_ideal, cn)
+    anti_rng = _rng(r_anti, c0, r_anti, cn)
+    w_rng = _rng(r_w, c0, r_w, cn)
+    score_rng = _rng(res0, 4, res0 + m - 1, 4)
+    wsm_rng = _rng(res0, 6, res0 + m - 1, 6)
+    for i, ident in enumerate(ids):
+        row = res0 + i
+        weighted_row = _rng(wt0 + i, c0, wt0 + i, cn, absolute=False)
+        put(mx, row, 1, ident)
+        formula(mx, row, 2, f"=SQRT(SUMXMY2({weighted_row},{ideal_rng}))", NUM6)
+        formula(mx, row, 3, f"=SQRT(SUMXMY2({weighted_row},{anti_rng}))", NUM6)
+        formula(mx, row, 4, f"=IF(B{row}+C{row}=0,NA(),C{row}/(B{row}+C{row}))", NUM6)
+        formula(mx, row, 5, f"=1+SUMPRODUCT(--({score_rng}>D{row}+1E-12))")
+        mm_row = _rng(mm0 + i, c0, mm0 + i, cn, absolute=False)
+        formula(mx, row, 6, f"=SUMPRODUCT({mm_row},{w_rng})", NUM6)
+        formula(mx, row, 7, f"=1+SUMPRODUCT(--({wsm_rng}>F{row}+1E-12))")
+    wb.defined_names["Scores"] = DefinedName("Scores", attr_text=f"{quote_sheetname(mx.title)}!{score_rng}")
+    mx.column_dimensions["A"].width = 26
+    for j in range(max(n, 7)):
+        mx.column_dimensions[_col(c0 + j)].width = 14
+    mx.freeze_panes = "B4"
+
+    # --- Summary ----------------------------------------------------------------------------------------
+    projects = {p.id: p for p in rk.package.projects} if rk.package is not None else {}
+    put(summary, 1, 1, (rk.partnership or t["summary"]), {"font": Font(bold=True, size=14)})
+    put(summary, 2, 1, f"{rk.method.upper()}" + (f" ({rk.normalization})" if rk.normalization else "")
+        + f" · {rk.engine} · {rk.input_hash}", {"font": Font(italic=True, color="666666")})
+    cols = [w["rank"], w["id"], w["title"], w["topsis"], w["rank_topsis"], w["wsm"], w["rank_wsm"], w["eligible"],
+            w["cost"], w["funding"]]
+    has_card = any(res.card is not None for res in rk.results)
+    if has_card:
+        cols += [w["points"], w["passed"]]
+    for k, h in enumerate(cols):
+        put(summary, 4, 1 + k, h, HEAD)
+    row_of = {ident: res0 + i for i, ident in enumerate(ids)}
+    sr = 5
+    for res in rk.results:
+        mrow = row_of[res.id]
+        p = projects.get(res.id)
+        if rk.method == "points":
+            put(summary, sr, 1, res.rank)
+        else:
+            formula(summary, sr, 1, f"={_abs(mx.title, mrow, 5 if rk.method == 'topsis' else 7)}")
+        put(summary, sr, 2, res.id)
+        put(summary, sr, 3, res.title or "")
+        formula(summary, sr, 4, f"={_abs(mx.title, mrow, 4)}", NUM4)
+        formula(summary, sr, 5, f"={_abs(mx.title, mrow, 5)}")
+        formula(summary, sr, 6, f"={_abs(mx.title, mrow, 6)}", NUM4)
+        formula(summary, sr, 7, f"={_abs(mx.title, mrow, 7)}")
+        put(summary, sr, 8, w["yes"])
+        _project_money(summary, sr, p)
+        if has_card and res.card is not None:
+            put(summary, sr, 11, res.card.total)
+            put(summary, sr, 12, w["yes"] if res.card.passed else f"{w['no']}: {'; '.join(res.card.reasons)}")
+        sr += 1
+    last_ranked = sr - 1
+    for inel in rk.ineligible:
+        p = projects.get(inel.id)
+        put(summary, sr, 1, "—")
+        put(summary, sr, 2, inel.id)
+        put(summary, sr, 3, inel.title or "")
+        put(summary, sr, 8, f"{w['no']}: " + "; ".join(g.label for g in inel.failed_gates),
+            {"font": Font(color="9C0006")})
+        _project_money(summary, sr, p)
+        sr += 1
+    summary.conditional_formatting.add(
+        f"D5:D{last_ranked}",
+        ColorScaleRule(start_type="min", start_color="F8696B", mid_type="percentile", mid_value=50,
+                       mid_color="FFEB84", end_type="max", end_color="63BE7B"))
+    for col, width in zip("ABCDEFGHIJKL", (8, 8, 60, 10, 10, 10, 10, 40, 16, 50, 12, 40)):
+        summary.column_dimensions[col].width = width
+    summary.freeze_panes = "C5"
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = w["scores_chart"]
+    chart.y_axis.title = w["topsis"]
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.add_data(Reference(summary, min_col=4, min_row=4, max_row=last_ranked), titles_from_data=True)
+    chart.set_categories(Reference(summary, min_col=2, min_row=5, max_row=last_ranked))
+    chart.legend = None
+    chart.height, chart.width = max(7.5, 0.6 * m + 3), 16
+    summary.add_chart(chart, f"B{sr + 2}")
+
+    # --- Breakdown: contributions to the weighted sum ------------------------------------------------------
+    put(bd, 1, 1, t["breakdown"], {"font": Font(bold=True, size=14)})
+    put(bd, 2, 1, w["breakdown_note"], {"font": Font(italic=True)})
+    put(bd, 4, 1, w["id"], HEAD)
+    for j, c in enumerate(crit):
+        put(bd, 4, 2 + j, c.id, HEAD)
+    put(bd, 4, 2 + n, w["wsm"], HEAD)
+    for i, ident in enumerate(ids):
+        row = 5 + i
+        put(bd, row, 1, ident)
+        for j in range(n):
+            formula(bd, row, 2 + j, f"={_abs(mx.title, mm0 + i, c0 + j)}*{_abs(mx.title, r_w, c0 + j)}", NUM4)
+        formula(bd, row, 2 + n, f"=SUM({_rng(row, 2, row, 1 + n, absolute=False)})", NUM4)
+    stacked = BarChart()
+    stacked.type = "bar"
+    stacked.grouping = "stacked"
+    stacked.overlap = 100
+    stacked.title = w["breakdown_chart"]
+    stacked.add_data(Reference(bd, min_col=2, max_col=1 + n, min_row=4, max_row=4 + m), titles_from_data=True)
+    stacked.set_categories(Reference(bd, min_col=1, min_row=5, max_row=4 + m))
+    stacked.height, stacked.width = max(8, 0.6 * m + 4), 22
+    bd.add_chart(stacked, f"A{m + 7}")
+    bd.column_dimensions["A"].width = 12
+    bd.freeze_panes = "B5"
+    return wb
+
+
+def _project_money(ws, row: int, project) -> None:
+    if project is None:
+        return
+    if project.cost is not None:
+        put(ws, row, 9, float(project.cost), MONEY)
+    if project.funding:
+        put(ws, row, 10, "; ".join(f.source + (f" {f.amount:,.0f}".replace(",", " ") if f.amount is not None else "")
+                                  for f in project.funding))
+
+
+def write_appraisal_workbook(rk, path: str | Path, lang: str = "pl") -> Path:
+    """Build and save the appraisal workbook atomically."""
+    return save_atomic(build_appraisal_workbook(rk, lang), path)

@@ -1,0 +1,42 @@
+"""Shared test helpers: recalculating a workbook in a real spreadsheet engine (LibreOffice)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+
+
+def soffice_or_skip() -> str:
+    """The LibreOffice binary; in CI (CI=true) its absence fails the test instead of skipping it."""
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice (soffice) is required in CI: apt-get install libreoffice-calc-nogui")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return exe
+
+
+def recalculate(path: Path, workdir: Path) -> Path:
+    """Open ``path`` in headless LibreOffice Calc, recalculate, save as .xlsx; return the new file."""
+    exe = soffice_or_skip()
+    out = workdir / f"lo-{uuid.uuid4().hex[:8]}"
+    profile = workdir / f"lo-profile-{uuid.uuid4().hex[:8]}"
+    run = subprocess.run(
+        [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--calc",
+         "--convert-to", "xlsx", "--outdir", str(out), str(path)],
+        capture_output=True, text=True, timeout=240, check=False)
+    result = out / (path.stem + ".xlsx")
+    assert run.returncode == 0 and result.exists(), f"LibreOffice failed: {run.stdout} {run.stderr}"
+    shutil.rmtree(profile, ignore_errors=True)
+    return result
+
+
+@pytest.fixture
+def recalc(tmp_path):
+    """``recalc(path)`` → the same workbook recalculated and saved by LibreOffice."""
+    return lambda path: recalculate(Path(path), tmp_path)
