@@ -286,19 +286,25 @@ def validate(file) -> None:
 # --- demo ------------------------------------------------------------------------------------------
 
 @cli.command()
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Also write the results into this folder.")
-@click.option("--lang", type=LANGS, default="en", show_default=True)
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("appraise-demo"), show_default=True, help="Folder for the files the demo writes.")
+@click.option("--lang", type=LANGS, default="pl", show_default=True)
 def demo(out_dir, lang) -> None:
-    """Run the bundled sample package end to end: weights and consistency, gates, ranking, card."""
-    from importlib import resources
+    """Run the whole pipeline on the bundled samples and say where the files went.
 
-    from appraisal.io.text import render_ranking, render_weights_report
+    One partnership in full (AHP weights and their consistency, gates, the TOPSIS ranking with
+    WSM beside it) and its appraisal workbook; a selection-card package; then a summary of all
+    bundled partnerships.
+    """
+    from appraisal.demo import bundled_packages, samples_dir, summarise
+    from appraisal.io.excel_report import write_appraisal_workbook
+    from appraisal.io.files import atomic_write_text
+    from appraisal.io.text import render_ranking, render_weights_report, table
     from appraisal.package import load_package
 
-    samples = resources.files("appraisal.samples")
-    with resources.as_file(samples / "pakiet_dolina_baryczy.json") as path:
-        pkg = load_package(path)
+    samples = samples_dir()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pkg = load_package(samples / "pakiet_dolina_baryczy.json")
     rk = pkg.rank()
     click.echo(f"== {pkg.partnership.name} ({pkg.partnership.voivodeship}), {len(pkg.projects)} projects, "
                f"criteria set {pkg.criteria if isinstance(pkg.criteria, str) else pkg.criteria.id}")
@@ -306,20 +312,37 @@ def demo(out_dir, lang) -> None:
     click.echo(render_weights_report(rk, lang))
     click.echo("")
     click.echo(render_ranking(rk, lang))
-    with resources.as_file(samples / "pakiet_karta.json") as path:
-        card_pkg = load_package(path)
-    card = card_pkg.rank("points")
+    card = load_package(samples / "pakiet_karta.json").rank("points")
     click.echo("")
-    click.echo(f"== {card_pkg.partnership.name}: selection card (karta oceny)")
+    click.echo(f"== {card.partnership}: selection card (karta oceny)")
     click.echo(render_ranking(card, lang))
-    if out_dir is not None:
-        from appraisal.io.files import atomic_write_text
 
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for name, r in (("ranking.json", rk), ("ranking_karta.json", card)):
-            atomic_write_text(out_dir / name, json.dumps(r.to_json_dict(), ensure_ascii=False, indent=2) + "\n")
+    written = [write_appraisal_workbook(rk, out_dir / "ocena_dolina_baryczy.xlsx", lang),
+               write_appraisal_workbook(card, out_dir / "ocena_karta.xlsx", lang)]
+    for name, r in (("ranking.json", rk), ("ranking_karta.json", card)):
+        written.append(atomic_write_text(out_dir / name, json.dumps(r.to_json_dict(), ensure_ascii=False, indent=2)
+                                         + "\n"))
+
+    lines = summarise(bundled_packages())
+    if lines:
         click.echo("")
-        click.echo(f"written: {out_dir / 'ranking.json'}, {out_dir / 'ranking_karta.json'}")
+        ok = [ln for ln in lines if ln.error is None]
+        click.echo(f"== All bundled partnerships: {len(ok)} packages in {len({ln.voivodeship for ln in ok})} "
+                   f"voivodeships, {sum(ln.projects for ln in ok)} projects")
+        rows = [[ln.voivodeship, ln.partnership[:46], str(ln.projects), str(ln.eligible), ln.top_id,
+                 ln.top_title[:40], f"{ln.top_score:.4f}"] for ln in ok]
+        click.echo(table(["Voivodeship", "Partnership", "Projects", "Ranked", "Top", "Top project", "TOPSIS"],
+                         rows, "llrrllr"))
+        for ln in lines:
+            if ln.error is not None:
+                click.echo(f"not ranked: {ln.error}", err=True)
+        summary = [ln.__dict__ for ln in lines]
+        written.append(atomic_write_text(out_dir / "partnerships.json",
+                                         json.dumps(summary, ensure_ascii=False, indent=2) + "\n"))
+    click.echo("")
+    click.echo("written:")
+    for path in written:
+        click.echo(f"  {path}")
 
 
 # --- entry point -----------------------------------------------------------------------------------

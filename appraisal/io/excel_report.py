@@ -372,7 +372,18 @@ def build_appraisal_workbook(rk, lang: str = "pl") -> Workbook:
     bd.add_chart(stacked, f"A{m + 7}")
     bd.column_dimensions["A"].width = 12
     bd.freeze_panes = "B5"
+    for ws in (summary, wsheet, mx, bd):
+        _print_setup(ws)
     return wb
+
+
+def _print_setup(ws) -> None:
+    """Landscape A4, one page wide (advisors print these sheets)."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
 
 
 def _project_money(ws, row: int, project) -> None:
