@@ -299,7 +299,7 @@ def demo(out_dir, lang) -> None:
     from appraisal.demo import bundled_packages, samples_dir, summarise
     from appraisal.io.excel_report import write_appraisal_workbook
     from appraisal.io.files import atomic_write_text
-    from appraisal.io.text import render_ranking, render_weights_report, table
+    from appraisal.io.text import clip, render_ranking, render_weights_report, table
     from appraisal.package import load_package
 
     samples = samples_dir()
@@ -329,8 +329,8 @@ def demo(out_dir, lang) -> None:
         ok = [ln for ln in lines if ln.error is None]
         click.echo(f"== All bundled partnerships: {len(ok)} packages in {len({ln.voivodeship for ln in ok})} "
                    f"voivodeships, {sum(ln.projects for ln in ok)} projects")
-        rows = [[ln.voivodeship, ln.partnership[:46], str(ln.projects), str(ln.eligible), ln.top_id,
-                 ln.top_title[:40], f"{ln.top_score:.4f}"] for ln in ok]
+        rows = [[ln.voivodeship, clip(ln.partnership, 46), str(ln.projects), str(ln.eligible), ln.top_id,
+                 clip(ln.top_title, 40), f"{ln.top_score:.4f}"] for ln in ok]
         click.echo(table(["Voivodeship", "Partnership", "Projects", "Ranked", "Top", "Top project", "TOPSIS"],
                          rows, "llrrllr"))
         for ln in lines:

@@ -21,7 +21,16 @@ def bundled_packages() -> list[Path]:
     root = samples_dir() / "pakiety"
     if not root.is_dir():
         return []
-    return sorted(p for p in root.rglob("*") if p.suffix.lower() in PACKAGE_SUFFIXES and p.is_file())
+    found = [p for p in root.rglob("*") if p.suffix.lower() in PACKAGE_SUFFIXES and p.is_file()]
+    return sorted(found, key=lambda p: [polish_key(part) for part in p.relative_to(root).parts])
+
+
+_ORDER = "aąbcćdeęfghijklłmnńoóprsśtuvwxyzźż"
+
+
+def polish_key(text: str) -> list[int]:
+    """Sort key in Polish alphabetical order (ł after l, ś after s, …)."""
+    return [_ORDER.index(ch) if ch in _ORDER else 100 + ord(ch) for ch in text.lower()]
 
 
 @dataclass

@@ -87,7 +87,7 @@ class Scale(_Model):
 
 
 def _fmt(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+    return str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else f"{v:g}"
 
 
 class Criterion(_Model):

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
-
 from appraisal.console.cli import main
-from appraisal.io.excel_report import build_appraisal_workbook, write_appraisal_workbook
+
+from appraisal.io.excel_report import TITLES, build_appraisal_workbook, write_appraisal_workbook
 from appraisal.package import load_package, package_from_document
 from appraisal.ranking import rank_matrix
 
@@ -97,12 +97,13 @@ def test_changing_weights_in_the_sheet_recomputes_scores_and_ranks(tmp_path, rec
     assert_matches_engine(matrix_sheet_results(got, rk), rk)
 
 
-def test_package_workbook_recalculates_and_reads_back(tmp_path, recalc):
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_package_workbook_recalculates_and_reads_back(tmp_path, recalc, lang):
     pkg = load_package(SAMPLES / "pakiet_dolina_baryczy.json")
     rk = pkg.rank()
-    path = write_appraisal_workbook(rk, tmp_path / "ocena.xlsx", "pl")
+    path = write_appraisal_workbook(rk, tmp_path / "ocena.xlsx", lang)
     wb = openpyxl.load_workbook(path)
-    assert {"Podsumowanie", "Wagi AHP", "Macierz", "Wkład"} <= set(wb.sheetnames)
+    assert set(TITLES[lang].values()) <= set(wb.sheetnames)
     assert len(named_cells(wb, "Weights")) == len(rk.criteria)
     assert len(named_cells(wb, "Scores")) == len(rk.results)
     weights = [c.value for c in named_cells(wb, "Weights")]
@@ -111,7 +112,7 @@ def test_package_workbook_recalculates_and_reads_back(tmp_path, recalc):
     got = openpyxl.load_workbook(recalculated, data_only=True)
     assert_matches_engine(matrix_sheet_results(got, rk), rk)
     # the ineligible project is on the summary with the gate that failed, and is not ranked
-    summary = got["Podsumowanie"]
+    summary = got[TITLES[lang]["summary"]]
     rows = {summary.cell(r, 2).value: r for r in range(5, 5 + len(pkg.projects))}
     p03 = rows["P03"]
     assert summary.cell(p03, 1).value == "—" and "dwie JST" in summary.cell(p03, 8).value

@@ -35,7 +35,10 @@ def test_wheel_has_only_the_appraisal_namespace(tmp_path):
     entry = zipfile.ZipFile(wheel).read(
         next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "appraise = appraisal.console.cli:main" in entry
-    assert not any(n.startswith(("cli.py", "criteria/", "samples/", "tests/")) for n in names)
+    assert not any(n.startswith(("cli.py", "criteria/", "samples/", "tests/", "tools/")) for n in names)
+    bundled = [n for n in names if n.startswith("appraisal/samples/pakiety/")]
+    repo = [p for p in (ROOT / "samples" / "pakiety").rglob("*") if p.suffix in (".json", ".xlsx")]
+    assert len(bundled) == len(repo) and any(n.endswith(".xlsx") for n in bundled)
 
 
 def test_installed_wheel_runs_from_its_own_files(tmp_path):

@@ -54,7 +54,7 @@ def table(headers: list[str], rows: list[list[str]], align: str | None = None) -
     return "\n".join([line(headers), sep, *(line(r) for r in rows)])
 
 
-def _clip(text: str | None, width: int = 48) -> str:
+def clip(text: str | None, width: int = 48) -> str:
     text = text or ""
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -115,7 +115,7 @@ def render_ranking(rk, lang: str = "en") -> str:
     for r in rk.results:
         row = [str(r.rank), r.id]
         if has_titles:
-            row.append(_clip(r.title))
+            row.append(clip(r.title))
         row.append(f"{r.score:g}" if rk.method == "points" else f"{r.score:.4f}")
         if rk.method == "points" and r.card is not None:
             row.append(_w(lang, "yes") if r.card.passed else _w(lang, "no"))
@@ -141,7 +141,7 @@ def render_ranking(rk, lang: str = "en") -> str:
         out.append(_w(lang, "ineligible") + ":")
         for i in rk.ineligible:
             gates = "; ".join(f"{g.id} ({g.label})" for g in i.failed_gates)
-            out.append(f"  {i.id} {_clip(i.title, 40)}: {gates}")
+            out.append(f"  {i.id} {clip(i.title, 40)}: {gates}")
     return "\n".join(out)
 
 
@@ -150,7 +150,7 @@ def render_weights_report(rk, lang: str = "en") -> str:
     out = []
     for g in rk.weights:
         how = g.how if g.how == "pairwise" else _w(lang, g.how)
-        line = f"{g.group} ({_clip(g.label, 40)}) — {how}"
+        line = f"{g.group} ({clip(g.label, 40)}) — {how}"
         if g.how == "pairwise":
             flag = _w(lang, "consistent") if g.consistent else _w(lang, "inconsistent")
             panel = f", {len(g.experts)} experts {g.aggregation.upper()}" if g.experts else ""
@@ -165,7 +165,7 @@ def render_weights_report(rk, lang: str = "en") -> str:
                        f"(≈ {_num(d.nearest_saaty)}; CR {d.cr_if_changed:.3f})")
     out.append("")
     out.append(_w(lang, "criteria") + ":")
-    rows = [[c.id, _clip(c.label, 44), c.group or "", _w(lang, c.direction), f"{c.weight:.4f}"] for c in rk.criteria]
+    rows = [[c.id, clip(c.label, 44), c.group or "", _w(lang, c.direction), f"{c.weight:.4f}"] for c in rk.criteria]
     out.append(table([_w(lang, "criterion"), "", _w(lang, "group"), _w(lang, "direction"), _w(lang, "weight")],
                      rows, "lllll"[:4] + "r"))
     return "\n".join(out)
@@ -191,7 +191,7 @@ def render_criteria(cs, lang: str = "en") -> str:
         out.append(f"{pad}{c.id}: {c.label.get(lang)} ({_w(lang, c.direction)}, {c.kind}{unit}{extra})")
         if c.scale:
             for lv in reversed(c.scale.levels):
-                out.append(f"{pad}    {lv.value:g} — {_clip(lv.descriptor.get(lang), 100)}")
+                out.append(f"{pad}    {lv.value:g} — {clip(lv.descriptor.get(lang), 100)}")
 
     def walk(g, depth: int) -> None:
         pad = "  " * depth

@@ -56,7 +56,7 @@ def open_workbook(path: str | Path, data_only: bool = False):
         return openpyxl.load_workbook(path, data_only=data_only, keep_vba=False, keep_links=False)
     except InputError:
         raise
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on damaged files
         raise InputError(f"cannot read the workbook ({type(exc).__name__}: {str(exc)[:120]})", source=src) from None
 
 
