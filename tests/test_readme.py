@@ -35,8 +35,12 @@ def test_readme_command_runs(command, monkeypatch, capsys, tmp_path):
     args = []
     for a in shlex.split(command)[1:]:
         args.extend(sorted(glob.glob(a)) if "*" in a else [a])
+    # the tests never write into the repository: outputs go to a temporary folder
     if args[0] == "demo" and "-o" not in args:
-        args += ["-o", str(tmp_path / "demo")]  # the tests never write into the repository
+        args += ["-o", str(tmp_path / "demo")]
+    for i, a in enumerate(args[:-1]):
+        if a == "-o":
+            args[i + 1] = str(tmp_path / Path(args[i + 1]).name)
     code = main(args)
     out, err = capsys.readouterr()
     assert code == 0, err
