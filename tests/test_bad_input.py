@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from appraisal.console.cli import main
 from appraisal.criteria import InputError
+from builders import cwd_package_doc
 
 # --- helpers ---------------------------------------------------------------------------------------
 
@@ -268,24 +269,8 @@ def test_negative_weight_starting_with_minus_is_read_as_a_value(capsys, tmp_path
 
 # --- packages (JSON / TOML) --------------------------------------------------------------------------
 
-LEAF_SCORES = {
-    "jst_count": 3, "population_served": 5000, "partnership_scope": 3, "strategy_objective": 4,
-    "territorial_challenges": 3, "synergy": 2, "readiness": 4, "institutional_capacity": 3,
-    "implementation_risk": 2, "funding_identified": 3, "own_contribution": 3, "cost_per_beneficiary": 1200,
-}
-GATES = {"in_strategy": True, "min_two_jst": True, "eligible_costs": True}
-
-
 def make_package() -> dict:
-    projects = []
-    for i in range(3):
-        s = dict(LEAF_SCORES)
-        s["population_served"] += 1000 * i
-        s["readiness"] = i + 2
-        s["cost_per_beneficiary"] += 150 * i
-        s["synergy"] = i
-        projects.append({"id": f"P{i + 1}", "title": f"Projekt {i + 1}", "scores": s, "gates": dict(GATES)})
-    return {"partnership": {"name": "Partnerstwo testowe"}, "criteria": "cwd", "projects": projects}
+    return cwd_package_doc()
 
 
 def _toml_value(v) -> str:

@@ -6,8 +6,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import subprocess
-import uuid
 import zipfile
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import openpyxl
 import pytest
 from appraisal.console.cli import main
 from appraisal.criteria import InputError, load_criteria, parse_judgment
+from conftest import recalculate
 
 import appraisal.io.excel_template as xt
 import appraisal.io.xlsx as xlsx_mod
@@ -609,24 +608,9 @@ def test_cli_template_rank_validate(tmp_path, capsys):
 
 @pytest.fixture(scope="module")
 def libreoffice_copy(tmp_path_factory):
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("LibreOffice (soffice) is required in CI to check the package workbook")
-        pytest.skip("LibreOffice (soffice) is not installed")
     folder = tmp_path_factory.mktemp("lo")
     src = fill_template(folder / "wypelniony.xlsx")
-    out = folder / "out"
-    out.mkdir()
-    profile = f"file:///tmp/lo-profile-{uuid.uuid4().hex}"
-    try:
-        subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--calc", "--convert-to", "xlsx",
-                        "--outdir", str(out), str(src)], check=True, timeout=120, capture_output=True)
-    finally:
-        shutil.rmtree(profile[len("file://"):], ignore_errors=True)
-    converted = out / "wypelniony.xlsx"
-    assert converted.exists()
-    return src, converted
+    return src, recalculate(src, folder)
 
 
 def test_libreoffice_saved_workbook_reads_the_same(libreoffice_copy):

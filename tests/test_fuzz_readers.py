@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from appraisal.console.cli import main
 from appraisal.criteria import InputError, parse_document
+from builders import CWD_SCORES, cwd_package_doc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -99,26 +100,12 @@ MATRIX_SEEDS = [
     b'"id","a","b"\n"X","1","2"\n"Y","3","4"\n\n\n',
 ]
 
-LEAF_SCORES = {
-    "jst_count": 3, "population_served": 5000, "partnership_scope": 3, "strategy_objective": 4,
-    "territorial_challenges": 3, "synergy": 2, "readiness": 4, "institutional_capacity": 3,
-    "implementation_risk": 2, "funding_identified": 3, "own_contribution": 3, "cost_per_beneficiary": 1200,
-}
-GATES = {"in_strategy": True, "min_two_jst": True, "eligible_costs": True}
-
-
 def cwd_package() -> dict:
-    projects = []
-    for i in range(3):
-        s = dict(LEAF_SCORES)
-        s["population_served"] += 1000 * i
-        s["readiness"] = i + 2
-        s["synergy"] = i
-        projects.append({"id": f"P{i + 1}", "title": f"Projekt {i + 1}", "scores": s, "gates": dict(GATES)})
-    return {"partnership": {"name": "Partnerstwo"}, "criteria": "cwd",
-            "weights": {"funding": {"weights": {"funding_identified": 2, "own_contribution": 1,
-                                                "cost_per_beneficiary": 1}}},
-            "projects": projects}
+    doc = cwd_package_doc()
+    doc["partnership"] = {"name": "Partnerstwo"}
+    doc["weights"] = {"funding": {"weights": {"funding_identified": 2, "own_contribution": 1,
+                                              "cost_per_beneficiary": 1}}}
+    return doc
 
 
 def _levels(n: int) -> dict:
@@ -472,7 +459,7 @@ def mutated_doc(draw) -> dict:
         elif op == "duplicate" and isinstance(parent, list):
             parent.append(copy.deepcopy(parent[key]))
         elif op == "add" and isinstance(parent, dict):
-            parent[draw(st.sampled_from(["extra", "id", "weights", "minimum", "bonus", *LEAF_SCORES]))] = \
+            parent[draw(st.sampled_from(["extra", "id", "weights", "minimum", "bonus", *CWD_SCORES]))] = \
                 draw(JSON_VALUES)
         else:
             parent[key] = draw(SCALARS)
