@@ -43,4 +43,16 @@ def unit_sum(w: np.ndarray) -> np.ndarray:
     return w / w.sum(axis=-1, keepdims=True)
 
 
+def row_dot(a: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Σ_j a[..., i, j] · v[..., j] for every row i, broadcast over leading dimensions: shape (..., m).
+
+    One matrix (m, n) with many vectors (S, n) is a single GEMM (S, n) @ (n, m), much faster than
+    S small products; stacked matrices (B, m, n) go through a batched matmul.
+    """
+    v = np.asarray(v, dtype=float)
+    if a.ndim == 2:
+        return v @ a.T
+    return np.matmul(a, v[..., :, None])[..., 0]
+
+
 NORMALIZATIONS = ("vector", "minmax")

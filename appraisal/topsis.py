@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import normalization
+from .normalization import row_dot
 
 
 def _normalise(x: np.ndarray, directions: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -41,9 +42,9 @@ def topsis(x: np.ndarray, w: np.ndarray, directions: np.ndarray, normalization: 
     r, pos, neg = _normalise(x, directions, normalization)
     gap_pos = (r - pos[..., None, :]) ** 2
     gap_neg = (r - neg[..., None, :]) ** 2
-    w2 = (np.asarray(w, dtype=float) ** 2)[..., :, None]
-    d_pos = np.sqrt(np.maximum(np.matmul(gap_pos, w2)[..., 0], 0.0))
-    d_neg = np.sqrt(np.maximum(np.matmul(gap_neg, w2)[..., 0], 0.0))
+    w2 = np.asarray(w, dtype=float) ** 2
+    d_pos = np.sqrt(np.maximum(row_dot(gap_pos, w2), 0.0))
+    d_neg = np.sqrt(np.maximum(row_dot(gap_neg, w2), 0.0))
     total = d_pos + d_neg
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(total > 0, d_neg / np.where(total > 0, total, 1.0), np.nan)

@@ -12,5 +12,4 @@ from . import normalization
 
 
 def wsm(x: np.ndarray, w: np.ndarray, directions: np.ndarray) -> np.ndarray:
-    r = normalization.minmax(x, directions)
-    return np.matmul(r, np.asarray(w, dtype=float)[..., :, None])[..., 0]
+    return normalization.row_dot(normalization.minmax(x, directions), w)
