@@ -116,6 +116,20 @@ def rank(source, weights_, directions, method, normalization, as_json, output, l
     """
     from appraisal.io.text import render_ranking, render_weights_report
 
+    rk = _ranking(source, weights_, directions, method, normalization)
+    if output is not None:
+        _write_output(output, rk, lang)
+    if as_json:
+        _echo_json(rk.to_json_dict())
+        return
+    if rk.weights:
+        click.echo(render_weights_report(rk, lang))
+        click.echo()
+    click.echo(render_ranking(rk, lang))
+
+
+def _ranking(source: Path, weights_: str | None, directions: str | None, method: str, normalization: str):
+    """Rank a CSV matrix (with --weights/--directions) or a package file (with its criteria set)."""
     suffix = source.suffix.lower()
     if suffix == ".csv":
         from appraisal.io.csv import read_matrix
@@ -128,26 +142,16 @@ def rank(source, weights_, directions, method, normalization, as_json, output, l
             raise InputError(f"--directions is required for a CSV matrix: one + (benefit) or - (cost) for each "
                              f"of {', '.join(m.criteria)}")
         w = [1.0] * len(m.criteria) if weights_ is None else _parse_weights(weights_)
-        rk = rank_matrix(m.ids, m.criteria, m.values, w, _split(directions), method, normalization, str(source))
-    elif suffix in (".json", ".toml", ".xlsx", ".xlsm"):
+        return rank_matrix(m.ids, m.criteria, m.values, w, _split(directions), method, normalization, str(source))
+    if suffix in (".json", ".toml", ".xlsx", ".xlsm"):
         from appraisal.package import load_package
 
         if weights_ is not None or directions is not None:
             raise InputError("--weights and --directions are for CSV matrices; a package takes its weights and "
                              "directions from its criteria set (override weights in its 'weights' section)")
-        rk = load_package(source).rank(method, normalization)
-    else:
-        raise InputError(f"unsupported file type {suffix or '(none)'!r}; expected .csv, .json, .toml or .xlsx",
-                         source=str(source))
-    if output is not None:
-        _write_output(output, rk, lang)
-    if as_json:
-        _echo_json(rk.to_json_dict())
-        return
-    if rk.weights:
-        click.echo(render_weights_report(rk, lang))
-        click.echo()
-    click.echo(render_ranking(rk, lang))
+        return load_package(source).rank(method, normalization)
+    raise InputError(f"unsupported file type {suffix or '(none)'!r}; expected .csv, .json, .toml or .xlsx",
+                     source=str(source))
 
 
 def _parse_weights(text: str) -> list[float]:
@@ -174,6 +178,84 @@ def _write_output(path: Path, rk, lang: str) -> None:
     else:
         raise InputError(f"cannot write {path.suffix or 'a file without extension'}; use .json or .xlsx",
                          source=str(path))
+
+
+# --- sensitivity -----------------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--weights", "weights_", default=None, metavar="0.4,0.3,...", help="CSV matrix: base weights.")
+@click.option("--directions", default=None, metavar="+,-,...", help="CSV matrix: + benefit, - cost.")
+@click.option("--method", type=click.Choice(["topsis", "wsm"]), default="topsis", show_default=True)
+@click.option("--normalization", type=click.Choice(["vector", "minmax"]), default="vector", show_default=True)
+@click.option("--samples", type=int, default=10_000, show_default=True, help="Monte Carlo samples.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same output).")
+@click.option("--sampler", type=click.Choice(["dirichlet", "uniform", "ahp", "panel"]), default="dirichlet",
+              show_default=True, help="Weights: Dirichlet around the base weights, uniform on the simplex, "
+              "perturbed AHP judgments, or the panel's individual experts.")
+@click.option("--concentration", type=float, default=100.0, show_default=True,
+              help="Dirichlet concentration (larger = closer to the base weights).")
+@click.option("--judgment-change", type=float, default=0.5, show_default=True,
+              help="AHP sampler: probability that a judgment moves one step on Saaty's scale.")
+@click.option("--score-change", type=float, default=0.0, show_default=True,
+              help="Probability that an ordinal score moves one level (score uncertainty).")
+@click.option("--quantity-change", type=float, default=0.0, show_default=True,
+              help="Quantities vary by up to this fraction (e.g. 0.1 = ±10 %).")
+@click.option("--top-k", type=int, default=3, show_default=True, help="Size of the top set for stability.")
+@click.option("--criterion", "criteria_names", multiple=True,
+              help="Limit sweeps and stability to these criteria or groups (repeatable).")
+@click.option("--force", is_flag=True, help=f"Allow more than {10_000_000:,} samples.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report: .json, or .xlsx (the appraisal workbook with sensitivity sheets).")
+@click.option("--lang", type=LANGS, default="en", show_default=True)
+def sensitivity(source, weights_, directions, method, normalization, samples, seed, sampler, concentration,
+                judgment_change, score_change, quantity_change, top_k, criteria_names, force, as_json, output,
+                lang) -> None:
+    """How robust is the ranking, and what would change it?
+
+    One-at-a-time weight sweeps, stability intervals of every weight, the critical change of the
+    top project, Monte Carlo (SMAA-2) rank acceptabilities and winning probabilities, and the
+    agreement of TOPSIS and WSM.
+    """
+    from appraisal import sensitivity as sens
+    from appraisal.io.text import render_sensitivity
+
+    rk = _ranking(source, weights_, directions, method, normalization)
+    problem = sens.Problem.from_ranking(rk)
+    bar = None
+    if sys.stderr.isatty() and samples >= 50_000 and not as_json:
+        bar = click.progressbar(length=samples, label="Monte Carlo", file=sys.stderr)
+        bar.__enter__()
+    try:
+        rep = sens.report(problem, samples=samples, seed=seed, sampler=sampler, concentration=concentration,
+                          judgment_change=judgment_change, score_change=score_change,
+                          quantity_change=quantity_change, top_k=top_k, names=list(criteria_names) or None,
+                          force=force, progress=bar.update if bar is not None else None)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if output is not None:
+        suffix = output.suffix.lower()
+        if suffix == ".json":
+            from appraisal.io.files import atomic_write_text
+
+            atomic_write_text(output, json.dumps(rep, ensure_ascii=False, indent=2) + "\n")
+        elif suffix == ".xlsx":
+            from appraisal.io.excel_report import build_appraisal_workbook
+            from appraisal.io.excel_sensitivity import add_sensitivity_sheets
+            from appraisal.io.xlsx import save_atomic
+
+            wb = build_appraisal_workbook(rk, lang)
+            add_sensitivity_sheets(wb, rep, lang)
+            save_atomic(wb, output)
+        else:
+            raise InputError(f"cannot write {output.suffix or 'a file without extension'}; use .json or .xlsx",
+                             source=str(output))
+    if as_json:
+        _echo_json(rep)
+    else:
+        click.echo(render_sensitivity(rep, lang))
 
 
 # --- template --------------------------------------------------------------------------------------

@@ -359,11 +359,11 @@ def _intervals(problem: Problem, cols: list[int], k: int) -> dict[str, tuple]:
         bad = np.flatnonzero(below & ~ok)
         if bad.size:
             j = bad[-1]
-            lo, out_lo = bisect(grid[j + 1] if grid[j + 1] < w0 else w0, grid[j])
+            lo, out_lo = bisect(min(w0, grid[j + 1]), grid[j])
         bad = np.flatnonzero(above & ~ok)
         if bad.size:
             j = bad[0]
-            hi, out_hi = bisect(grid[j - 1] if grid[j - 1] > w0 else w0, grid[j])
+            hi, out_hi = bisect(max(w0, grid[j - 1]), grid[j])
         out[what] = (lo, hi, out_lo, out_hi)
     return out
 
@@ -522,11 +522,10 @@ def method_robustness(problem: Problem) -> list[dict]:
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             ra, rb = ranks(variants[a]), ranks(variants[b])
-            same = bool((ra == rb).all())
-            rho, tau = spearman(ra, rb), kendall_tau_b(ra, rb)
-            out.append({"a": a, "b": b, "spearman": rho, "kendall": tau, "same_top": bool(
-                set(np.flatnonzero(ra == 1)) == set(np.flatnonzero(rb == 1))),
-                "ranks": {"a": ra.tolist(), "b": rb.tolist()}})
+            out.append({"a": a, "b": b, "spearman": spearman(ra, rb), "kendall": kendall_tau_b(ra, rb),
+                        "same_ranking": bool((ra == rb).all()),
+                        "same_top": bool(set(np.flatnonzero(ra == 1)) == set(np.flatnonzero(rb == 1))),
+                        "ranks": {"a": ra.tolist(), "b": rb.tolist()}})
     return out
 
 

@@ -219,3 +219,63 @@ def render_criteria(cs, lang: str = "en") -> str:
                else f"{cs.card.threshold_percent:g} %" if cs.card.threshold_percent is not None else "—")
         out.append(f"{_w(lang, 'card')}: {_w(lang, 'threshold')} {thr}")
     return "\n".join(out)
+
+
+def _interval_text(iv: list) -> str:
+    return f"[{iv[0]:.4f}, {iv[1]:.4f}]"
+
+
+def render_sensitivity(rep: dict, lang: str = "en") -> str:
+    """The sensitivity report as compact tables."""
+    pl = lang == "pl"
+    out = []
+    norm = f" ({rep['normalization']})" if rep["method"] == "topsis" else ""
+    sampler = rep["sampler"] + (f", concentration {rep['concentration']:g}" if rep.get("concentration") else "") + (
+        f", judgment change {rep['judgment_change']:g}" if rep.get("judgment_change") is not None else "")
+    unc = ""
+    if rep["score_change"] or rep["quantity_change"]:
+        unc = f"; scores ±1 level p={rep['score_change']:g}, quantities ±{100 * rep['quantity_change']:g} %"
+    out.append(f"{rep['method'].upper()}{norm} · {rep['samples']:,} samples, seed {rep['seed']} · weights: "
+               f"{sampler}{unc}")
+    ids = list(rep["rank_acceptability"])
+    m = len(ids)
+    show = min(m, 5)
+    out.append("")
+    out.append("Akceptowalność miejsc (SMAA-2):" if pl else "Rank acceptability (SMAA-2):")
+    head = ["ID", *[f"#{r + 1}" for r in range(show)], "E[rank]", "5–95 %", "conf."]
+    rows = []
+    order = sorted(ids, key=lambda i: rep["expected_rank"][i])
+    for i in order:
+        acc = rep["rank_acceptability"][i]
+        lo, hi = rep["rank_interval_5_95"][i]
+        conf = rep["confidence"][i]
+        rows.append([i, *[f"{acc[r]:.3f}" for r in range(show)], f"{rep['expected_rank'][i]:.2f}",
+                     f"{lo}–{hi}", "—" if conf is None else f"{conf:.2f}"])
+    out.append(table(head, rows, "l" + "r" * (show + 3)))
+    top, second = order[0], order[1] if m > 1 else None
+    if second:
+        p = rep["pairwise_winning"][top][second]
+        out.append(f"P({top} above {second}) = {p:.3f}")
+    out.append("")
+    out.append(f"Przedziały stabilności wag (top-k = {rep['top_k']}):" if pl
+               else f"Weight stability intervals (top-k = {rep['top_k']}):")
+    rows = [[name, e["kind"], f"{e['base']:.4f}", _interval_text(e["ranking"]), _interval_text(e["top"]),
+             _interval_text(e["top_k"])] for name, e in rep["stability"].items()]
+    out.append(table(["Criterion", "", "Base", "Ranking", "Top project", "Top-k set"], rows, "llrlll"))
+    cc = rep["critical_change"]
+    out.append("")
+    if cc is None:
+        out.append("No change of a single weight gives another top project." if not pl
+                   else "Żadna zmiana jednej wagi nie zmienia zwycięzcy.")
+    else:
+        rel = "" if cc["relative"] is None else f" ({100 * cc['relative']:.1f} %)"
+        out.append(f"Critical change: {cc['criterion']} {cc['from']:.4f} → {cc['to']:.4f}, "
+                   f"|Δ| = {cc['absolute']:.4f}{rel}, and another project comes first."
+                   if not pl else f"Zmiana krytyczna: {cc['criterion']} {cc['from']:.4f} → {cc['to']:.4f}, "
+                   f"|Δ| = {cc['absolute']:.4f}{rel} — zmienia się zwycięzca.")
+    out.append("")
+    out.append("Methods compared at the base weights:" if not pl else "Porównanie metod przy wagach bazowych:")
+    rows = [[f"{r['a']} vs {r['b']}", f"{r['spearman']:.3f}", f"{r['kendall']:.3f}",
+             "yes" if r["same_top"] else "NO"] for r in rep["method_robustness"]]
+    out.append(table(["Methods", "Spearman ρ", "Kendall τ", "Same top"], rows, "lrrl"))
+    return "\n".join(out)
