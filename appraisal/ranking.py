@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -261,10 +262,9 @@ def _results(ids, titles, main, others, main_ranks=None) -> list[Result]:
     return [rows[i] for i in order]
 
 
-def _method_scores(x, w, d, method, normalization, card_totals=None):
+def _method_scores(t, s_wsm, method, normalization, card_totals=None):
     """The main method's scores and the others' as cross-checks (TOPSIS, WSM, card points)."""
-    t = check_defined(topsis(x, w, d, normalization))
-    s_wsm = wsm(x, w, d)
+    t = check_defined(t)
     if method == "topsis":
         return t, [("wsm", s_wsm)]
     if method == "wsm":
@@ -283,7 +283,7 @@ def rank_matrix(ids: list[str], criteria: list[str], x: Any, weights: Any, direc
     w = normalise_weights(weights, len(criteria))
     d = direction_signs(directions, len(criteria))
     try:
-        main, others = _method_scores(x, w, d, method, normalization)
+        main, others = _method_scores(topsis(x, w, d, normalization), wsm(x, w, d), method, normalization)
     except InputError as exc:
         raise exc.located(source) from None
     norm = normalization if method == "topsis" else "minmax"
@@ -296,8 +296,31 @@ def rank_matrix(ids: list[str], criteria: list[str], x: Any, weights: Any, direc
                    tables=topsis_tables(x, w, d, normalization), matrix=x, alternatives=list(ids))
 
 
-def rank_package(pkg, method: str = "topsis", normalization: str = "vector") -> Ranking:
-    """Appraise a :class:`~appraisal.package.Package` (see the module docstring)."""
+@dataclass
+class Prepared:
+    """A package made ready for scoring: gates applied, weights synthesised, the matrix built.
+
+    Scoring is then one kernel call — for one package, or for many stacked as (B, m, n) (batch).
+    """
+
+    pkg: Any
+    method: str
+    normalization: str
+    ids: list[str]
+    titles: list[str]
+    x: np.ndarray
+    w: np.ndarray
+    d: np.ndarray
+    ineligible: list[Ineligible]
+    criteria: list[CriterionInfo]
+    weights: list[GroupWeights]
+    input_hash: str
+    card_info: dict[str, Any] | None = None
+    card_rows: list[CardScore] | None = None
+
+
+def prepare_package(pkg, method: str = "topsis", normalization: str = "vector") -> Prepared:
+    """Everything before scoring: checks, gates, hierarchical weights, the matrix, the card."""
     if method not in METHODS:
         raise InputError(f"unknown method {method!r}; use topsis, wsm or points")
     if normalization not in NORMALIZATIONS:
@@ -320,39 +343,53 @@ def rank_package(pkg, method: str = "topsis", normalization: str = "vector") -> 
     global_w, nodes = ahp.synthesize(cs)
     leaves = cs.leaves()
     group_of = {leaf.id: path[-1].id for path, leaf in cs.leaf_paths()}
-    ids = [p.id for p in eligible]
     crit_ids = [c.id for c in leaves]
     x = np.array([[p.scores[c] for c in crit_ids] for p in eligible], dtype=float)
-    w = np.array([global_w[c] for c in crit_ids])
-    d = np.array([c.sign for c in leaves], dtype=float)
-
     card_info, card_rows = None, None
     if method == "points" or cs.card is not None:
         card_info, card_rows = _card(cs, eligible, x)
+    norm = {"topsis": normalization, "wsm": "minmax", "points": None}[method]
+    return Prepared(
+        pkg=pkg, method=method, normalization=normalization, ids=[p.id for p in eligible],
+        titles=[p.title for p in eligible], x=x, w=np.array([global_w[c] for c in crit_ids]),
+        d=np.array([c.sign for c in leaves], dtype=float), ineligible=ineligible,
+        criteria=[CriterionInfo(id=c.id, label=c.label.get("pl"), group=group_of[c.id], direction=c.direction,
+                                weight=float(global_w[c.id])) for c in leaves],
+        weights=[group_weights_report(nd) for nd in nodes],
+        input_hash=input_hash({"package": pkg.model_dump(mode="json", exclude={"criteria"}),
+                               "criteria": cs.model_dump(mode="json"), "method": method, "normalization": norm}),
+        card_info=card_info, card_rows=card_rows)
 
-    totals = None if card_rows is None else np.array([r.total for r in card_rows])
+
+def finish_package(prep: Prepared, topsis_scores: np.ndarray, wsm_scores: np.ndarray) -> Ranking:
+    """The Ranking of a prepared package from its TOPSIS and WSM scores (computed alone or in a batch)."""
+    pkg, method, normalization = prep.pkg, prep.method, prep.normalization
+    totals = None if prep.card_rows is None else np.array([r.total for r in prep.card_rows])
     try:
-        main, others = _method_scores(x, w, d, method, normalization, totals)
+        main, others = _method_scores(topsis_scores, wsm_scores, method, normalization, totals)
     except InputError as exc:
         raise exc.located(pkg.source) from None
     norm = {"topsis": normalization, "wsm": "minmax", "points": None}[method]
     main_ranks = None
     if method == "points":
-        main_ranks = points.card_ranks(main, np.array([r.passed for r in card_rows]))
-    results = _results(ids, [p.title for p in eligible], main, others, main_ranks)
-    if card_rows is not None:
-        by_id = dict(zip(ids, card_rows))
+        main_ranks = points.card_ranks(main, np.array([r.passed for r in prep.card_rows]))
+    results = _results(prep.ids, prep.titles, main, others, main_ranks)
+    if prep.card_rows is not None:
+        by_id = dict(zip(prep.ids, prep.card_rows))
         for r in results:
             r.card = by_id[r.id]
-    infos = [CriterionInfo(id=c.id, label=c.label.get("pl"), group=group_of[c.id], direction=c.direction,
-                           weight=float(global_w[c.id])) for c in leaves]
-    h = input_hash({"package": pkg.model_dump(mode="json", exclude={"criteria"}),
-                    "criteria": cs.model_dump(mode="json"), "method": method, "normalization": norm})
-    return Ranking(input_hash=h, method=method, normalization=norm, partnership=pkg.partnership.name,
-                   random_index=ahp.RI_TABLE_NAME,
-                   source=pkg.source, criteria=infos, results=results, ineligible=ineligible,
-                   weights=[group_weights_report(nd) for nd in nodes], card=card_info,
-                   tables=topsis_tables(x, w, d, normalization), matrix=x, alternatives=ids, package=pkg)
+    return Ranking(input_hash=prep.input_hash, method=method, normalization=norm,
+                   partnership=pkg.partnership.name, random_index=ahp.RI_TABLE_NAME,
+                   source=pkg.source, criteria=prep.criteria, results=results, ineligible=prep.ineligible,
+                   weights=prep.weights, card=prep.card_info,
+                   tables=topsis_tables(prep.x, prep.w, prep.d, normalization), matrix=prep.x,
+                   alternatives=prep.ids, package=pkg)
+
+
+def rank_package(pkg, method: str = "topsis", normalization: str = "vector") -> Ranking:
+    """Appraise a :class:`~appraisal.package.Package` (see the module docstring)."""
+    prep = prepare_package(pkg, method, normalization)
+    return finish_package(prep, topsis(prep.x, prep.w, prep.d, normalization), wsm(prep.x, prep.w, prep.d))
 
 
 def _card(cs, projects, x) -> tuple[dict[str, Any], list[CardScore]]:

@@ -373,11 +373,11 @@ def build_appraisal_workbook(rk, lang: str = "pl") -> Workbook:
     bd.column_dimensions["A"].width = 12
     bd.freeze_panes = "B5"
     for ws in (summary, wsheet, mx, bd):
-        _print_setup(ws)
+        print_setup(ws)
     return wb
 
 
-def _print_setup(ws) -> None:
+def print_setup(ws) -> None:
     """Landscape A4, one page wide (advisors print these sheets)."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
