@@ -258,6 +258,104 @@ def sensitivity(source, weights_, directions, method, normalization, samples, se
         click.echo(render_sensitivity(rep, lang))
 
 
+# --- batch ------------------------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("wyniki"),
+              show_default=True, help="Folder for the results.")
+@click.option("--criteria", "criteria_ref", default=None,
+              help="One criteria set for every package (built-in name or file); a long table defaults to cwd.")
+@click.option("--method", type=click.Choice(["topsis", "wsm", "points"]), default="topsis", show_default=True)
+@click.option("--normalization", type=click.Choice(["vector", "minmax"]), default="vector", show_default=True)
+@click.option("--workers", type=click.IntRange(1, 256), default=None, help="Parallel processes [default: cores].")
+@click.option("--workbooks", is_flag=True, help="Also write one appraisal workbook per package.")
+@click.option("--only-failed", is_flag=True, help="Retry only the packages that failed in the last run into -o.")
+@click.option("--dry-run", is_flag=True, help="Validate and score everything, write nothing.")
+@click.option("--sheet", default=None, help="Long table in Excel: the sheet to read (default the first).")
+@click.option("--lang", type=LANGS, default="pl", show_default=True)
+def batch(source, out_dir, criteria_ref, method, normalization, workers, workbooks, only_failed, dry_run, sheet,
+          lang) -> None:
+    """Score every package under a folder (DIR/<voivodeship>/<partnership>.xlsx|json|toml), or every
+    partnership of one long table (.csv/.xlsx with voivodeship and partnership columns).
+
+    A package that cannot be read or scored is reported (summary, errors.json) and the rest still
+    run; then the exit code is 3 and the last line counts the successes and failures.
+    """
+    from appraisal import batch as b
+
+    criteria = None
+    if criteria_ref is not None:
+        from appraisal.criteria import load_criteria
+
+        criteria = load_criteria(criteria_ref)
+    if source.is_dir():
+        jobs, skipped = b.discover(source)
+    elif source.suffix.lower() in (".csv", ".xlsx", ".xlsm"):
+        from appraisal.criteria import load_criteria
+        from appraisal.io.long_table import read_long_table
+
+        table_criteria = criteria or load_criteria("cwd")
+        jobs = [b.Job(key=tp.key, file=str(source), voivodeship=tp.voivodeship, package=tp.package,
+                      error=tp.error) for tp in read_long_table(source, table_criteria, sheet)]
+        skipped, criteria = [], None
+    elif not source.exists():
+        raise InputError("no such folder or file", source=str(source))
+    else:
+        raise InputError("expected a folder of packages, or a long table (.csv/.xlsx)", source=str(source))
+    previous = None
+    if only_failed:
+        previous = _previous_summary(out_dir)
+        failed = {e["key"] for e in previous["errors"]}
+        jobs = [j for j in jobs if j.key in failed]
+        skipped = previous.get("skipped", [])
+        if not jobs:
+            click.echo(f"nothing to retry: no failed packages in {out_dir / 'summary.json'}", err=True)
+            return
+    elif not jobs:
+        raise InputError("no packages found (.json, .toml or .xlsx files)", source=str(source))
+    bar = None
+    if sys.stderr.isatty() and len(jobs) > 20:
+        bar = click.progressbar(length=len(jobs), label="Packages", file=sys.stderr)
+        bar.__enter__()
+    try:
+        result = b.run(jobs, criteria, method, normalization, workers, bar.update if bar is not None else None)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    result.skipped = skipped
+    import time
+
+    t0 = time.perf_counter()
+    if not dry_run:
+        from appraisal.io.batch_output import write_results
+
+        write_results(result, out_dir, str(source), method, lang, workbooks, previous)
+    result.timing["write_s"] = time.perf_counter() - t0
+    for o in result.failed:
+        click.echo(f"failed: {o.error}", err=True)
+    for sk in skipped:
+        click.echo(f"skipped: {sk['file']}: {sk['reason']}", err=True)
+    tm = result.timing
+    click.echo(f"time: reading and validating {tm['read_and_validate_s']:.2f} s, scoring {tm['score_s']:.2f} s, "
+               f"writing {tm['write_s']:.2f} s" + (" (dry run: nothing written)" if dry_run else
+                                                    f"; results in {out_dir}"), err=True)
+    click.echo(f"{len(result.scored)} packages scored, {len(result.failed)} failed")
+    if result.failed:
+        sys.exit(3)
+
+
+def _previous_summary(out_dir: Path) -> dict:
+    path = out_dir / "summary.json"
+    if not path.exists():
+        raise InputError("--only-failed needs the summary.json of an earlier run in the output folder",
+                         source=str(path))
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, OSError) as exc:
+        raise InputError(f"cannot read the earlier summary: {exc}", source=str(path)) from None
+
+
 # --- template --------------------------------------------------------------------------------------
 
 @cli.command()
@@ -378,7 +476,7 @@ def demo(out_dir, lang) -> None:
     WSM beside it) and its appraisal workbook; a selection-card package; then a summary of all
     bundled partnerships.
     """
-    from appraisal.demo import bundled_packages, samples_dir, summarise
+    from appraisal.demo import bundled_partnerships, samples_dir
     from appraisal.io.excel_report import write_appraisal_workbook
     from appraisal.io.files import atomic_write_text
     from appraisal.io.text import clip, render_ranking, render_weights_report, table
@@ -405,22 +503,26 @@ def demo(out_dir, lang) -> None:
         written.append(atomic_write_text(out_dir / name, json.dumps(r.to_json_dict(), ensure_ascii=False, indent=2)
                                          + "\n"))
 
-    lines = summarise(bundled_packages())
-    if lines:
+    from appraisal.batch import partnership_line
+
+    bundled = bundled_partnerships()
+    if bundled.outcomes:
+        lines = [partnership_line(o) for o in bundled.scored]
         click.echo("")
-        ok = [ln for ln in lines if ln.error is None]
-        click.echo(f"== All bundled partnerships: {len(ok)} packages in {len({ln.voivodeship for ln in ok})} "
-                   f"voivodeships, {sum(ln.projects for ln in ok)} projects")
-        rows = [[ln.voivodeship, clip(ln.partnership, 46), str(ln.projects), str(ln.eligible), ln.top_id,
-                 clip(ln.top_title, 40), f"{ln.top_score:.4f}"] for ln in ok]
-        click.echo(table(["Voivodeship", "Partnership", "Projects", "Ranked", "Top", "Top project", "TOPSIS"],
+        click.echo(f"== All bundled partnerships: {len(lines)} packages in {len({ln['voivodeship'] for ln in lines})} "
+                   f"voivodeships, {sum(ln['projects'] for ln in lines)} projects")
+        rows = [[ln["voivodeship"], clip(ln["partnership"], 46), str(ln["projects"]), str(ln["eligible"]),
+                 ln["top_project"]["id"], clip(ln["top_project"]["title"], 40), f"{ln['top_project']['score']:.4f}"]
+                for ln in lines]
+        click.echo(table(["Voivodeship", "Partnership", "Projects", "Ranked", "Top", "Top project", "Score"],
                          rows, "llrrllr"))
-        for ln in lines:
-            if ln.error is not None:
-                click.echo(f"not ranked: {ln.error}", err=True)
-        summary = [ln.__dict__ for ln in lines]
+        for o in bundled.failed:
+            click.echo(f"not ranked: {o.error}", err=True)
         written.append(atomic_write_text(out_dir / "partnerships.json",
-                                         json.dumps(summary, ensure_ascii=False, indent=2) + "\n"))
+                                         json.dumps({"partnerships": lines,
+                                                     "errors": [{"file": o.file, "reason": o.error}
+                                                                for o in bundled.failed]},
+                                                    ensure_ascii=False, indent=2) + "\n"))
     click.echo("")
     click.echo("written:")
     for path in written:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from appraisal.console.cli import main
 
-from appraisal.demo import bundled_packages, polish_key, summarise
+from appraisal.batch import Job, discover, polish_key, run
+from appraisal.demo import samples_dir
 from appraisal.package import load_package
 
-PACKAGES = bundled_packages()
+PACKAGES = [Path(j.file) for j in discover(samples_dir() / "pakiety")[0]]
 
 
 def test_the_pilot_in_numbers():
@@ -44,8 +46,8 @@ def test_demo_summary_covers_every_package(tmp_path, capsys):
     code = main(["demo", "-o", str(tmp_path)])
     out = capsys.readouterr().out
     assert code == 0
-    lines = json.loads((tmp_path / "partnerships.json").read_text(encoding="utf-8"))
-    assert len(lines) == len(PACKAGES) and all(ln["error"] is None for ln in lines)
+    doc = json.loads((tmp_path / "partnerships.json").read_text(encoding="utf-8"))
+    assert len(doc["partnerships"]) == len(PACKAGES) and doc["errors"] == []
     for name in ("ocena_dolina_baryczy.xlsx", "ocena_karta.xlsx", "ranking.json"):
         assert (tmp_path / name).is_file() and str(tmp_path / name) in out
     assert f"{len(PACKAGES)} packages in 15 voivodeships" in out
@@ -55,9 +57,10 @@ def test_a_broken_package_is_reported_and_the_rest_still_run(tmp_path):
     bad = tmp_path / "mazowieckie" / "zepsuty.json"
     bad.parent.mkdir()
     bad.write_text("{ not json", encoding="utf-8")
-    lines = summarise([PACKAGES[0], bad, PACKAGES[1]])
-    assert [ln.error is None for ln in lines] == [True, False, True]
-    assert "zepsuty.json" in lines[1].error and "invalid JSON" in lines[1].error
+    jobs = [Job(key=p.stem, file=str(p), voivodeship=p.parent.name) for p in (PACKAGES[0], bad, PACKAGES[1])]
+    result = run(jobs, workers=1)
+    assert [o.ok for o in result.outcomes] == [True, False, True]
+    assert "zepsuty.json" in result.outcomes[1].error and "invalid JSON" in result.outcomes[1].error
 
 
 def test_polish_order():

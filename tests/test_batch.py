@@ -1,0 +1,196 @@
+"""Batch scoring: every package, one national picture, nothing lost."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from appraisal.batch import Job, discover, output_path, run, safe_part, score_prepared
+from appraisal.console.cli import main
+from appraisal.package import load_package
+from appraisal.ranking import prepare_package
+
+ROOT = Path(__file__).resolve().parents[1]
+PAKIETY = ROOT / "samples" / "pakiety"
+GOOD = [
+    PAKIETY / "dolnośląskie" / "partnerstwo-gmin-ziemi-zlotoborskiej.xlsx",
+    PAKIETY / "lubelskie" / "partnerstwo-gmin-ziemi-tarnoborskiej.json",
+    PAKIETY / "łódzkie" / "zwiazek-gmin-doliny-wolicy.json",
+    PAKIETY / "mazowieckie" / "partnerstwo-gmin-ziemi-bialinskiej.json",
+]
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """A mixed tree: good packages, a corrupt workbook, an unknown criterion, an empty folder, a note."""
+    root = tmp_path / "pakiety"
+    for f in GOOD:
+        (root / f.parent.name).mkdir(parents=True, exist_ok=True)
+        shutil.copy(f, root / f.parent.name / f.name)
+    (root / "mazowieckie" / "zepsuty.xlsx").write_bytes(b"PK\x03\x04 this is not a workbook")
+    doc = json.loads(GOOD[1].read_text(encoding="utf-8"))
+    doc["projects"][2]["scores"]["nieznane_kryterium"] = 3
+    (root / "lubelskie" / "nieznane.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    (root / "opolskie").mkdir()
+    (root / "lubelskie" / "notatki.txt").write_text("spotkanie 12.10", encoding="utf-8")
+    return root
+
+
+def run_cli(capsys, *args):
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_mixed_tree_reports_failures_and_scores_the_rest(tree, tmp_path, capsys):
+    out_dir = tmp_path / "wyniki"
+    code, out, err = run_cli(capsys, "batch", tree, "-o", out_dir, "--workers", "2")
+    assert code == 3
+    assert out.strip().splitlines()[-1] == "4 packages scored, 2 failed"
+    summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+    assert summary["counts"] == {"found": 6, "scored": 4, "failed": 2, "skipped": 2}
+    reasons = {Path(e["file"]).name: e["reason"] for e in summary["errors"]}
+    assert "not an Excel .xlsx workbook" in reasons["zepsuty.xlsx"]
+    assert "unknown criterion 'nieznane_kryterium'" in reasons["nieznane.json"]
+    assert "projects[2]" in reasons["nieznane.json"]
+    skipped = {Path(s["file"]).name: s["reason"] for s in summary["skipped"]}
+    assert skipped == {"opolskie": "empty folder", "notatki.txt": "not a package file (.txt)"}
+    assert json.loads((out_dir / "errors.json").read_text(encoding="utf-8")) == summary["errors"]
+    assert {p["partnership"] for p in summary["partnerships"]} == {
+        load_package(f).partnership.name for f in GOOD}
+    for line in summary["partnerships"]:
+        assert line["projects"] >= line["eligible"] >= line["recommended"] >= 0
+        assert line["total_cost"] == pytest.approx(sum(line["cost_by_source"].values()), rel=1e-9)
+    assert "failed:" in err and "zepsuty.xlsx" in err
+    wb = openpyxl.load_workbook(out_dir / "podsumowanie_krajowe.xlsx")
+    assert {"dolnośląskie", "lubelskie", "łódzkie", "mazowieckie"} <= set(wb.sheetnames)
+
+
+def test_each_package_is_ranked_as_if_alone(tree, tmp_path, capsys):
+    out_dir = tmp_path / "wyniki"
+    run_cli(capsys, "batch", tree, "-o", out_dir)
+    for f in GOOD:
+        alone = load_package(f).rank().to_json_dict()
+        written = sorted((out_dir / "packages").rglob("*.json"))
+        match = [json.loads(p.read_text(encoding="utf-8")) for p in written]
+        match = [m for m in match if Path(m["file"]).name == f.name]
+        assert len(match) == 1
+        got = {k: v for k, v in match[0].items() if k not in ("file", "voivodeship", "source")}
+        assert got == {k: v for k, v in alone.items() if k != "source"}
+
+
+def test_one_and_many_workers_give_identical_results(tree, tmp_path, capsys):
+    outs = []
+    for workers in ("1", "3"):
+        out_dir = tmp_path / f"w{workers}"
+        run_cli(capsys, "batch", tree, "-o", out_dir, "--workers", workers)
+        summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+        packages = {p.relative_to(out_dir).as_posix(): p.read_text(encoding="utf-8")
+                    for p in sorted((out_dir / "packages").rglob("*.json"))}
+        league = (out_dir / "league.json").read_text(encoding="utf-8")
+        outs.append((summary["partnerships"], summary["errors"], packages, league))
+    assert outs[0] == outs[1]
+
+
+def test_batched_kernels_equal_single_scoring():
+    preps = [prepare_package(load_package(f)) for f in GOOD[1:]]
+    together = score_prepared(preps)
+    for f, rk in zip(GOOD[1:], together):
+        alone = load_package(f).rank()
+        assert rk.scores() == alone.scores()
+        assert [r.rank for r in rk.results] == [r.rank for r in alone.results]
+
+
+def test_only_failed_retries_just_those(tree, tmp_path, capsys):
+    out_dir = tmp_path / "wyniki"
+    assert run_cli(capsys, "batch", tree, "-o", out_dir)[0] == 3
+    first = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+    # fix one of the two broken packages
+    shutil.copy(GOOD[0], tree / "mazowieckie" / "zepsuty.xlsx")
+    code, out, _ = run_cli(capsys, "batch", tree, "-o", out_dir, "--only-failed")
+    assert code == 3 and out.strip().splitlines()[-1] == "1 packages scored, 1 failed"
+    summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+    assert summary["counts"]["scored"] == 5 and summary["counts"]["failed"] == 1
+    assert [e["key"] for e in summary["errors"]] == ["lubelskie/nieznane"]
+    kept = {p["key"]: p for p in first["partnerships"]}
+    for p in summary["partnerships"]:
+        if p["key"] in kept:
+            assert p == kept[p["key"]]
+    league = json.loads((out_dir / "league.json").read_text(encoding="utf-8"))
+    assert {r["key"] for r in league} == {p["key"] for p in summary["partnerships"]}
+
+
+def test_dry_run_writes_nothing(tree, tmp_path, capsys):
+    out_dir = tmp_path / "wyniki"
+    code, out, err = run_cli(capsys, "batch", tree, "-o", out_dir, "--dry-run")
+    assert code == 3 and not out_dir.exists()
+    assert "dry run" in err and out.strip().endswith("4 packages scored, 2 failed")
+
+
+def test_all_good_exits_zero_and_with_workbooks(tmp_path, capsys):
+    root = tmp_path / "in" / "lubelskie"
+    root.mkdir(parents=True)
+    shutil.copy(GOOD[1], root / GOOD[1].name)
+    code, out, _ = run_cli(capsys, "batch", tmp_path / "in", "-o", tmp_path / "out", "--workbooks", "--lang", "en")
+    assert code == 0 and out.strip().endswith("1 packages scored, 0 failed")
+    books = list((tmp_path / "out" / "workbooks").rglob("*.xlsx"))
+    assert len(books) == 1
+    assert load_package(books[0]).rank().scores() == load_package(GOOD[1]).rank().scores()
+    assert (tmp_path / "out" / "national_summary.xlsx").is_file()
+
+
+def test_shared_criteria_set(tmp_path, capsys):
+    root = tmp_path / "in" / "lubelskie"
+    root.mkdir(parents=True)
+    shutil.copy(GOOD[1], root / GOOD[1].name)
+    code, _, _ = run_cli(capsys, "batch", tmp_path / "in", "-o", tmp_path / "out", "--criteria", "cwd")
+    assert code == 0
+    line = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["partnerships"][0]
+    assert line["partnership"] == load_package(GOOD[1]).partnership.name
+
+
+def test_empty_source_and_missing_folder(tmp_path, capsys):
+    (tmp_path / "nic").mkdir()
+    code, _, err = run_cli(capsys, "batch", tmp_path / "nic", "-o", tmp_path / "o")
+    assert code == 2 and "no packages found" in err
+    code, _, err = run_cli(capsys, "batch", tmp_path / "brak", "-o", tmp_path / "o")
+    assert code == 2 and "no such folder" in err
+
+
+@pytest.mark.parametrize("key", [
+    "../../etc/passwd", "mazowieckie/../../x", "/absolute/path", "Związek Gmin Łódź/Partnerstwo ..",
+    "a/b/../../../c", "..", "...", "con/.hidden", "ąęśćżźńłó/ĄĘŚĆŻŹŃŁÓ",
+])
+def test_output_paths_never_leave_the_folder(tmp_path, key):
+    out_dir = tmp_path / "wyniki"
+    path = output_path(out_dir, "packages", key, ".json", set())
+    assert out_dir.resolve() in path.resolve().parents
+    assert all(part not in ("..", ".") for part in path.relative_to(out_dir).parts)
+    assert path.name.isascii()
+
+
+def test_safe_part_transliterates_polish():
+    assert safe_part("Partnerstwo Gmin Ziemi Łódzkiej / Ślęża") == "partnerstwo-gmin-ziemi-lodzkiej-sleza"
+    assert safe_part("..") == "_" and safe_part("") == "_"
+
+
+def test_discover_orders_in_polish_and_skips_lock_files(tmp_path):
+    for v in ("śląskie", "lubuskie", "łódzkie"):
+        (tmp_path / v).mkdir()
+        shutil.copy(GOOD[1], tmp_path / v / "p.json")
+    (tmp_path / "lubuskie" / "~$p.xlsx").write_bytes(b"lock")
+    jobs, skipped = discover(tmp_path)
+    assert [j.voivodeship for j in jobs] == ["lubuskie", "łódzkie", "śląskie"]
+    assert skipped == [{"file": str(tmp_path / "lubuskie" / "~$p.xlsx"), "reason": "Excel lock file"}]
+
+
+def test_a_worker_crash_in_one_package_does_not_stop_the_rest(tmp_path):
+    jobs = [Job("a", str(GOOD[1]), "lubelskie"), Job("b", str(tmp_path / "missing.json"), "x"),
+            Job("c", str(GOOD[2]), "łódzkie")]
+    result = run(jobs, workers=2)
+    assert [o.ok for o in result.outcomes] == [True, False, True]
+    assert "no such file" in result.outcomes[1].error
