@@ -110,12 +110,28 @@ def discover(root: str | Path) -> tuple[list[Job], list[dict[str, str]]]:
     return jobs, skipped
 
 
-_ORDER = "aąbcćdeęfghijklłmnńoóprsśtuvwxyzźż"
+_ALPHABET = "aąbcćdeęfghijklłmnńoópqrsśtuvwxyzźż"
+_POS = {c: i for i, c in enumerate(_ALPHABET)}
 
 
-def polish_key(text: str) -> list[int]:
-    """Sort key in Polish alphabetical order (ł after l, ś after s, …)."""
-    return [_ORDER.index(ch) if ch in _ORDER else 100 + ord(ch) for ch in text.lower()]
+def _char_key(c: str) -> tuple[int, int, int]:
+    if c in _POS:
+        return (2, _POS[c], 0)
+    if c.isdigit():
+        return (1, ord(c), 0)
+    if c.isalpha():  # a letter outside the Polish alphabet (é, ü, ...): just after its base letter
+        base = unicodedata.normalize("NFD", c)[0]
+        if base in _POS:
+            return (2, _POS[base], 1)
+        return (3, ord(c), 0)
+    return (0, ord(c), 0)  # spaces and punctuation before digits and letters
+
+
+def polish_key(text: str | None) -> tuple:
+    """A sort key in Polish alphabetical order: a ą b c ć … l ł … s ś … z ź ż, case-insensitive."""
+    s = "" if text is None else str(text)
+    return (tuple(_char_key(c) for c in s.casefold()), s)
+
 
 
 def _sort_polish(jobs: list[Job]) -> None:
@@ -198,7 +214,10 @@ def run(jobs: list[Job], criteria: Any = None, method: str = "topsis", normaliza
     for i, p in enumerate(prepared):
         if not isinstance(p, Prepared):
             outcomes[i].error, outcomes[i].where = p
-    rankings = _score_safely([prepared[i] for i in good])  # type: ignore[misc]
+    from .sensitivity import one_blas_thread
+
+    with one_blas_thread():
+        rankings = _score_safely([prepared[i] for i in good])  # type: ignore[misc]
     for i, rk in zip(good, rankings):
         if isinstance(rk, Ranking):
             outcomes[i].ranking = rk

@@ -193,10 +193,10 @@ def perturbed_judgments(cs, change: float = 0.5) -> Callable[[np.random.Generato
     if not 0 <= change <= 1:
         raise InputError(f"judgment change probability must be in [0, 1], got {change:g}", where="--judgment-change")
     if cs is None:
-        raise InputError("perturbing AHP judgments needs a package whose criteria are weighed by pairwise judgments")
+        raise InputError("perturbing AHP judgments needs a package whose criteria are weighed by pairwise judgments", where="--sampler")
     groups = _group_matrices(cs)
     if not groups:
-        raise InputError("no group of the criteria set is weighed by pairwise judgments; use another sampler")
+        raise InputError("no group of the criteria set is weighed by pairwise judgments; use another sampler", where="--sampler")
     base = _base_local(cs)
     grid = np.log(ahp.SAATY_SCALE)
 
@@ -227,10 +227,10 @@ def panel_members(cs) -> Callable[[np.random.Generator, int], np.ndarray]:
     """Global weights where each panel group takes one expert's own weights per sample (chosen in
     proportion to the experts' weights); other groups keep their weights."""
     if cs is None:
-        raise InputError("sampling a panel's weights needs a package whose criteria are weighed by a panel")
+        raise InputError("sampling a panel's weights needs a package whose criteria are weighed by a panel", where="--sampler")
     panels = {gid: v for gid, v in _group_matrices(cs).items() if len(v[1]) > 1}
     if not panels:
-        raise InputError("no group of the criteria set is weighed by a panel of experts; use another sampler")
+        raise InputError("no group of the criteria set is weighed by a panel of experts; use another sampler", where="--sampler")
     base = _base_local(cs)
     expert_w = {gid: np.stack([ahp.eigenvector_weights(mt)[0] for mt in mats]) for gid, (_, mats, _) in panels.items()}
 
@@ -326,46 +326,44 @@ def _targets(problem: Problem, names: list[str] | None) -> Iterator[tuple[str, l
         yield name, cols, kind
 
 
-def _intervals(problem: Problem, cols: list[int], k: int) -> dict[str, tuple]:
-    """For each property (ranking, top, top_k): (lo, hi, first t below lo that differs, first t above
-    hi that differs). One grid scan of the weight's whole range, then bisection at each edge."""
+def _edges(problem: Problem, cols: list[int], k: int) -> dict[str, list]:
+    """For each property (ranking, top, top_k): the grid brackets [inner, outer] around the first
+    change below and above the base weight (None where the property holds to the end of [0, 1]).
+    One grid scan of the weight's whole range."""
     w0 = float(problem.weights[cols].sum())
     base = ranks(problem.scores(problem.weights[None, :]))
-
-    def rank_at(ts: np.ndarray) -> np.ndarray:
-        return ranks(problem.scores(oat_weights(problem.weights, cols, ts)))
-
     grid = np.linspace(0, 1, SCAN_POINTS)
-    grid_ranks = rank_at(grid)
+    grid_ranks = ranks(problem.scores(oat_weights(problem.weights, cols, grid)))
     out = {}
     for what in ("ranking", "top", "top_k"):
-        base_sig = _signature(problem, base, what, k)[0]
-
-        def same(r: np.ndarray, base_sig=base_sig, what=what) -> np.ndarray:
-            return (_signature(problem, r, what, k) == base_sig).all(axis=1)
-
-        def bisect(inner: float, outer: float, same=same) -> tuple[float, float]:
-            while abs(outer - inner) > BISECTION_WIDTH:
-                mid = (inner + outer) / 2
-                if same(rank_at(np.array([mid])))[0]:
-                    inner = mid
-                else:
-                    outer = mid
-            return inner, outer
-
-        ok = same(grid_ranks)
-        below, above = grid < w0, grid > w0
-        lo, out_lo, hi, out_hi = 0.0, None, 1.0, None
-        bad = np.flatnonzero(below & ~ok)
+        ok = (_signature(problem, grid_ranks, what, k) == _signature(problem, base, what, k)[0]).all(axis=1)
+        below, above = None, None
+        bad = np.flatnonzero((grid < w0) & ~ok)
         if bad.size:
             j = bad[-1]
-            lo, out_lo = bisect(min(w0, grid[j + 1]), grid[j])
-        bad = np.flatnonzero(above & ~ok)
+            below = [min(w0, grid[j + 1]), grid[j]]
+        bad = np.flatnonzero((grid > w0) & ~ok)
         if bad.size:
             j = bad[0]
-            hi, out_hi = bisect(max(w0, grid[j - 1]), grid[j])
-        out[what] = (lo, hi, out_lo, out_hi)
+            above = [max(w0, grid[j - 1]), grid[j]]
+        out[what] = [below, above]
     return out
+
+
+def _bisect_all(problem: Problem, jobs: list[tuple[list[int], str, list]], k: int) -> None:
+    """Narrow every bracket [inner, outer] to BISECTION_WIDTH, all brackets at once: each step
+    scores one midpoint per bracket in a single kernel call."""
+    base = ranks(problem.scores(problem.weights[None, :]))
+    while True:
+        active = [b for b in jobs if abs(b[2][1] - b[2][0]) > BISECTION_WIDTH]
+        if not active:
+            return
+        mids = [(b[2][0] + b[2][1]) / 2 for b in active]
+        w = np.concatenate([oat_weights(problem.weights, cols, np.array([t])) for (cols, _, _), t in zip(active, mids)])
+        r = ranks(problem.scores(w))
+        for (cols, what, bracket), t, row in zip(active, mids, r):
+            same = bool((_signature(problem, row[None], what, k)[0] == _signature(problem, base, what, k)[0]).all())
+            bracket[0 if same else 1] = t
 
 
 def stability_intervals(problem: Problem, k: int = 3, names: list[str] | None = None) -> dict[str, dict]:
@@ -374,16 +372,22 @@ def stability_intervals(problem: Problem, k: int = 3, names: list[str] | None = 
     if not 1 <= k <= problem.m:
         raise InputError(f"top-k needs 1 ≤ k ≤ {problem.m}, got {k}", where="--top-k")
 
-    def r6(v: float | None) -> float | None:
-        return None if v is None else round(float(v), 6)
+    def edge(v: float | None) -> float | None:  # not rounded: a rounded edge could fall on the wrong side
+        return None if v is None else float(v)
 
+    targets = list(_targets(problem, names))
+    edges = {name: _edges(problem, cols, k) for name, cols, _kind in targets}
+    _bisect_all(problem, [(cols, what, bracket) for name, cols, _ in targets
+                          for what, pair in edges[name].items() for bracket in pair if bracket is not None], k)
     out = {}
-    for name, cols, kind in _targets(problem, names):
+    for name, cols, kind in targets:
         entry: dict[str, Any] = {"kind": kind, "base": float(problem.weights[cols].sum())}
-        for what, (lo, hi, out_lo, out_hi) in _intervals(problem, cols, k).items():
-            entry[what] = [r6(lo), r6(hi)]
+        for what, (below, above) in edges[name].items():
+            lo, out_lo = (0.0, None) if below is None else below
+            hi, out_hi = (1.0, None) if above is None else above
+            entry[what] = [edge(lo), edge(hi)]
             if what == "top":  # the first weights outside the interval that give another top project
-                entry["top_changes_at"] = [r6(out_lo), r6(out_hi)]
+                entry["top_changes_at"] = [edge(out_lo), edge(out_hi)]
         out[name] = entry
     return out
 
@@ -400,8 +404,8 @@ def critical_change(problem: Problem, stability: dict[str, dict]) -> dict | None
                 continue
             change = abs(to - w0)
             if best is None or change < best["absolute"] - 1e-15:
-                best = {"criterion": name, "from": w0, "to": to, "absolute": round(change, 6),
-                        "relative": round(change / w0, 6) if w0 > 0 else None}
+                best = {"criterion": name, "from": w0, "to": to, "absolute": change,
+                        "relative": change / w0 if w0 > 0 else None}
     return best
 
 
@@ -534,6 +538,14 @@ def method_robustness(problem: Problem) -> list[dict]:
 SAMPLERS = ("uniform", "dirichlet", "ahp", "panel")
 
 
+def one_blas_thread():
+    """Keep BLAS at one thread: the products here are small and many, and two BLAS threads make them
+    slower and erratic (DESIGN.md section 3, measured in benchmarks/)."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def report(problem: Problem, samples: int = 10_000, seed: int = 0, sampler: str = "dirichlet",
            concentration: float = 100.0, judgment_change: float = 0.5, score_change: float = 0.0,
            quantity_change: float = 0.0, top_k: int = 3, names: list[str] | None = None,
@@ -559,8 +571,10 @@ def report(problem: Problem, samples: int = 10_000, seed: int = 0, sampler: str 
     mats = None
     if score_change or quantity_change:
         mats = perturbed_scores(problem.x, problem.scales, score_change, quantity_change)
-    stab = stability_intervals(problem, top_k, names)
-    res = smaa(problem, draw, samples, seed, mats, progress)
+    with one_blas_thread():
+        stab = stability_intervals(problem, top_k, names)
+        res = smaa(problem, draw, samples, seed, mats, progress)
+        swept = sweeps(problem, names=names)
     ids, crit = problem.ids, problem.criteria
     interval = res.rank_interval()
 
@@ -592,6 +606,6 @@ def report(problem: Problem, samples: int = 10_000, seed: int = 0, sampler: str 
         "confidence": {i: num(res.confidence[k]) for k, i in enumerate(ids)},
         "stability": stab,
         "critical_change": critical_change(problem, stab),
-        "sweeps": sweeps(problem, names=names),
+        "sweeps": swept,
         "method_robustness": method_robustness(problem),
     }
