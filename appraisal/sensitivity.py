@@ -493,14 +493,16 @@ def _average_ranks(r: np.ndarray) -> np.ndarray:
 
 
 def spearman(ra: np.ndarray, rb: np.ndarray) -> float:
-    """Spearman's ρ of two rankings (Pearson correlation of average ranks; 1.0 if both constant).
+    """Spearman's ρ of two rankings (Pearson correlation of average ranks; 1.0 if both are constant).
 
     Written out (and checked against scipy.stats in the tests) so the command need not import scipy.stats.
     """
     a, b = _average_ranks(ra), _average_ranks(rb)
     a, b = a - a.mean(), b - b.mean()
     den = np.sqrt((a * a).sum() * (b * b).sum())
-    return 1.0 if den == 0 else float((a * b).sum() / den)
+    if den == 0:  # all tied in one ranking: 1 if in both, undefined (NaN) if in one only
+        return 1.0 if not a.any() and not b.any() else float("nan")
+    return float((a * b).sum() / den)
 
 
 def kendall_tau_b(ra: np.ndarray, rb: np.ndarray) -> float:
@@ -510,7 +512,9 @@ def kendall_tau_b(ra: np.ndarray, rb: np.ndarray) -> float:
     iu = np.triu_indices(len(ra), 1)
     sa, sb = sa[iu], sb[iu]
     den = np.sqrt((sa != 0).sum() * (sb != 0).sum())
-    return 1.0 if den == 0 else float((sa * sb).sum() / den)
+    if den == 0:
+        return 1.0 if not sa.any() and not sb.any() else float("nan")
+    return float((sa * sb).sum() / den)
 
 
 def method_robustness(problem: Problem) -> list[dict]:
@@ -526,7 +530,9 @@ def method_robustness(problem: Problem) -> list[dict]:
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             ra, rb = ranks(variants[a]), ranks(variants[b])
-            out.append({"a": a, "b": b, "spearman": spearman(ra, rb), "kendall": kendall_tau_b(ra, rb),
+            rho, tau = spearman(ra, rb), kendall_tau_b(ra, rb)
+            out.append({"a": a, "b": b, "spearman": None if np.isnan(rho) else rho,
+                        "kendall": None if np.isnan(tau) else tau,
                         "same_ranking": bool((ra == rb).all()),
                         "same_top": bool(set(np.flatnonzero(ra == 1)) == set(np.flatnonzero(rb == 1))),
                         "ranks": {"a": ra.tolist(), "b": rb.tolist()}})

@@ -275,7 +275,8 @@ def render_sensitivity(rep: dict, lang: str = "en") -> str:
                    f"|Δ| = {cc['absolute']:.4f}{rel} — zmienia się zwycięzca.")
     out.append("")
     out.append("Methods compared at the base weights:" if not pl else "Porównanie metod przy wagach bazowych:")
-    rows = [[f"{r['a']} vs {r['b']}", f"{r['spearman']:.3f}", f"{r['kendall']:.3f}",
+    rows = [[f"{r['a']} vs {r['b']}", "—" if r["spearman"] is None else f"{r['spearman']:.3f}",
+             "—" if r["kendall"] is None else f"{r['kendall']:.3f}",
              "yes" if r["same_top"] else "NO"] for r in rep["method_robustness"]]
     out.append(table(["Methods", "Spearman ρ", "Kendall τ", "Same top"], rows, "lrrl"))
     return "\n".join(out)
