@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -24,6 +26,17 @@ def _echo_json(obj) -> None:
 
 def _warn(msg: str) -> None:
     click.echo(f"warning: {msg}", err=True)
+
+
+@contextmanager
+def _progress(length: int, label: str, worth_it: bool):
+    """A progress bar on stderr (when it is a terminal and the run takes more than a moment), as
+    an ``update(n)`` callable; None otherwise."""
+    if not (worth_it and sys.stderr.isatty()):
+        yield None
+        return
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        yield bar.update
 
 
 def _split(text: str) -> list[str]:
@@ -223,18 +236,11 @@ def sensitivity(source, weights_, directions, method, normalization, samples, se
 
     rk = _ranking(source, weights_, directions, method, normalization)
     problem = sens.Problem.from_ranking(rk)
-    bar = None
-    if sys.stderr.isatty() and samples >= 50_000 and not as_json:
-        bar = click.progressbar(length=samples, label="Monte Carlo", file=sys.stderr)
-        bar.__enter__()
-    try:
+    with _progress(samples, "Monte Carlo", samples >= 50_000) as update:
         rep = sens.report(problem, samples=samples, seed=seed, sampler=sampler, concentration=concentration,
                           judgment_change=judgment_change, score_change=score_change,
                           quantity_change=quantity_change, top_k=top_k, names=list(criteria_names) or None,
-                          force=force, progress=bar.update if bar is not None else None)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+                          force=force, progress=update)
     if output is not None:
         suffix = output.suffix.lower()
         if suffix == ".json":
@@ -314,18 +320,9 @@ def batch(source, out_dir, criteria_ref, method, normalization, workers, workboo
             return
     elif not jobs:
         raise InputError("no packages found (.json, .toml or .xlsx files)", source=str(source))
-    bar = None
-    if sys.stderr.isatty() and len(jobs) > 20:
-        bar = click.progressbar(length=len(jobs), label="Packages", file=sys.stderr)
-        bar.__enter__()
-    try:
-        result = b.run(jobs, criteria, method, normalization, workers, bar.update if bar is not None else None)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+    with _progress(len(jobs), "Packages", len(jobs) > 20) as update:
+        result = b.run(jobs, criteria, method, normalization, workers, update)
     result.skipped = skipped
-    import time
-
     t0 = time.perf_counter()
     if not dry_run:
         from appraisal.io.batch_output import write_results
