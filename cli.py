@@ -13,9 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from appraisal.criteria import InputError
 
 from appraisal import __version__
+from appraisal.criteria import InputError
 
 LANGS = click.Choice(["en", "pl"])
 
@@ -410,9 +410,8 @@ def criteria_list() -> None:
 @click.option("--lang", type=LANGS, default="en", show_default=True)
 def criteria_show(name, as_json, lang) -> None:
     """Print a criteria set (a built-in name such as cwd, or a .toml/.json file) with its weights."""
-    from appraisal.criteria import load_criteria
-
     from appraisal import ahp
+    from appraisal.criteria import load_criteria
     from appraisal.io.text import render_criteria
 
     cs = load_criteria(name)

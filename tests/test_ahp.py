@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from appraisal.criteria import InputError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from appraisal import ahp
+from appraisal.criteria import InputError
 
 SETTINGS = settings(max_examples=60, deadline=None)
 

@@ -21,6 +21,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+
 from appraisal.console.cli import main
 from appraisal.criteria import InputError
 from builders import cwd_package_doc

@@ -11,7 +11,7 @@ import pytest
 
 from appraisal.batch import Job, discover, output_path, run, safe_part, score_prepared
 from appraisal.console.cli import main
-from appraisal.package import load_package
+from appraisal.package import load_package, package_from_document
 from appraisal.ranking import prepare_package
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -194,3 +194,58 @@ def test_a_worker_crash_in_one_package_does_not_stop_the_rest(tmp_path):
     result = run(jobs, workers=2)
     assert [o.ok for o in result.outcomes] == [True, False, True]
     assert "no such file" in result.outcomes[1].error
+
+
+def _long_table(path, packages, names, change=None):
+    """A long table (one row per project) of these packages, partnership names replaced by ``names``;
+    ``change`` = (criterion, value) puts a value into the last row."""
+    import csv
+
+    from appraisal.criteria import load_criteria
+
+    cs = load_criteria("cwd")
+    crit = [c.id for c in cs.leaves()]
+    gates = [g.id for g in cs.gates]
+    rows = [["voivodeship", "partnership", "id", "title", "cost", *crit, *gates]]
+    for pkg, name in zip(packages, names):
+        for p in pkg.projects:
+            rows.append([pkg.partnership.voivodeship, name, p.id, p.title, str(p.cost or 0),
+                         *(f"{p.scores[c]:g}" for c in crit), *("tak" if p.gates[g] else "nie" for g in gates)])
+    if change is not None:
+        rows[-1][rows[0].index(change[0])] = change[1]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+def test_long_table_batch_with_hostile_names_stays_in_the_folder(tmp_path, capsys):
+    pkgs = [load_package(GOOD[1]), load_package(GOOD[2])]
+    names = ["../../poza/Związek Gmin Łąk", "Partnerstwo /etc/passwd .."]
+    table = _long_table(tmp_path / "projekty.csv", pkgs, names)
+    out_dir = tmp_path / "deep" / "wyniki"
+    code, _out, err = run_cli(capsys, "batch", table, "-o", out_dir, "--workbooks")
+    assert code == 0, err
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and p != table]
+    assert written and all(out_dir in p.parents for p in written)
+    summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+    assert sorted(p["partnership"] for p in summary["partnerships"]) == sorted(names)
+    by_name = {p["partnership"]: p for p in summary["partnerships"]}
+    for pkg, name in zip(pkgs, names):
+        # the table carries no weight overrides: compare with the package on the plain cwd weights
+        doc = pkg.model_dump(mode="json", exclude={"weights"})
+        alone = package_from_document(doc).rank()
+        assert by_name[name]["top_project"]["id"] == alone.results[0].id
+        assert by_name[name]["top_project"]["score"] == pytest.approx(alone.results[0].score, abs=1e-12)
+    assert all(p.name.isascii() for p in (out_dir / "packages").rglob("*"))
+
+
+def test_long_table_with_one_bad_partnership(tmp_path, capsys):
+    pkgs = [load_package(GOOD[1]), load_package(GOOD[2])]
+    table = _long_table(tmp_path / "projekty.csv", pkgs, ["Dobra", "Zła"], change=("readiness", "abc"))
+    lines = table.read_text(encoding="utf-8").splitlines()
+    code, out, _ = run_cli(capsys, "batch", table, "-o", tmp_path / "o")
+    assert code == 3 and out.strip().endswith("1 packages scored, 1 failed")
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["partnerships"][0]["partnership"] == "Dobra"
+    err = summary["errors"][0]
+    assert f"row {len(lines)}" in err["reason"] and "readiness" in err["reason"] and "abc" in err["reason"]

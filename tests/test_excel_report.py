@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
-from appraisal.console.cli import main
 
+from appraisal.console.cli import main
 from appraisal.io.excel_report import TITLES, build_appraisal_workbook, write_appraisal_workbook
 from appraisal.package import load_package, package_from_document
 from appraisal.ranking import rank_matrix

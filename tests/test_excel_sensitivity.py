@@ -15,9 +15,9 @@ from xml.etree import ElementTree as ET
 
 import openpyxl
 import pytest
-from appraisal.console.cli import main
 from openpyxl.utils import get_column_letter
 
+from appraisal.console.cli import main
 from appraisal.io.excel_report import TITLES as REPORT_TITLES
 from appraisal.io.excel_report import build_appraisal_workbook
 from appraisal.io.excel_sensitivity import CRITICAL_FILL, HEADER_ROW, TITLES, WORDS, add_sensitivity_sheets

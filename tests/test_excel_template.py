@@ -12,13 +12,12 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
-from appraisal.console.cli import main
-from appraisal.criteria import InputError, load_criteria, parse_judgment
-from conftest import recalculate
 
 import appraisal.io.excel_template as xt
 import appraisal.io.xlsx as xlsx_mod
 from appraisal.ahp import complete_reciprocal
+from appraisal.console.cli import main
+from appraisal.criteria import InputError, load_criteria, parse_judgment
 from appraisal.io.excel_template import (
     SHEETS,
     build_template,
@@ -27,6 +26,7 @@ from appraisal.io.excel_template import (
     write_template,
 )
 from appraisal.package import load_package, package_from_document
+from conftest import recalculate
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 DOLINA = SAMPLES / "pakiet_dolina_baryczy.json"

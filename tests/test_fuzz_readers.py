@@ -20,14 +20,14 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from appraisal.console.cli import main
-from appraisal.criteria import InputError, parse_document
-from builders import CWD_SCORES, cwd_package_doc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from appraisal.console.cli import main
+from appraisal.criteria import InputError, parse_document
 from appraisal.io.csv import read_matrix, read_pairwise
 from appraisal.package import parse_package
+from builders import CWD_SCORES, cwd_package_doc
 
 MAX_SECONDS = 5.0
 HARD_LIMIT = 20  # seconds; SIGALRM turns a hang (in Python code) into a failure instead of a stuck run

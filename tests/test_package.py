@@ -7,9 +7,9 @@ import json
 
 import numpy as np
 import pytest
-from appraisal.criteria import InputError, load_criteria
 
 from appraisal import ahp
+from appraisal.criteria import InputError, load_criteria
 from appraisal.package import Package, load_package, package_from_document, parse_package
 from appraisal.ranking import rank_matrix
 

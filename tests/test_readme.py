@@ -8,6 +8,7 @@ import shlex
 from pathlib import Path
 
 import pytest
+
 from appraisal.console.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from appraisal.console.cli import main
 
 from appraisal.batch import Job, discover, polish_key, run
+from appraisal.console.cli import main
 from appraisal.demo import samples_dir
 from appraisal.package import load_package
 

@@ -16,16 +16,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.stats
-from appraisal.console.cli import main
-from appraisal.criteria import InputError
-from builders import cwd_package_doc
 from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
 
 from appraisal import ahp
 from appraisal import sensitivity as sens
+from appraisal.console.cli import main
+from appraisal.criteria import InputError
 from appraisal.package import load_package
 from appraisal.ranking import TIE_TOLERANCE, rank_matrix, ranks, score
+from builders import cwd_package_doc
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"

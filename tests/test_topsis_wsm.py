@@ -15,11 +15,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from appraisal.criteria import InputError
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from appraisal import normalization
+from appraisal.criteria import InputError
 from appraisal.frame import rank_frame
 from appraisal.ranking import check_defined, rank_matrix, ranks, score
 from appraisal.topsis import topsis, topsis_tables
