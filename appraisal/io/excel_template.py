@@ -61,8 +61,8 @@ from ..criteria import (
     load_criteria,
     parse_judgment,
 )
-from ..criteria.models import THOUSANDS_SEPARATORS
 from ..criteria.models import _fmt as _criteria_fmt
+from .cells import cell_number, cell_text, gate_answer, shown, split_list
 from .xlsx import formula, open_workbook, put, save_atomic
 
 FORMAT_NAME = "appraise-package-workbook"
@@ -98,8 +98,6 @@ MODES = {"pl": {"pairwise": "porównania parami", "direct": "wagi bezpośrednie"
 METHODS = {"pl": {"eigenvector": "wektor własny", "geometric": "średnie geometryczne"},
            "en": {"eigenvector": "eigenvector", "geometric": "geometric"}}
 AGGREGATIONS = {"aij": "AIJ", "aip": "AIP"}
-YES = {"tak", "t", "yes", "y", "true", "1", "prawda"}
-NO = {"nie", "n", "no", "false", "0", "fałsz", "falsz"}
 ANSWERS = {"pl": ("tak", "nie"), "en": ("yes", "no")}
 EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
 
@@ -899,71 +897,18 @@ def _norm(value: Any) -> str:
     return str(value).strip().lower() if value is not None else ""
 
 
-def _number(value: Any) -> float:
-    """A number from a cell: int/float, or text such as ``"3"``, ``"3,5"``, ``"38 500 000"``."""
-    if isinstance(value, (bool, _dt.date, _dt.time, _dt.timedelta)):
-        raise ValueError
-    if isinstance(value, (int, float)):
-        x = float(value)
-    elif isinstance(value, str):
-        s = value.strip().translate(THOUSANDS_SEPARATORS)
-        low = s.lower()
-        for suffix in ("zł", "zl", "pln"):
-            if low.endswith(suffix):
-                s = s[: -len(suffix)].strip()
-                break
-        if "," in s and "." in s:
-            s = s.replace(".", "").replace(",", ".") if s.rfind(",") > s.rfind(".") else s.replace(",", "")
-        elif s.count(",") == 1:
-            s = s.replace(",", ".")
-        if "_" in s:
-            raise ValueError
-        x = float(s)
-    else:
-        raise ValueError
-    if not math.isfinite(x):
-        raise ValueError
-    return x
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value.strip() or None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return _fmt(value) if value.is_integer() else repr(value)
-    if isinstance(value, _dt.datetime):
-        return value.date().isoformat() if value.time() == _dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    return str(value).strip() or None
 
 
-def _shown(value: Any) -> str:
-    text = _text(value) or ""
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _split_list(value: str | None) -> list[str]:
-    if not value:
-        return []
-    return [p.strip() for p in re.split(r"[;\n]", value) if p.strip()]
 
 
-def _answer(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value)
-    text = _norm(value)
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise ValueError
+
+
+def _cell_number(value: Any) -> float:
+    return cell_number(value, decimal_comma=True, money=True)
 
 
 def _date(value: Any) -> _dt.date:
@@ -1153,7 +1098,7 @@ class _Reader:
             return cs
         # no meta sheet (sheets copied into a new workbook): the criteria set named on the package sheet
         row = self.pkg_rows.get("criteria")
-        ref = _text(ws_pkg.cell(row, GRID_COL).value) if row else None
+        ref = cell_text(ws_pkg.cell(row, GRID_COL).value) if row else None
         where = self.ref(ws_pkg, row, GRID_COL) if row else f"{ws_pkg.title}!A1"
         if not ref:
             self.problems.append(InputError(f"the hidden sheet {META_SHEET} with the criteria set is missing and "
@@ -1190,7 +1135,7 @@ class _Reader:
                 return None
             self.cells[key] = self.ref(ws, r, GRID_COL)
             v = self.get(ws, r, GRID_COL)
-            return None if v is _BAD else _text(v)
+            return None if v is _BAD else cell_text(v)
 
         name = text("partnership")
         voiv = text("voivodeship")
@@ -1207,18 +1152,18 @@ class _Reader:
             name = "?"
         doc: dict[str, Any] = {
             "partnership": {"name": name, "voivodeship": voiv.lower() if voiv and voiv.lower() in VOIVODESHIPS
-                            else voiv, "members": _split_list(members)},
+                            else voiv, "members": split_list(members)},
             "advisor": advisor,
         }
         r = self.pkg_rows.get("date")
         if r is not None:
             self.cells["date"] = self.ref(ws, r, GRID_COL)
             v = self.get(ws, r, GRID_COL)
-            if v is not _BAD and _text(v) is not None:
+            if v is not _BAD and cell_text(v) is not None:
                 try:
                     doc["date"] = _date(v)
                 except (ValueError, OverflowError):
-                    self.err(ws, r, GRID_COL, f'"{_shown(v)}" is not a date (write it as 2026-10-15 or 15.10.2026)')
+                    self.err(ws, r, GRID_COL, f'"{shown(v)}" is not a date (write it as 2026-10-15 or 15.10.2026)')
         return doc
 
     # -- projects
@@ -1248,11 +1193,11 @@ class _Reader:
         for r in _rows_with_cells(ws, FIRST_ROW, set(cols.values())):
             raw = {key: self.get(ws, r, c) for key, c in cols.items()}
             vals = {k: (None if v is _BAD else v) for k, v in raw.items()}
-            pid = _text(vals["id"])
+            pid = cell_text(vals["id"])
             if pid is None:
                 if raw["id"] is _BAD:
                     continue
-                filled = [k for k, v in vals.items() if _text(v) is not None]
+                filled = [k for k, v in vals.items() if cell_text(v) is not None]
                 if filled:
                     self.err(ws, r, cols["id"], f"this row has a {filled[0]} but no project id; give the project "
                                                 f"an id (such as P{r - FIRST_ROW + 1:02d}) or clear the row")
@@ -1260,31 +1205,31 @@ class _Reader:
             cells: dict[str, str] = {"": self.ref(ws, r, cols["id"])}
             for key, c in cols.items():
                 cells[key] = self.ref(ws, r, c)
-            proj: dict[str, Any] = {"id": pid, "title": _text(vals["title"])}
+            proj: dict[str, Any] = {"id": pid, "title": cell_text(vals["title"])}
             if proj["title"] is None:
                 self.err(ws, r, cols["title"], f"project {pid} has no title")
                 proj["title"] = pid
             for key in ("lead_jst", "status", "description"):
-                if key in cols and _text(vals[key]) is not None:
-                    proj[key] = _text(vals[key])
+                if key in cols and cell_text(vals[key]) is not None:
+                    proj[key] = cell_text(vals[key])
             if "partners" in cols:
-                proj["partners"] = _split_list(_text(vals["partners"]))
-            if "cost" in cols and _text(vals["cost"]) is not None:
+                proj["partners"] = split_list(cell_text(vals["partners"]))
+            if "cost" in cols and cell_text(vals["cost"]) is not None:
                 try:
-                    proj["cost"] = _number(vals["cost"])
+                    proj["cost"] = _cell_number(vals["cost"])
                 except (ValueError, OverflowError):
-                    self.err(ws, r, cols["cost"], f'cost "{_shown(vals["cost"])}" is not a number (PLN)')
+                    self.err(ws, r, cols["cost"], f'cost "{shown(vals["cost"])}" is not a number (PLN)')
             funding = []
             for k in slots:
                 sc, ac = cols.get(f"funding_source_{k}"), cols.get(f"funding_amount_{k}")
-                source = _text(vals.get(f"funding_source_{k}")) if sc else None
+                source = cell_text(vals.get(f"funding_source_{k}")) if sc else None
                 amount_raw = vals.get(f"funding_amount_{k}") if ac else None
                 amount = None
-                if _text(amount_raw) is not None:
+                if cell_text(amount_raw) is not None:
                     try:
-                        amount = _number(amount_raw)
+                        amount = _cell_number(amount_raw)
                     except (ValueError, OverflowError):
-                        self.err(ws, r, ac, f'amount "{_shown(amount_raw)}" is not a number (PLN)')
+                        self.err(ws, r, ac, f'amount "{shown(amount_raw)}" is not a number (PLN)')
                         continue
                 if source is None:
                     if amount is not None:
@@ -1324,16 +1269,16 @@ class _Reader:
                 v = self.get(ws, r, c)
                 if v is _BAD:
                     continue
-                if _text(v) is None:
+                if cell_text(v) is None:
                     if cid in leaf_ids:
                         self.err(ws, r, c, f"missing score for criterion {cid} (project {proj['id']})")
                     continue
                 try:
-                    x = _number(v)
+                    x = _cell_number(v)
                 except (ValueError, OverflowError):
                     what = (f"a level of scale {crit.scale.describe()}" if crit.scale is not None
                             else "a number" + (f" ({crit.unit})" if crit.unit else ""))
-                    self.err(ws, r, c, f'"{_shown(v)}" is not {what}')
+                    self.err(ws, r, c, f'"{shown(v)}" is not {what}')
                     continue
                 why = crit.value_problem(x)
                 if why:
@@ -1358,14 +1303,14 @@ class _Reader:
                 v = self.get(ws, r, c)
                 if v is _BAD:
                     continue
-                if _text(v) is None:
+                if cell_text(v) is None:
                     self.err(ws, r, c, f"no answer for gate {gid} (project {proj['id']}): write tak or nie "
                                        f"(yes or no)")
                     continue
                 try:
-                    proj["gates"][gid] = _answer(v)
+                    proj["gates"][gid] = gate_answer(v)
                 except ValueError:
-                    self.err(ws, r, c, f'"{_shown(v)}" is not an answer to gate {gid}: write tak or nie '
+                    self.err(ws, r, c, f'"{shown(v)}" is not an answer to gate {gid}: write tak or nie '
                                        f'(yes or no)')
 
     def read_comments(self, ws, rows, cs) -> None:
@@ -1377,7 +1322,7 @@ class _Reader:
             for cid, c in cols.items():
                 cells[f"comments.{cid}"] = self.ref(ws, r, c)
                 v = self.get(ws, r, c)
-                text = None if v is _BAD else _text(v)
+                text = None if v is _BAD else cell_text(v)
                 if text is not None:
                     proj["comments"][cid] = text
 
@@ -1431,7 +1376,7 @@ class _Reader:
             v = self.get(ws, r, GRID_COL)
             if v is _BAD:
                 return None
-            text = _text(v)
+            text = cell_text(v)
             if text is None:
                 if default is None:
                     self.err(ws, r, GRID_COL, f"choose how group {g.id} is weighed")
@@ -1439,7 +1384,7 @@ class _Reader:
             found = _lookup(tables, text)
             if found is None:
                 options = " / ".join(dict.fromkeys(label for tb in tables for label in tb.values()))
-                self.err(ws, r, GRID_COL, f'"{_shown(text)}" is not one of: {options}')
+                self.err(ws, r, GRID_COL, f'"{shown(text)}" is not one of: {options}')
             return found
 
         mode = choice("mode", list(MODES.values()), None)
@@ -1454,24 +1399,24 @@ class _Reader:
         if block["experts"]:
             for k, eb in enumerate(block["experts"], start=1):
                 er = eb["rows"]
-                name = _text(self.get(ws, er["expert"], GRID_COL)) if "expert" in er else None
+                name = cell_text(self.get(ws, er["expert"], GRID_COL)) if "expert" in er else None
                 weight = 1.0
                 if "expert_weight" in er:
                     v = self.get(ws, er["expert_weight"], GRID_COL)
-                    if v is not _BAD and _text(v) is not None:
+                    if v is not _BAD and cell_text(v) is not None:
                         try:
-                            weight = _number(v)
+                            weight = _cell_number(v)
                             if weight <= 0:
                                 raise ValueError
                         except (ValueError, OverflowError):
                             self.err(ws, er["expert_weight"], GRID_COL,
-                                     f'expert weight "{_shown(v)}" must be a positive number')
+                                     f'expert weight "{shown(v)}" must be a positive number')
                             weight = 1.0
                 m = self.read_grid(ws, g, eb, kids)
                 if m is not None:
                     judgments.append(Judgments(expert=name, weight=weight, matrix=m))
         else:
-            name = _text(self.get(ws, rows["expert"], GRID_COL)) if "expert" in rows else None
+            name = cell_text(self.get(ws, rows["expert"], GRID_COL)) if "expert" in rows else None
             m = self.read_grid(ws, g, block, kids)
             if m is not None:
                 judgments.append(Judgments(expert=name, matrix=m))
@@ -1488,7 +1433,7 @@ class _Reader:
             return None
         ids_row = rows["ids"]
         for j, k in enumerate(kids):
-            v = _text(ws.cell(ids_row, GRID_COL + j).value)
+            v = cell_text(ws.cell(ids_row, GRID_COL + j).value)
             if v != k:
                 self.err(ws, ids_row, GRID_COL + j, f"expected the id {k!r} here (the grid's columns follow the "
                                                     f"criteria set's order), found {v!r}")
@@ -1523,7 +1468,7 @@ class _Reader:
                 except ValueError as exc:
                     msg = str(exc)
                     if isinstance(v, str):
-                        msg = msg.replace(repr(v), f'"{_shown(v)}"')
+                        msg = msg.replace(repr(v), f'"{shown(v)}"')
                     self.err(ws, r, c, msg)
                     ok = False
                     continue
@@ -1545,14 +1490,14 @@ class _Reader:
             if v is _BAD:
                 ok = False
                 continue
-            if _text(v) is None:
+            if cell_text(v) is None:
                 self.err(ws, r, wcol, f"missing direct weight for {k}")
                 ok = False
                 continue
             try:
-                x = _number(v)
+                x = _cell_number(v)
             except (ValueError, OverflowError):
-                self.err(ws, r, wcol, f'direct weight "{_shown(v)}" is not a number')
+                self.err(ws, r, wcol, f'direct weight "{shown(v)}" is not a number')
                 ok = False
                 continue
             if x < 0:

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
-import math
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -48,8 +47,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..criteria import CriteriaSet, InputError, validation_problems
-from ..criteria.models import THOUSANDS_SEPARATORS
 from ..package import Package, Project, package_problems
+from .cells import cell_number, cell_text, gate_answer, shown, split_list
 from .csv import read_table
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -73,8 +72,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
 REQUIRED = ("voivodeship", "partnership", "id", "title")
 COMMENT_RE = re.compile(r"^\s*(comment|komentarz)\s*:\s*(.*?)\s*$", re.IGNORECASE)
 
-YES = {"tak", "t", "yes", "y", "true", "1", "prawda"}
-NO = {"nie", "n", "no", "false", "0", "fałsz", "falsz"}
 EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
 PROJECT_REF = re.compile(r"^projects\[(\d+)\](?: \([^)]*\))?(?:\.(.*))?$")
 
@@ -103,79 +100,6 @@ def _norm(text: str) -> str:
 
 def _group_norm(text: str) -> str:
     return " ".join(text.split()).casefold()
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value.strip() or None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, _dt.datetime):
-        return value.date().isoformat() if value.time() == _dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    return str(value).strip() or None
-
-
-def _shown(value: Any) -> str:
-    text = _text(value) or ""
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _number(value: Any, decimal_comma: bool, money: bool = False) -> float:
-    """A number from a cell: int/float, or text (``"3"``, ``"3,5"`` with a decimal comma, ``"1 200 000"``)."""
-    if isinstance(value, (bool, _dt.date, _dt.time, _dt.timedelta)):
-        raise ValueError
-    if isinstance(value, (int, float)):
-        x = float(value)
-    elif isinstance(value, str):
-        t = value.strip().translate(THOUSANDS_SEPARATORS)
-        if money:
-            low = t.lower()
-            for suffix in ("zł", "zl", "pln"):
-                if low.endswith(suffix):
-                    t = t[: -len(suffix)]
-                    break
-        if "_" in t:
-            raise ValueError
-        if decimal_comma and "," in t:
-            if "." in t:
-                if t.rfind(",") < t.rfind("."):
-                    raise ValueError
-                t = t.replace(".", "")  # 1.234,5: dots group the thousands
-            t = t.replace(",", ".")
-        x = float(t)
-    else:
-        raise ValueError
-    if not math.isfinite(x):
-        raise ValueError
-    return x
-
-
-def _answer(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value)
-    text = _text(value)
-    text = text.casefold() if text else ""
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise ValueError
-
-
-def _split_list(text: str | None) -> list[str]:
-    if not text:
-        return []
-    return [p.strip() for p in re.split(r"[;\n]", text) if p.strip()]
 
 
 # --------------------------------------------------------------------------- the two kinds of file
@@ -260,11 +184,11 @@ class _XlsxGrid(_Grid):
         self._values_ws = None
 
     def header(self) -> tuple[int, dict[int, str]]:
-        rows = sorted({r for (r, c), cell in self.cells.items() if _text(cell.value) is not None})
+        rows = sorted({r for (r, c), cell in self.cells.items() if cell_text(cell.value) is not None})
         if not rows:
             raise InputError(f"sheet {self.title!r} is empty", source=self.source)
         r = rows[0]
-        return r, {c: (_text(cell.value) or "") for (rr, c), cell in self.cells.items() if rr == r}
+        return r, {c: (cell_text(cell.value) or "") for (rr, c), cell in self.cells.items() if rr == r}
 
     def data_rows(self, header_row: int, columns: set[int]) -> list[int]:
         return sorted({r for (r, c) in self.cells if r > header_row and c in columns})
@@ -460,9 +384,9 @@ class _TableReader:
                     problems.append((r, c, str(exc)))
                     return None
 
-            voiv = _text(get(f["voivodeship"])) or ""
-            part = _text(get(f["partnership"])) or ""
-            pid = _text(get(f["id"]))
+            voiv = cell_text(get(f["voivodeship"])) or ""
+            part = cell_text(get(f["partnership"])) or ""
+            pid = cell_text(get(f["id"]))
             if pid is None and not problems:
                 if not part:
                     continue
@@ -492,7 +416,7 @@ class _TableReader:
 
     def _filled(self, r: int, c: int) -> bool:
         try:
-            return _text(self.grid.value(r, c)) is not None
+            return cell_text(self.grid.value(r, c)) is not None
         except _CellError:
             return True  # an error shown in a cell is content
 
@@ -505,39 +429,39 @@ class _TableReader:
             group.problems.append((r, c, msg))
 
         proj: dict[str, Any] = {"id": pid}
-        title = _text(get(f["title"]))
+        title = cell_text(get(f["title"]))
         if title is None:
             bad(f["title"], f"project {pid} has no title")
         proj["title"] = title or pid
         for key in ("lead_jst", "status", "description"):
             if key in f:
-                text = _text(get(f[key]))
+                text = cell_text(get(f[key]))
                 if text is not None:
                     proj[key] = text
         if "partners" in f:
-            proj["partners"] = _split_list(_text(get(f["partners"])))
+            proj["partners"] = split_list(cell_text(get(f["partners"])))
         if "cost" in f:
             v = get(f["cost"])
-            if _text(v) is not None:
+            if cell_text(v) is not None:
                 try:
-                    proj["cost"] = _number(v, dc, money=True)
+                    proj["cost"] = cell_number(v, dc, money=True)
                 except (ValueError, OverflowError):
-                    bad(f["cost"], f'cost "{_shown(v)}" is not a number (PLN)')
-        source = _text(get(f["funding_source"])) if "funding_source" in f else None
+                    bad(f["cost"], f'cost "{shown(v)}" is not a number (PLN)')
+        source = cell_text(get(f["funding_source"])) if "funding_source" in f else None
         amount = None
         if "funding_amount" in f:
             v = get(f["funding_amount"])
-            if _text(v) is not None:
+            if cell_text(v) is not None:
                 try:
-                    amount = _number(v, dc, money=True)
+                    amount = cell_number(v, dc, money=True)
                 except (ValueError, OverflowError):
-                    bad(f["funding_amount"], f'amount "{_shown(v)}" is not a number (PLN)')
+                    bad(f["funding_amount"], f'amount "{shown(v)}" is not a number (PLN)')
                 if source is None:
                     bad(f["funding_amount"], f"an amount of funding without its source (project {pid})")
         proj["funding"] = ([{"source": source, **({"amount": amount} if amount is not None else {})}]
                            if source is not None else [])
         if "advisor" in f:
-            advisor = _text(get(f["advisor"]))
+            advisor = cell_text(get(f["advisor"]))
             if advisor is not None and group.advisor is None:
                 group.advisor = advisor
         if proj.get("lead_jst"):
@@ -547,27 +471,27 @@ class _TableReader:
         scores: dict[str, float] = {}
         for cid, c in cols.scores.items():
             v = get(c)
-            if _text(v) is None:
+            if cell_text(v) is None:
                 continue  # a missing leaf score is reported by the package checks
             try:
-                scores[cid] = _number(v, dc)
+                scores[cid] = cell_number(v, dc)
             except (ValueError, OverflowError):
                 crit = cs.criterion(cid)
                 what = (f"a level of scale {crit.scale.describe()}" if crit is not None and crit.scale is not None
                         else "a number" + (f" ({crit.unit})" if crit is not None and crit.unit else ""))
-                bad(c, f'"{_shown(v)}" is not {what} (criterion {cid})')
+                bad(c, f'"{shown(v)}" is not {what} (criterion {cid})')
         gates: dict[str, bool] = {}
         for gid, c in cols.gates.items():
             v = get(c)
-            if _text(v) is None:
+            if cell_text(v) is None:
                 continue  # reported by the package checks
             try:
-                gates[gid] = _answer(v)
+                gates[gid] = gate_answer(v)
             except ValueError:
-                bad(c, f'"{_shown(v)}" is not an answer to gate {gid}: write tak or nie (yes or no)')
+                bad(c, f'"{shown(v)}" is not an answer to gate {gid}: write tak or nie (yes or no)')
         comments: dict[str, str] = {}
         for cid, c in cols.comments.items():
-            text = _text(get(c))
+            text = cell_text(get(c))
             if text is not None:
                 comments[cid] = text
         proj.update(scores=scores, gates=gates, comments=comments)

@@ -1,0 +1,94 @@
+"""Values out of spreadsheet cells (Excel workbooks and CSV tables), as advisors type them.
+
+Shared by the template reader and the long-table reader: text, numbers with Polish decimal commas,
+thousands separators and a "zł"/"PLN" suffix, yes/no answers in Polish or English, ";" lists.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from typing import Any
+
+from ..criteria.models import THOUSANDS_SEPARATORS
+
+YES = {"tak", "t", "yes", "y", "true", "1", "prawda"}
+NO = {"nie", "n", "no", "false", "0", "fałsz", "falsz"}
+
+
+def cell_text(value: Any) -> str | None:
+    """A cell as trimmed text (None when empty); whole floats without ".0", dates as ISO."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat() if value.time() == _dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return str(value).strip() or None
+
+
+def shown(value: Any) -> str:
+    """A cell's value for an error message, cut to 40 characters."""
+    text = cell_text(value) or ""
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def cell_number(value: Any, decimal_comma: bool = True, money: bool = False) -> float:
+    """A finite number from a cell: int/float, or text such as "3", "3,5", "1 200 000", "1.234,5"
+    (with ``decimal_comma``), "38 500 000 zł" (with ``money``). Raises ValueError otherwise."""
+    if isinstance(value, (bool, _dt.date, _dt.time, _dt.timedelta)):
+        raise ValueError
+    if isinstance(value, (int, float)):
+        x = float(value)
+    elif isinstance(value, str):
+        t = value.strip().translate(THOUSANDS_SEPARATORS)
+        if money:
+            low = t.lower()
+            for suffix in ("zł", "zl", "pln"):
+                if low.endswith(suffix):
+                    t = t[: -len(suffix)]
+                    break
+        if "_" in t:
+            raise ValueError
+        if decimal_comma and "," in t:
+            if "." in t:
+                if t.rfind(",") < t.rfind("."):
+                    raise ValueError
+                t = t.replace(".", "")  # 1.234,5: dots group the thousands
+            t = t.replace(",", ".")
+        x = float(t)
+    else:
+        raise ValueError
+    if not math.isfinite(x):
+        raise ValueError
+    return x
+
+
+def gate_answer(value: Any) -> bool:
+    """tak/nie, yes/no, true/false, 1/0, t/n, y, prawda/fałsz, or an Excel boolean; ValueError otherwise."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = (cell_text(value) or "").casefold()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise ValueError
+
+
+def split_list(text: str | None) -> list[str]:
+    """"Gmina A; Gmina B" (or one per line) → ["Gmina A", "Gmina B"]."""
+    if not text:
+        return []
+    return [p.strip() for p in re.split(r"[;\n]", text) if p.strip()]
