@@ -83,6 +83,7 @@ INPUT = {"fill": PatternFill("solid", fgColor="FFF2CC"), "number_format": "0.000
 NUM4 = {"number_format": "0.0000"}
 NUM6 = {"number_format": "0.000000"}
 MONEY = {"number_format": "#,##0"}
+WRAP = {"alignment": Alignment(wrap_text=True, vertical="top")}
 
 
 def _col(c: int) -> str:
@@ -299,6 +300,7 @@ def build_appraisal_workbook(rk, lang: str = "pl") -> Workbook:
         cols += [w["points"], w["passed"]]
     for k, h in enumerate(cols):
         put(summary, 4, 1 + k, h, HEAD)
+    summary.row_dimensions[4].height = 30
     row_of = {ident: res0 + i for i, ident in enumerate(ids)}
     sr = 5
     for res in rk.results:
@@ -309,13 +311,14 @@ def build_appraisal_workbook(rk, lang: str = "pl") -> Workbook:
         else:
             formula(summary, sr, 1, f"={_abs(mx.title, mrow, 5 if rk.method == 'topsis' else 7)}")
         put(summary, sr, 2, res.id)
-        put(summary, sr, 3, res.title or "")
+        put(summary, sr, 3, res.title or "", WRAP)
         formula(summary, sr, 4, f"={_abs(mx.title, mrow, 4)}", NUM4)
         formula(summary, sr, 5, f"={_abs(mx.title, mrow, 5)}")
         formula(summary, sr, 6, f"={_abs(mx.title, mrow, 6)}", NUM4)
         formula(summary, sr, 7, f"={_abs(mx.title, mrow, 7)}")
         put(summary, sr, 8, w["yes"])
         _project_money(summary, sr, p)
+        _fit_row(summary, sr)
         if has_card and res.card is not None:
             put(summary, sr, 11, res.card.total)
             put(summary, sr, 12, w["yes"] if res.card.passed else f"{w['no']}: {'; '.join(res.card.reasons)}")
@@ -325,10 +328,11 @@ def build_appraisal_workbook(rk, lang: str = "pl") -> Workbook:
         p = projects.get(inel.id)
         put(summary, sr, 1, "—")
         put(summary, sr, 2, inel.id)
-        put(summary, sr, 3, inel.title or "")
+        put(summary, sr, 3, inel.title or "", WRAP)
         put(summary, sr, 8, f"{w['no']}: " + "; ".join(g.label for g in inel.failed_gates),
             {"font": Font(color="9C0006")})
         _project_money(summary, sr, p)
+        _fit_row(summary, sr)
         sr += 1
     summary.conditional_formatting.add(
         f"D5:D{last_ranked}",
@@ -386,6 +390,17 @@ def print_setup(ws) -> None:
     ws.page_setup.fitToHeight = 0
 
 
+def _fit_row(ws, row: int) -> None:
+    """Row height for the wrapped title (column C) and funding (column J) texts; spreadsheets do not
+    always grow rows by themselves when a file is opened."""
+    lines = 1
+    for col, chars in ((3, 58), (10, 48)):
+        text = ws.cell(row, col).value
+        if isinstance(text, str):
+            lines = max(lines, -(-len(text) // chars))
+    ws.row_dimensions[row].height = 15 * lines
+
+
 def _project_money(ws, row: int, project) -> None:
     if project is None:
         return
@@ -393,7 +408,7 @@ def _project_money(ws, row: int, project) -> None:
         put(ws, row, 9, float(project.cost), MONEY)
     if project.funding:
         put(ws, row, 10, "; ".join(f.source + (f" {f.amount:,.0f}".replace(",", " ") if f.amount is not None else "")
-                                  for f in project.funding))
+                                  for f in project.funding), WRAP)
 
 
 def write_appraisal_workbook(rk, path: str | Path, lang: str = "pl") -> Path:
