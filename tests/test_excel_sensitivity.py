@@ -84,8 +84,15 @@ def same(got, expected, exact: bool) -> None:
     (openpyxl writes numbers with "%.16g", so a float that needs 17 digits comes back 1 ulp off)."""
     if exact:
         assert got == expected
-    else:
-        assert got == pytest.approx(expected, rel=1e-15, abs=0)
+        return
+    if not isinstance(expected, (list, tuple)):
+        got, expected = [got], [expected]
+    assert len(got) == len(expected)
+    for g, e in zip(got, expected):
+        if e is None or isinstance(e, str):
+            assert g == e
+        else:
+            assert g == pytest.approx(e, rel=1e-15, abs=0)
 
 
 def row_of(ws, text, col: int = 1, start: int = 1) -> int:
