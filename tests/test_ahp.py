@@ -406,3 +406,22 @@ def test_complete_reciprocal_batched(stack):
 def test_analyse_rejects_what_is_not_a_pairwise_matrix(matrix, message):
     with pytest.raises(InputError, match=message):
         ahp.analyse(np.array(matrix, dtype=float), ["a", "b", "c"][: len(matrix[0])])
+
+
+def test_slow_matrices_are_finished_by_eig():
+    """Matrices still moving after max_iter power steps are solved by numpy.linalg.eig (same answer)."""
+    rng = np.random.default_rng(7)
+    vals = rng.choice(ahp.SAATY_SCALE, (50, 6, 6))
+    iu = np.triu_indices(6, 1)
+    m = np.ones((50, 6, 6))
+    m[:, iu[0], iu[1]] = vals[:, iu[0], iu[1]]
+    m[:, iu[1], iu[0]] = 1 / vals[:, iu[0], iu[1]]
+    w_fast, lam_fast = ahp.eigenvector_weights(m, max_iter=2)
+    w_full, lam_full = ahp.eigenvector_weights(m)
+    ev, vec = np.linalg.eig(m)
+    k = np.argmax(ev.real, axis=1)
+    v = np.abs(vec[np.arange(50), :, k].real)
+    v /= v.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(w_fast, v, atol=1e-12)
+    np.testing.assert_allclose(w_full, v, atol=1e-12)
+    np.testing.assert_allclose(lam_fast, ev.real.max(axis=1), atol=1e-10)
