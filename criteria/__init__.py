@@ -6,6 +6,7 @@ This package knows nothing of the engine that uses it.
 from __future__ import annotations
 
 import json
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -90,19 +91,45 @@ def load_criteria(ref: str | Path, base: Path | None = None) -> CriteriaSet:
     """Load a criteria set: a built-in name (``cwd``) or a path to a ``.toml``/``.json`` file.
 
     A relative path is taken relative to ``base`` (the folder of the package that names it).
+    Sets are parsed and checked once and then shared (a batch reads thousands of packages naming
+    the same set): treat the returned set as read-only. A file is read again when it changes.
     """
     ref_s = str(ref)
-    if ref_s in builtin_sets():
-        data = (resources.files(__package__) / "sets" / f"{ref_s}.toml").read_bytes()
-        return criteria_from_document(parse_document(data, ".toml", f"built-in set {ref_s}"),
-                                      f"built-in set {ref_s}")
+    if ref_s in _builtin_names():
+        return _builtin(ref_s)
     path = Path(ref_s)
     if not path.is_absolute() and base is not None:
         path = base / path
     if path.suffix.lower() not in (".toml", ".json"):
         raise InputError(f"unknown criteria set {ref_s!r}: not a built-in set ({', '.join(builtin_sets())}) "
                          f"nor a .toml/.json file")
-    return criteria_from_document(read_document(path), str(path))
+    try:
+        st = path.stat()
+        stamp = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = None  # read_document below says what is wrong
+    if stamp is not None and stamp in _FILE_CACHE:
+        return _FILE_CACHE[stamp]
+    cs = criteria_from_document(read_document(path), str(path))
+    if stamp is not None:
+        if len(_FILE_CACHE) > 256:
+            _FILE_CACHE.clear()
+        _FILE_CACHE[stamp] = cs
+    return cs
+
+
+_FILE_CACHE: dict[tuple[str, int, int], CriteriaSet] = {}
+
+
+@lru_cache(maxsize=1)
+def _builtin_names() -> frozenset[str]:
+    return frozenset(builtin_sets())
+
+
+@cache
+def _builtin(name: str) -> CriteriaSet:
+    data = (resources.files(__package__) / "sets" / f"{name}.toml").read_bytes()
+    return criteria_from_document(parse_document(data, ".toml", f"built-in set {name}"), f"built-in set {name}")
 
 
 def criteria_schema() -> dict[str, Any]:

@@ -425,3 +425,4 @@ def test_slow_matrices_are_finished_by_eig():
     np.testing.assert_allclose(w_fast, v, atol=1e-12)
     np.testing.assert_allclose(w_full, v, atol=1e-12)
     np.testing.assert_allclose(lam_fast, ev.real.max(axis=1), atol=1e-10)
+    np.testing.assert_allclose(lam_full, ev.real.max(axis=1), atol=1e-10)

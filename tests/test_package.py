@@ -288,3 +288,16 @@ def test_card_ranks_ties_and_pass_order():
     assert card_ranks(total, passed).tolist() == [1, 2, 2, 5, 4]
     stacked = card_ranks(np.stack([total, total[::-1]]), np.stack([passed, passed[::-1]]))
     assert stacked.tolist() == [[1, 2, 2, 5, 4], [4, 5, 2, 2, 1]]
+
+
+def test_criteria_sets_are_parsed_once_and_reread_when_the_file_changes(tmp_path):
+    assert load_criteria("cwd") is load_criteria("cwd")
+    path = tmp_path / "set.json"
+    path.write_text(json.dumps(small_set()), encoding="utf-8")
+    first = load_criteria(path)
+    assert load_criteria(path) is first
+    changed = small_set()
+    changed["label"] = {"pl": "Zmieniony zestaw"}
+    path.write_text(json.dumps(changed, indent=1), encoding="utf-8")
+    again = load_criteria(path)
+    assert again is not first and again.label.pl == "Zmieniony zestaw"

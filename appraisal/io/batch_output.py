@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..batch import BatchResult, iter_league, output_path, polish_key, summary
+from ..batch import BatchResult, iter_league, no_gc, output_path, polish_key, summary
 from .files import atomic_write_text
 
 
@@ -20,6 +20,12 @@ def write_results(result: BatchResult, out_dir: Path, source: str, method: str, 
                   workbooks: bool = False, previous: dict[str, Any] | None = None) -> dict[str, Any]:
     """Write everything; return the summary. ``previous`` (an earlier summary) keeps the packages
     that are not in this run (``--only-failed``)."""
+    with no_gc():
+        return _write(result, out_dir, source, method, lang, workbooks, previous)
+
+
+def _write(result: BatchResult, out_dir: Path, source: str, method: str, lang: str, workbooks: bool,
+           previous: dict[str, Any] | None) -> dict[str, Any]:
     from .excel_national import write_national_workbook
 
     out_dir.mkdir(parents=True, exist_ok=True)
