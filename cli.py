@@ -7,6 +7,7 @@ Exit codes: 0 ok; 2 bad input or usage (one line on stderr, no traceback unless 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from contextlib import contextmanager
@@ -327,7 +328,8 @@ def batch(source, out_dir, criteria_ref, method, normalization, workers, workboo
     if not dry_run:
         from appraisal.io.batch_output import write_results
 
-        write_results(result, out_dir, str(source), method, lang, workbooks, previous)
+        write_results(result, out_dir, str(source), method, lang, workbooks, previous,
+                      workers or os.cpu_count() or 1)
     result.timing["write_s"] = time.perf_counter() - t0
     for o in result.failed:
         click.echo(f"failed: {o.error}", err=True)

@@ -17,30 +17,46 @@ def _dump(obj: Any) -> str:
 
 
 def write_results(result: BatchResult, out_dir: Path, source: str, method: str, lang: str = "pl",
-                  workbooks: bool = False, previous: dict[str, Any] | None = None) -> dict[str, Any]:
+                  workbooks: bool = False, previous: dict[str, Any] | None = None,
+                  workers: int = 1) -> dict[str, Any]:
     """Write everything; return the summary. ``previous`` (an earlier summary) keeps the packages
-    that are not in this run (``--only-failed``)."""
+    that are not in this run (``--only-failed``). Per-package workbooks are written by ``workers``
+    processes (each workbook is independent of the others)."""
     with no_gc():
-        return _write(result, out_dir, source, method, lang, workbooks, previous)
+        return _write(result, out_dir, source, method, lang, workbooks, previous, workers)
+
+
+def _write_workbook(task: tuple[Any, Path, str]) -> None:
+    from .excel_report import write_appraisal_workbook
+
+    ranking, path, lang = task
+    write_appraisal_workbook(ranking, path, lang)
 
 
 def _write(result: BatchResult, out_dir: Path, source: str, method: str, lang: str, workbooks: bool,
-           previous: dict[str, Any] | None) -> dict[str, Any]:
+           previous: dict[str, Any] | None, workers: int) -> dict[str, Any]:
     from .excel_national import write_national_workbook
 
     out_dir.mkdir(parents=True, exist_ok=True)
     taken: set[str] = set()
     league = list(iter_league(result))
+    tasks = []
     for o in result.scored:
         path = output_path(out_dir, "packages", o.key, ".json", taken)
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_text(path, _dump({"file": o.file, "voivodeship": o.voivodeship, **o.ranking.to_json_dict()}))
         if workbooks:
-            from .excel_report import write_appraisal_workbook
-
             wb_path = out_dir / "workbooks" / path.relative_to(out_dir / "packages").with_suffix(".xlsx")
             wb_path.parent.mkdir(parents=True, exist_ok=True)
-            write_appraisal_workbook(o.ranking, wb_path, lang)
+            tasks.append((o.ranking, wb_path, lang))
+    if workers > 1 and len(tasks) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(_write_workbook, tasks, chunksize=max(1, len(tasks) // (4 * workers))))
+    else:
+        for task in tasks:
+            _write_workbook(task)
     summ = summary(result, source, method)
     if previous is not None:
         summ, league = _merge(previous, summ, league, out_dir)
