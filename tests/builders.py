@@ -22,3 +22,12 @@ def cwd_package_doc(n: int = 3) -> dict:
         s["synergy"] = i % 4
         projects.append({"id": f"P{i + 1}", "title": f"Projekt {i + 1}", "scores": s, "gates": dict(CWD_GATES)})
     return {"partnership": {"name": "Partnerstwo testowe"}, "criteria": "cwd", "projects": projects}
+
+
+def named_cells(wb, name):
+    """The cells a workbook-level defined name points to, in order."""
+    dests = list(wb.defined_names[name].destinations)
+    assert len(dests) == 1
+    sheet, ref = dests[0]
+    cells = wb[sheet][ref.replace("$", "")]
+    return [c for row in cells for c in (row if isinstance(row, tuple) else (row,))]

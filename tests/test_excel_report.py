@@ -13,19 +13,11 @@ from appraisal.console.cli import main
 from appraisal.io.excel_report import TITLES, build_appraisal_workbook, write_appraisal_workbook
 from appraisal.package import load_package, package_from_document
 from appraisal.ranking import rank_matrix
+from builders import named_cells
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 TOL = 1e-9
-
-
-def named_cells(wb, name):
-    """The cells a workbook-level defined name points to, in order."""
-    dests = list(wb.defined_names[name].destinations)
-    assert len(dests) == 1
-    sheet, ref = dests[0]
-    cells = wb[sheet][ref.replace("$", "")]
-    return [c for row in cells for c in (row if isinstance(row, tuple) else (row,))]
 
 
 def matrix_sheet_results(wb, rk):

@@ -25,6 +25,7 @@ from appraisal.io.xlsx import save_atomic
 from appraisal.package import load_package
 from appraisal.ranking import rank_matrix
 from appraisal.sensitivity import Problem, report
+from builders import named_cells
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -113,14 +114,6 @@ def acceptability_rows(ws, rep) -> dict[str, list]:
     for r in range(6, 6 + m):
         out[ws.cell(r, 1).value] = [ws.cell(r, c).value for c in range(2, 2 + m + 5)]
     return out
-
-
-def named_cells(wb, name):
-    dests = list(wb.defined_names[name].destinations)
-    assert len(dests) == 1
-    sheet, ref = dests[0]
-    cells = wb[sheet][ref.replace("$", "")]
-    return [c for row in cells for c in (row if isinstance(row, tuple) else (row,))]
 
 
 def _resolve(base: str, target: str) -> str:
