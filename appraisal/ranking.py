@@ -20,7 +20,7 @@ from . import ahp, points
 from .criteria import InputError
 from .normalization import NORMALIZATIONS, unit_sum
 from .provenance import ENGINE, input_hash
-from .topsis import TopsisTables, topsis, topsis_tables
+from .topsis import topsis
 from .wsm import wsm
 
 TIE_TOLERANCE = 1e-12
@@ -205,7 +205,6 @@ class Ranking(_Out):
     ineligible: list[Ineligible] = Field(default_factory=list)
     weights: list[GroupWeights] = Field(default_factory=list)
     card: dict[str, Any] | None = None
-    tables: TopsisTables | None = Field(default=None, exclude=True)
     #: the decision matrix that was scored (eligible projects × criteria), rows in ``alternatives`` order
     matrix: Any = Field(default=None, exclude=True)
     alternatives: list[str] = Field(default_factory=list, exclude=True)
@@ -293,7 +292,7 @@ def rank_matrix(ids: list[str], criteria: list[str], x: Any, weights: Any, direc
              for c, s, wi in zip(criteria, d, w)]
     return Ranking(input_hash=h, method=method, normalization=norm, source=source, criteria=infos,
                    results=_results(ids, None, main, others),
-                   tables=topsis_tables(x, w, d, normalization), matrix=x, alternatives=list(ids))
+                   matrix=x, alternatives=list(ids))
 
 
 @dataclass
@@ -382,7 +381,7 @@ def finish_package(prep: Prepared, topsis_scores: np.ndarray, wsm_scores: np.nda
                    partnership=pkg.partnership.name, random_index=ahp.RI_TABLE_NAME,
                    source=pkg.source, criteria=prep.criteria, results=results, ineligible=prep.ineligible,
                    weights=prep.weights, card=prep.card_info,
-                   tables=topsis_tables(prep.x, prep.w, prep.d, normalization), matrix=prep.x,
+                   matrix=prep.x,
                    alternatives=prep.ids, package=pkg)
 
 
