@@ -182,9 +182,9 @@ def _write_output(path: Path, rk, lang: str) -> None:
     """Write the ranking: JSON, or the appraisal workbook (.xlsx) with live formulas."""
     suffix = path.suffix.lower()
     if suffix == ".json":
-        from appraisal.io.files import atomic_write_text
+        from appraisal.io.files import atomic_write_json
 
-        atomic_write_text(path, json.dumps(rk.to_json_dict(), ensure_ascii=False, indent=2) + "\n")
+        atomic_write_json(path, rk.to_json_dict())
     elif suffix == ".xlsx":
         from appraisal.io.excel_report import write_appraisal_workbook
 
@@ -245,9 +245,9 @@ def sensitivity(source, weights_, directions, method, normalization, samples, se
     if output is not None:
         suffix = output.suffix.lower()
         if suffix == ".json":
-            from appraisal.io.files import atomic_write_text
+            from appraisal.io.files import atomic_write_json
 
-            atomic_write_text(output, json.dumps(rep, ensure_ascii=False, indent=2) + "\n")
+            atomic_write_json(output, rep)
         elif suffix == ".xlsx":
             from appraisal.io.excel_report import build_appraisal_workbook
             from appraisal.io.excel_sensitivity import add_sensitivity_sheets
@@ -476,7 +476,7 @@ def demo(out_dir, lang) -> None:
     """
     from appraisal.demo import bundled_partnerships, samples_dir
     from appraisal.io.excel_report import write_appraisal_workbook
-    from appraisal.io.files import atomic_write_text
+    from appraisal.io.files import atomic_write_json
     from appraisal.io.text import clip, render_ranking, render_weights_report, table
     from appraisal.package import load_package
 
@@ -498,8 +498,7 @@ def demo(out_dir, lang) -> None:
     written = [write_appraisal_workbook(rk, out_dir / "ocena_dolina_baryczy.xlsx", lang),
                write_appraisal_workbook(card, out_dir / "ocena_karta.xlsx", lang)]
     for name, r in (("ranking.json", rk), ("ranking_karta.json", card)):
-        written.append(atomic_write_text(out_dir / name, json.dumps(r.to_json_dict(), ensure_ascii=False, indent=2)
-                                         + "\n"))
+        written.append(atomic_write_json(out_dir / name, r.to_json_dict()))
 
     from appraisal.batch import partnership_line
 
@@ -516,11 +515,9 @@ def demo(out_dir, lang) -> None:
                          rows, "llrrllr"))
         for o in bundled.failed:
             click.echo(f"not ranked: {o.error}", err=True)
-        written.append(atomic_write_text(out_dir / "partnerships.json",
-                                         json.dumps({"partnerships": lines,
-                                                     "errors": [{"file": o.file, "reason": o.error}
-                                                                for o in bundled.failed]},
-                                                    ensure_ascii=False, indent=2) + "\n"))
+        written.append(atomic_write_json(out_dir / "partnerships.json", {
+            "partnerships": lines,
+            "errors": [{"file": o.file, "reason": o.error} for o in bundled.failed]}))
     click.echo("")
     click.echo("written:")
     for path in written:

@@ -9,11 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..batch import BatchResult, iter_league, no_gc, output_path, polish_key, summary
-from .files import atomic_write_text
-
-
-def _dump(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+from .files import atomic_write_json
 
 
 def write_results(result: BatchResult, out_dir: Path, source: str, method: str, lang: str = "pl",
@@ -44,7 +40,7 @@ def _write(result: BatchResult, out_dir: Path, source: str, method: str, lang: s
     for o in result.scored:
         path = output_path(out_dir, "packages", o.key, ".json", taken)
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(path, _dump({"file": o.file, "voivodeship": o.voivodeship, **o.ranking.to_json_dict()}))
+        atomic_write_json(path, {"file": o.file, "voivodeship": o.voivodeship, **o.ranking.to_json_dict()})
         if workbooks:
             wb_path = out_dir / "workbooks" / path.relative_to(out_dir / "packages").with_suffix(".xlsx")
             wb_path.parent.mkdir(parents=True, exist_ok=True)
@@ -60,9 +56,9 @@ def _write(result: BatchResult, out_dir: Path, source: str, method: str, lang: s
     summ = summary(result, source, method)
     if previous is not None:
         summ, league = _merge(previous, summ, league, out_dir)
-    atomic_write_text(out_dir / "summary.json", _dump(summ))
-    atomic_write_text(out_dir / "errors.json", _dump(summ["errors"]))
-    atomic_write_text(out_dir / "league.json", _dump(league))
+    atomic_write_json(out_dir / "summary.json", summ)
+    atomic_write_json(out_dir / "errors.json", summ["errors"])
+    atomic_write_json(out_dir / "league.json", league)
     write_national_workbook(summ, league, out_dir / ("podsumowanie_krajowe.xlsx" if lang == "pl"
                                                      else "national_summary.xlsx"), lang)
     return summ

@@ -34,3 +34,10 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
 
 def atomic_write_text(path: str | Path, text: str) -> Path:
     return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def atomic_write_json(path: str | Path, obj) -> Path:
+    """``obj`` as indented UTF-8 JSON (Polish letters as they are), written atomically."""
+    import json
+
+    return atomic_write_text(path, json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
