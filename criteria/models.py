@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -284,6 +285,96 @@ class CardRules(_Model):
         return self
 
 
+#: opinion categories, best first (the engine's ``Recommendation`` uses the same values)
+RECOMMENDATIONS = ("recommended", "recommended_with_conditions", "needs_rework", "not_recommended")
+Category = Literal["recommended", "recommended_with_conditions", "needs_rework", "not_recommended"]
+
+
+class ScoreRule(_Model):
+    """A score threshold: a score at or above ``min_score`` earns ``category`` (the best category whose
+    threshold is met wins; below every threshold a project is not recommended)."""
+
+    category: Literal["recommended", "recommended_with_conditions", "needs_rework"]
+    min_score: float = Field(ge=0, le=1, description="score (0 … 1) from which the category is given")
+    note: Text | None = Field(default=None, description="why this threshold (shown with the rule)")
+    conditions: list[Text] = Field(default_factory=list, description="conditions stated when this rule decides")
+
+
+class GroupMinimum(_Model):
+    """A cap: a group scoring below ``min_percent`` of its weight makes the project at most ``at_most``."""
+
+    group: Identifier
+    min_percent: float = Field(gt=0, le=100, description="the group's weighted min-max attainment, in % of its weight")
+    at_most: Category = "needs_rework"
+    note: Text | None = None
+    conditions: list[Text] = Field(default_factory=list, description="conditions stated whenever the cap applies")
+
+
+class GateRule(_Model):
+    """What a failed admissibility gate means for the opinion (the project is not ranked at all)."""
+
+    category: Literal["needs_rework", "not_recommended"] = "not_recommended"
+    note: Text | None = None
+    conditions: list[Text] = Field(default_factory=list)
+
+
+class CardCap(_Model):
+    """A cap for a project that fails the selection card (a minimum or the points threshold)."""
+
+    at_most: Category = "needs_rework"
+    note: Text | None = None
+    conditions: list[Text] = Field(default_factory=list)
+
+
+def _default_score_rules() -> list[ScoreRule]:
+    return [ScoreRule(category="recommended", min_score=0.60),
+            ScoreRule(category="recommended_with_conditions", min_score=0.45),
+            ScoreRule(category="needs_rework", min_score=0.30)]
+
+
+class OpinionRules(_Model):
+    """How an advisory opinion's recommendation is decided (the engine applies them; see
+    appraisal/opinions.py): a failed gate decides outright; otherwise the score thresholds give a
+    category, and caps (a group below its minimum, a failed selection card) can only lower it."""
+
+    score: list[ScoreRule] = Field(default_factory=_default_score_rules)
+    gate: GateRule = Field(default_factory=GateRule)
+    card: CardCap | None = Field(default_factory=CardCap, description="cap for failing the card (null: none)")
+    group_minimum: list[GroupMinimum] = Field(default_factory=list)
+
+    @field_validator("score")
+    @classmethod
+    def _ordered(cls, rules: list[ScoreRule]) -> list[ScoreRule]:
+        if not rules:
+            raise ValueError("at least one score threshold is needed")
+        cats = [r.category for r in rules]
+        dup = next((c for c in cats if cats.count(c) > 1), None)
+        if dup:
+            raise ValueError(f"category {dup!r} has two thresholds")
+        ordered = sorted(rules, key=lambda r: RECOMMENDATIONS.index(r.category))
+        for better, worse in pairwise(ordered):
+            if better.min_score <= worse.min_score:
+                raise ValueError(f"thresholds must fall as the category worsens: {better.category} "
+                                 f"{_fmt(better.min_score)} is not above {worse.category} {_fmt(worse.min_score)}")
+        return ordered
+
+    def problems(self, group_ids: list[str], root: str | None = None,
+                 where: str = "opinions") -> list[tuple[str, str]]:
+        """Problems against a criteria set whose inner groups are ``group_ids`` (the root excluded)."""
+        out = []
+        seen = set()
+        for i, gm in enumerate(self.group_minimum):
+            loc = f"{where}.group_minimum[{i}].group" if where else f"group_minimum[{i}].group"
+            if gm.group == root:
+                out.append((loc, f"{gm.group!r} is the whole criteria set, not a group; use the score thresholds"))
+            elif gm.group not in group_ids:
+                out.append((loc, f"unknown group {gm.group!r}; the groups are {', '.join(group_ids)}"))
+            elif gm.group in seen:
+                out.append((loc, f"group {gm.group!r} has two minima"))
+            seen.add(gm.group)
+        return out
+
+
 class CriteriaSet(Group):
     """A whole criteria set: the tree (this node is its root), gates, bonus criteria and card rules."""
 
@@ -293,6 +384,9 @@ class CriteriaSet(Group):
         default_factory=list, description="bonus (premium) criteria: points added on top in the card"
     )
     card: CardRules | None = None
+    opinions: OpinionRules | None = Field(
+        default=None, description="rules deciding the advisory opinion's recommendation (default rules if absent)"
+    )
 
     def problems(self) -> list[tuple[str, str]]:
         """Semantic problems as (where, what) pairs; empty when the set is sound."""
@@ -334,6 +428,9 @@ class CriteriaSet(Group):
                 if crit.kind != "scale":
                     out.append(("card", f"criterion {crit.id!r}: a selection card needs point scales, "
                                 f"but it is a quantity"))
+        if self.opinions is not None:
+            inner = [g.id for g in self.iter_groups() if g is not self]
+            out.extend(self.opinions.problems(inner, self.id))
         return out
 
     def leaf_ids(self) -> list[str]:

@@ -1,0 +1,844 @@
+"""Advisory opinions (opinia doradcza, Komponent II): one per project, built from a package's ranking.
+
+An :class:`Opinion` identifies the project (partnership, voivodeship, advisor, date, engine version,
+input hash), gives its score and rank, a :class:`Recommendation` with the rule that decided it, a
+per-criterion assessment, strengths, weaknesses and risks, a robustness sentence (when the SMAA is
+run), conditions, and the advisor's own text. Files are written by :mod:`appraisal.io.opinion_output`
+(DOCX through :mod:`appraisal.io.docx`, Markdown through :mod:`appraisal.io.markdown`, JSON).
+
+Definitions (the numbers agree with the appraisal workbook's "Wkład"/"Breakdown" sheet):
+
+- **attainment** r of a criterion: the oriented min-max value among the package's eligible projects,
+  0 = the package's worst … 1 = its best (a criterion on which every project is equal has no
+  attainment: it adds nothing and is neither a strength nor a weakness);
+- **contribution** = global weight × r; the contributions of a project sum to its WSM score;
+- **group score** = the group's contributions summed, as a % of the group's weight (its weighted
+  min-max attainment); a group minimum (rule) compares this percentage with the group's minimum;
+- **strengths**: up to 3 criteria with the highest attainment (contribution relative to the weight),
+  ties broken by the larger weight, only where r ≥ 0.5; **weaknesses and risks**: up to 3 with the
+  lowest attainment, ties broken by the larger weight, only where r < 0.5, then every group below its
+  minimum, and a failed selection card;
+- **rule score** (what the score thresholds read): the method's score for TOPSIS and WSM (0 … 1); for
+  the selection card (method points) the merit points as a share of the maximum (bonus excluded).
+
+Recommendation rules (:class:`~appraisal.criteria.OpinionRules`, from the criteria set's
+``[opinions]`` section, a ``--rules`` file, or the defaults):
+
+1. a failed admissibility gate decides outright (default: not recommended); the project has no score;
+2. otherwise the best category whose score threshold the rule score reaches (defaults ≥ 0.60
+   recommended, ≥ 0.45 with conditions, ≥ 0.30 needs rework, below: not recommended);
+3. caps can only lower it: each group below its minimum, and a failed selection card, make the
+   project at most their category. The worst binding cap decides (the first listed on a tie); when no
+   cap binds, the threshold decides. The deciding rule is stated in the opinion, every rule that
+   applied is listed, and the conditions are those of the deciding rule and of every applicable cap.
+
+The category is monotone in the score: with everything else equal, a higher score never gives a
+worse category.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import numfmt
+from .criteria import InputError, OpinionRules
+from .criteria.models import RECOMMENDATIONS, CardCap, GateRule, GroupMinimum, ScoreRule
+from .normalization import minmax
+from .provenance import ENGINE, input_hash
+
+SCHEMA_VERSION = 1
+TOP_STRENGTHS = 3
+
+
+class Recommendation(str, Enum):
+    """The opinion's category (rekomendacja), best first."""
+
+    RECOMMENDED = "recommended"
+    WITH_CONDITIONS = "recommended_with_conditions"
+    NEEDS_REWORK = "needs_rework"
+    NOT_RECOMMENDED = "not_recommended"
+
+    @property
+    def order(self) -> int:
+        """0 for the best category … 3 for the worst."""
+        return RECOMMENDATIONS.index(self.value)
+
+    def label(self, lang: str = "pl") -> str:
+        return LABELS[lang if lang in LABELS else "pl"][self.value]
+
+
+LABELS = {
+    "pl": {"recommended": "rekomendowany", "recommended_with_conditions": "rekomendowany warunkowo",
+           "needs_rework": "do przeformułowania", "not_recommended": "nierekomendowany"},
+    "en": {"recommended": "recommended", "recommended_with_conditions": "recommended with conditions",
+           "needs_rework": "needs rework", "not_recommended": "not recommended"},
+}
+
+
+def _q(text: str, lang: str) -> str:
+    return f"„{text}”" if lang == "pl" else f"\"{text}\""
+
+
+# --- the model --------------------------------------------------------------------------------------------------
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FundingLine(_M):
+    source: str
+    amount: float | None = None
+
+
+class Identification(_M):
+    project_id: str
+    project_title: str
+    partnership: str
+    voivodeship: str | None = None
+    advisor: str | None = None
+    date: _dt.date | None = None
+    engine: str = ENGINE
+    input_hash: str = Field(description="hash of the inputs: the package, criteria set, method, rules, robustness run")
+    ranking_hash: str = Field(description="input hash of the ranking the opinion comes from")
+    criteria_set: str
+    method: str
+    normalization: str | None = None
+    lead_jst: str | None = None
+    partners: list[str] = Field(default_factory=list)
+    cost: float | None = None
+    funding: list[FundingLine] = Field(default_factory=list)
+    status: str | None = None
+    description: str | None = None
+
+
+class RuleRef(_M):
+    """A recommendation rule as stated in the opinion."""
+
+    id: str = Field(description="gate, score.<category>, score.below, group_minimum.<group> or card")
+    kind: Literal["gate", "score", "group_minimum", "card"]
+    category: Recommendation = Field(description="the category the rule gives (gate, score) or caps at")
+    text: str
+    note: str | None = None
+
+
+class CriterionAssessment(_M):
+    id: str
+    label: str
+    group: str
+    group_label: str
+    kind: Literal["scale", "quantity"]
+    direction: Literal["benefit", "cost"]
+    value: float | None = None
+    value_text: str
+    level_label: str | None = None
+    descriptor: str | None = None
+    unit: str | None = None
+    weight: float = Field(description="global weight")
+    attainment: float | None = Field(default=None, description="oriented min-max value, 0 worst … 1 best; "
+                                     "null when every eligible project has the same value or the project is not ranked")
+    contribution: float | None = Field(default=None, description="weight × attainment (0 for a constant criterion)")
+    comment: str | None = None
+
+
+class GroupAssessment(_M):
+    id: str
+    label: str
+    weight: float
+    contribution: float | None = None
+    percent: float | None = Field(default=None, description="contribution as a % of the group's weight")
+    minimum_percent: float | None = None
+    below_minimum: bool = False
+
+
+class Point(_M):
+    """A strength or a weakness."""
+
+    kind: Literal["criterion", "group", "card", "gate"]
+    id: str
+    text: str
+
+
+class CardSummary(_M):
+    points: float
+    bonus: float
+    total: float
+    max_points: float
+    threshold: float | None = None
+    passed: bool
+    reasons: list[str] = Field(default_factory=list)
+
+
+class Robustness(_M):
+    samples: int
+    seed: int
+    sampler: str
+    concentration: float | None = None
+    top_k: int
+    share_top_k: float = Field(description="share of weight scenarios with the project among the top k")
+    share_first: float
+    expected_rank: float
+    text: str
+
+
+class ChangeBlock(_M):
+    """What changed since the previous generation of this opinion."""
+
+    score_old: float | None = None
+    score_new: float | None = None
+    rank_old: int | None = None
+    rank_new: int | None = None
+    recommendation_old: Recommendation | None = None
+    recommendation_new: Recommendation
+    previous_input_hash: str | None = None
+    text: str
+
+
+class AdvisorText(_M):
+    """The advisor's own text: kept across regenerations (a DOCX edit wins, see io.opinion_output)."""
+
+    notes: str = Field(default="", description="Uwagi doradcy / Advisor's notes (free text)")
+    recommendations: str = Field(default="", description="the advisor's own conditions and recommendations")
+    source: Literal["new", "json", "docx"] = "new"
+    written_digest: str = Field(default="", description="digest of notes and recommendations as written")
+
+
+class Opinion(_M):
+    """An advisory opinion on one project (opinia doradcza, Komponent II)."""
+
+    kind: Literal["opinion"] = "opinion"
+    schema_version: int = SCHEMA_VERSION
+    lang: Literal["pl", "en"]
+    identification: Identification
+    eligible: bool
+    failed_gates: list[Point] = Field(default_factory=list)
+    score: float | None = None
+    score_label: str
+    rule_score: float | None = None
+    wsm_score: float | None = Field(default=None, description="the sum of the contributions")
+    rank: int | None = None
+    ranked: int = Field(description="how many projects of the package are ranked")
+    card: CardSummary | None = None
+    recommendation: Recommendation
+    recommendation_label: str
+    decided_by: RuleRef
+    decision_text: str
+    rules_applied: list[RuleRef]
+    criteria: list[CriterionAssessment]
+    groups: list[GroupAssessment]
+    strengths: list[Point]
+    weaknesses: list[Point]
+    robustness: Robustness | None = None
+    conditions: list[str] = Field(description="conditions and recommendations from the rules")
+    advisor: AdvisorText = Field(default_factory=AdvisorText)
+    changes: ChangeBlock | None = None
+
+
+class SummaryRow(_M):
+    project_id: str
+    title: str
+    rank: int | None = None
+    score: float | None = None
+    recommendation: Recommendation
+    recommendation_label: str
+    share_top_k: float | None = None
+    file: str | None = None
+
+
+class OpinionBundle(_M):
+    """Every opinion of a package, with a summary table."""
+
+    kind: Literal["opinion_bundle"] = "opinion_bundle"
+    schema_version: int = SCHEMA_VERSION
+    lang: Literal["pl", "en"]
+    partnership: str
+    voivodeship: str | None = None
+    advisor: str | None = None
+    date: _dt.date | None = None
+    engine: str = ENGINE
+    input_hash: str
+    method: str
+    normalization: str | None = None
+    top_k: int | None = None
+    summary: list[SummaryRow]
+    opinions: list[Opinion]
+
+
+def _schema(model: type[BaseModel], title: str) -> dict[str, Any]:
+    schema = model.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = title
+    return schema
+
+
+def opinion_schema() -> dict[str, Any]:
+    """JSON Schema of one opinion file (``appraise schema opinion``)."""
+    return _schema(Opinion, "appraise opinion")
+
+
+def bundle_schema() -> dict[str, Any]:
+    """JSON Schema of the package bundle of opinions."""
+    return _schema(OpinionBundle, "appraise opinion bundle")
+
+
+# --- rules ------------------------------------------------------------------------------------------------------
+
+def rules_for(ranking, rules: OpinionRules | None = None) -> OpinionRules:
+    """The rules given, else the criteria set's ``[opinions]``, else the defaults; checked against the set."""
+    cs = _package(ranking).criteria_set
+    chosen = rules if rules is not None else (cs.opinions or OpinionRules())
+    problems = chosen.problems([g.id for g in cs.iter_groups() if g is not cs], cs.id, "")
+    if problems:
+        where, msg = problems[0]
+        raise InputError(msg, where=where)
+    return chosen
+
+
+def load_opinion_rules(path, cs=None) -> OpinionRules:
+    """Rules from a TOML/JSON file (the keys of a criteria set's ``[opinions]`` section, at the top level
+    or under ``opinions``), checked — against the criteria set ``cs`` too when given."""
+    from pydantic import ValidationError
+
+    from .criteria import first_problem, read_document, validation_problems
+
+    source = str(path)
+    doc = read_document(path)
+    if set(doc) == {"opinions"} and isinstance(doc["opinions"], dict):
+        doc = doc["opinions"]
+    try:
+        rules = OpinionRules.model_validate(doc)
+    except ValidationError as exc:
+        raise first_problem(validation_problems(exc, source)) from None
+    if cs is not None:
+        problems = rules.problems([g.id for g in cs.iter_groups() if g is not cs], cs.id, "")
+        if problems:
+            where, msg = problems[0]
+            raise InputError(msg, source=source, where=where)
+    return rules
+
+
+@dataclass
+class Decision:
+    category: Recommendation
+    decided_by: Any
+    applied: list[Any] = field(default_factory=list)
+
+
+def decide(rules: OpinionRules, score: float | None = None, failed_gates: bool = False,
+           group_percent: dict[str, float] | None = None, card_passed: bool | None = None) -> Decision:
+    """The category and the deciding rule (see the module docstring). Rules are the model objects
+    (a ScoreRule, ``None`` for "below every threshold", a GroupMinimum, the CardCap, the GateRule)."""
+    if failed_gates:
+        return Decision(Recommendation(rules.gate.category), rules.gate, [rules.gate])
+    if score is None:
+        raise ValueError("a ranked project needs a score")
+    met = next((r for r in rules.score if score >= r.min_score), None)
+    category = Recommendation(met.category) if met is not None else Recommendation.NOT_RECOMMENDED
+    threshold_rule: Any = met if met is not None else ("below", rules.score[-1])
+    caps: list[tuple[Any, Recommendation]] = []
+    for gm in rules.group_minimum:
+        pct = (group_percent or {}).get(gm.group)
+        if pct is not None and pct < gm.min_percent:
+            caps.append((gm, Recommendation(gm.at_most)))
+    if rules.card is not None and card_passed is False:
+        caps.append((rules.card, Recommendation(rules.card.at_most)))
+    applied = [threshold_rule, *(c for c, _ in caps)]
+    binding = [(c, cat) for c, cat in caps if cat.order > category.order]
+    if not binding:
+        return Decision(category, threshold_rule, applied)
+    worst = max(cat.order for _, cat in binding)
+    cap, cat = next((c, k) for c, k in binding if k.order == worst)
+    return Decision(cat, cap, applied)
+
+
+def _rule_ref(rule: Any, lang: str, group_labels: dict[str, str]) -> RuleRef:
+    pl = lang == "pl"
+
+    def cap_words(category: str) -> str:
+        return (f"co najwyżej {_q(LABELS['pl'][category], 'pl')}" if pl
+                else f"at most {_q(LABELS['en'][category], 'en')}")
+
+    note = rule[1].note if isinstance(rule, tuple) else getattr(rule, "note", None)
+    note_text = None
+    if isinstance(rule, GateRule):
+        text = (f"niespełnione kryterium dostępowe ⇒ {LABELS['pl'][rule.category]}" if pl
+                else f"a failed admissibility gate ⇒ {LABELS['en'][rule.category]}")
+        ref = RuleRef(id="gate", kind="gate", category=Recommendation(rule.category), text=text)
+    elif isinstance(rule, ScoreRule):
+        text = (f"wynik ≥ {numfmt.number(rule.min_score, 2, lang)} ⇒ {LABELS[lang][rule.category]}")
+        if not pl:
+            text = text.replace("wynik", "score")
+        ref = RuleRef(id=f"score.{rule.category}", kind="score", category=Recommendation(rule.category), text=text)
+    elif isinstance(rule, tuple):
+        lowest = rule[1]
+        word = "wynik" if pl else "score"
+        text = f"{word} < {numfmt.number(lowest.min_score, 2, lang)} ⇒ {LABELS[lang]['not_recommended']}"
+        ref = RuleRef(id="score.below", kind="score", category=Recommendation.NOT_RECOMMENDED, text=text)
+        note = None
+    elif isinstance(rule, GroupMinimum):
+        label = group_labels.get(rule.group, rule.group)
+        pct = numfmt.percent(rule.min_percent / 100, lang)
+        text = (f"grupa {_q(label, 'pl')} poniżej {pct} wagi grupy ⇒ {cap_words(rule.at_most)}" if pl
+                else f"group {_q(label, 'en')} below {pct} of the group's weight ⇒ {cap_words(rule.at_most)}")
+        ref = RuleRef(id=f"group_minimum.{rule.group}", kind="group_minimum",
+                      category=Recommendation(rule.at_most), text=text)
+    elif isinstance(rule, CardCap):
+        text = (f"niespełnione wymogi karty oceny ⇒ {cap_words(rule.at_most)}" if pl
+                else f"failing the selection card ⇒ {cap_words(rule.at_most)}")
+        ref = RuleRef(id="card", kind="card", category=Recommendation(rule.at_most), text=text)
+    else:  # pragma: no cover - decide() returns only the kinds above
+        raise TypeError(f"not a rule: {rule!r}")
+    if note is not None:
+        note_text = note.get(lang)
+    ref.note = note_text
+    return ref
+
+
+def _rule_conditions(rule: Any, lang: str) -> list[str]:
+    if isinstance(rule, tuple):
+        return []
+    return [c.get(lang) for c in getattr(rule, "conditions", [])]
+
+
+# --- numbers behind an opinion ------------------------------------------------------------------------------------
+
+def _package(ranking):
+    if ranking.package is None:
+        raise InputError("opinions need a package (JSON/TOML/XLSX) with its criteria set, not a plain matrix")
+    return ranking.package
+
+
+@dataclass
+class _Numbers:
+    """Attainments, contributions and group percentages of the eligible projects."""
+
+    ids: list[str]
+    r: np.ndarray  # (m, n) oriented min-max, 0 … 1
+    constant: np.ndarray  # (n,) bool
+    w: np.ndarray  # (n,)
+    contributions: np.ndarray  # (m, n)
+    group_cols: dict[str, list[int]]
+    group_labels: dict[str, str]
+    rule_scores: dict[str, float]
+
+
+def _numbers(ranking, lang: str = "pl") -> _Numbers:
+    pkg = _package(ranking)
+    cs = pkg.criteria_set
+    crit = [c.id for c in ranking.criteria]
+    x = np.asarray(ranking.matrix, dtype=float)
+    d = np.array([1.0 if c.direction == "benefit" else -1.0 for c in ranking.criteria])
+    w = np.array([c.weight for c in ranking.criteria], dtype=float)
+    r = minmax(x, d)
+    constant = np.ptp(x, axis=0) == 0
+    group_cols: dict[str, list[int]] = {}
+    for path, leaf in cs.leaf_paths():
+        for g in path[1:]:
+            group_cols.setdefault(g.id, []).append(crit.index(leaf.id))
+    labels = {g.id: g.label.get(lang) for g in cs.iter_groups() if g is not cs}
+    rule_scores = {}
+    for res in ranking.results:
+        if ranking.method == "points":
+            top = (ranking.card or {}).get("max_points") or 0.0
+            rule_scores[res.id] = (res.card.base / top) if (res.card is not None and top > 0) else 0.0
+        else:
+            rule_scores[res.id] = float(res.score)
+    return _Numbers(list(ranking.alternatives), r, constant, w, r * w[None, :], group_cols, labels, rule_scores)
+
+
+def _group_percent(nums: _Numbers, i: int) -> dict[str, float]:
+    out = {}
+    for g, cols in nums.group_cols.items():
+        gw = float(nums.w[cols].sum())
+        out[g] = 100.0 * float(nums.contributions[i, cols].sum()) / gw if gw > 0 else 100.0
+    return out
+
+
+def recommend(ranking, rules: OpinionRules | None = None,
+              lang: str = "pl") -> dict[str, tuple[Recommendation, RuleRef]]:
+    """Each project's recommendation and the rule that decided it — without building opinions."""
+    rules = rules_for(ranking, rules)
+    nums = _numbers(ranking, lang)
+    out: dict[str, tuple[Recommendation, RuleRef]] = {}
+    for res in ranking.results:
+        i = nums.ids.index(res.id)
+        dec = decide(rules, nums.rule_scores[res.id], False, _group_percent(nums, i),
+                     None if res.card is None else res.card.passed)
+        out[res.id] = (dec.category, _rule_ref(dec.decided_by, lang, nums.group_labels))
+    for inel in ranking.ineligible:
+        dec = decide(rules, failed_gates=True)
+        out[inel.id] = (dec.category, _rule_ref(dec.decided_by, lang, nums.group_labels))
+    return out
+
+
+# --- robustness --------------------------------------------------------------------------------------------------
+
+SAMPLER_WORDS = {
+    "pl": {"dirichlet": "z rozkładu Dirichleta wokół wag bazowych (koncentracja {c})",
+           "uniform": "z rozkładu jednostajnego na sympleksie wag",
+           "ahp": "z zaburzonych ocen porównań parami AHP",
+           "panel": "spośród wag poszczególnych ekspertów panelu"},
+    "en": {"dirichlet": "from a Dirichlet distribution around the base weights (concentration {c})",
+           "uniform": "uniformly over the weight simplex",
+           "ahp": "from perturbed AHP pairwise judgments",
+           "panel": "from the individual weights of the panel's experts"},
+}
+TOP_WORDS = {
+    "pl": {1: "na pierwszym miejscu", 2: "w pierwszej dwójce", 3: "w pierwszej trójce"},
+    "en": {1: "first", 2: "in the top 2", 3: "in the top 3"},
+}
+
+
+@dataclass
+class RobustnessRun:
+    """A SMAA-2 run over the package's weights: rank acceptabilities of the eligible projects."""
+
+    samples: int
+    seed: int
+    sampler: str
+    concentration: float | None
+    top_k: int
+    ids: list[str]
+    acceptability: np.ndarray  # (m, m)
+
+    def settings(self) -> dict[str, Any]:
+        return {"samples": self.samples, "seed": self.seed, "sampler": self.sampler,
+                "concentration": self.concentration, "top_k": self.top_k}
+
+
+def robustness(ranking, samples: int = 10_000, seed: int = 0, sampler: str = "dirichlet",
+               concentration: float = 100.0, judgment_change: float = 0.5) -> RobustnessRun:
+    """SMAA-2 on the ranking's weights (appraisal.sensitivity): top-k = min(3, number ranked)."""
+    from . import sensitivity as sens
+
+    if ranking.method not in ("topsis", "wsm"):
+        raise InputError("the robustness analysis varies the weights, which the selection card (method points) "
+                         "does not use; use --samples 0 or --method topsis/wsm", where="--samples")
+    problem = sens.Problem.from_ranking(ranking)
+    if sampler == "dirichlet":
+        draw = sens.dirichlet_around(problem.weights, concentration)
+    elif sampler == "uniform":
+        draw = sens.uniform_simplex(problem.n)
+    elif sampler == "ahp":
+        draw = sens.perturbed_judgments(problem.criteria_set, judgment_change)
+    elif sampler == "panel":
+        draw = sens.panel_members(problem.criteria_set)
+    else:
+        raise InputError(f"unknown sampler {sampler!r}; use {', '.join(sens.SAMPLERS)}", where="--sampler")
+    with sens.one_blas_thread():
+        res = sens.smaa(problem, draw, samples, seed)
+    return RobustnessRun(samples, seed, sampler, concentration if sampler == "dirichlet" else None,
+                         min(3, problem.m), list(problem.ids), res.acceptability)
+
+
+def _robustness(run: RobustnessRun, ident: str, base_rank: int, lang: str) -> Robustness:
+    i = run.ids.index(ident)
+    acc = run.acceptability[i]
+    k = run.top_k
+    share = float(acc[:k].sum())
+    first = float(acc[0])
+    expected = float(acc @ np.arange(1, len(acc) + 1))
+    words = TOP_WORDS[lang][k]
+    how = SAMPLER_WORDS[lang][run.sampler].format(c=numfmt.amount(run.concentration or 0, lang))
+    n = numfmt.number(run.samples, 0, lang)
+    if lang == "pl":
+        verb = "pozostaje" if base_rank <= k else "znajduje się"
+        text = (f"W {numfmt.percent(share, lang)} scenariuszy wag projekt {verb} {words}"
+                + (f" (na pierwszym miejscu w {numfmt.percent(first, lang)}; oczekiwane miejsce "
+                   f"{numfmt.number(expected, 1, lang)})" if k > 1 else
+                   f" (oczekiwane miejsce {numfmt.number(expected, 1, lang)})")
+                + f". Analiza SMAA-2: {n} losowań wag {how}, ziarno {run.seed}.")
+    else:
+        verb = "stays" if base_rank <= k else "is"
+        text = (f"In {numfmt.percent(share, lang)} of weight scenarios the project {verb} {words}"
+                + (f" (first in {numfmt.percent(first, lang)}; expected rank {numfmt.number(expected, 1, lang)})"
+                   if k > 1 else f" (expected rank {numfmt.number(expected, 1, lang)})")
+                + f". SMAA-2: {n} weight samples {how}, seed {run.seed}.")
+    return Robustness(samples=run.samples, seed=run.seed, sampler=run.sampler, concentration=run.concentration,
+                      top_k=k, share_top_k=share, share_first=first, expected_rank=expected, text=text)
+
+
+# --- building opinions --------------------------------------------------------------------------------------------
+
+@dataclass
+class Previous:
+    """What regeneration keeps or compares: the advisor's text and the previous numbers."""
+
+    notes: str = ""
+    recommendations: str = ""
+    source: Literal["json", "docx"] = "json"
+    score: float | None = None
+    rank: int | None = None
+    recommendation: Recommendation | None = None
+    input_hash: str | None = None
+    known: bool = True  # False when only the advisor's text is known (no previous JSON)
+
+
+def advisor_digest(notes: str, recommendations: str) -> str:
+    text = f"{notes}\x1f{recommendations}"
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _score_label(ranking, lang: str) -> str:
+    if ranking.method == "topsis":
+        norm = {"vector": ("wektorowa", "vector"), "minmax": ("min-max", "min-max")}[ranking.normalization]
+        return f"TOPSIS (normalizacja {norm[0]})" if lang == "pl" else f"TOPSIS ({norm[1]} normalization)"
+    if ranking.method == "wsm":
+        return "WSM (suma ważona, min-max)" if lang == "pl" else "WSM (weighted sum, min-max)"
+    return "punkty karty oceny" if lang == "pl" else "selection card points"
+
+
+def _fmt_score(ranking, score: float | None, lang: str) -> str:
+    if score is None:
+        return "—"
+    return numfmt.amount(score, lang) if ranking.method == "points" else numfmt.number(score, 3, lang)
+
+
+def _value_text(crit, value: float, lang: str) -> tuple[str, str | None, str | None]:
+    """(value text, level label, descriptor) of a score on a criterion."""
+    if crit.scale is not None:
+        lv = crit.scale.level(value)
+        label = lv.label.get(lang) if lv is not None and lv.label is not None else None
+        desc = lv.descriptor.get(lang) if lv is not None else None
+        return (f"{numfmt.amount(value, lang)} — {label}" if label else numfmt.amount(value, lang)), label, desc
+    unit = f" {crit.unit}" if crit.unit else ""
+    return f"{numfmt.amount(value, lang)}{unit}", None, None
+
+
+def _point_text(a: CriterionAssessment, lang: str) -> str:
+    c, w = numfmt.number(a.contribution or 0.0, 3, lang), numfmt.number(a.weight, 3, lang)
+    share = numfmt.percent(a.attainment or 0.0, lang)
+    if lang == "pl":
+        return f"{a.label}: {a.value_text} (wkład {c} z możliwych {w}, {share} wagi)"
+    return f"{a.label}: {a.value_text} (contribution {c} of a possible {w}, {share} of the weight)"
+
+
+def _changes(prev: Previous | None, score: float | None, rank: int | None, category: Recommendation,
+             ranking, lang: str) -> ChangeBlock | None:
+    if prev is None or not prev.known:
+        return None
+    score_changed = (prev.score is None) != (score is None) or (
+        score is not None and prev.score is not None and abs(score - prev.score) > 1e-9)
+    rank_changed = prev.rank != rank
+    cat_changed = prev.recommendation != category
+    if not (score_changed or rank_changed or cat_changed):
+        return None
+    parts = []
+    old_s, new_s = _fmt_score(ranking, prev.score, lang), _fmt_score(ranking, score, lang)
+    if score_changed:
+        parts.append(f"{'wynik' if lang == 'pl' else 'score'} {old_s} → {new_s}")
+    if rank_changed:
+        parts.append(f"{'miejsce' if lang == 'pl' else 'rank'} {prev.rank or '—'} → {rank or '—'}")
+    if cat_changed:
+        old_c = prev.recommendation.label(lang) if prev.recommendation else "—"
+        parts.append(f"{'rekomendacja' if lang == 'pl' else 'recommendation'} {_q(old_c, lang)} → "
+                     f"{_q(category.label(lang), lang)}")
+    head = "Zmiany względem poprzedniej wersji opinii" if lang == "pl" else "Changes since the previous version"
+    return ChangeBlock(score_old=prev.score, score_new=score, rank_old=prev.rank, rank_new=rank,
+                       recommendation_old=prev.recommendation, recommendation_new=category,
+                       previous_input_hash=prev.input_hash, text=f"{head}: {'; '.join(parts)}.")
+
+
+def opinions_input_hash(ranking, rules: OpinionRules, run: RobustnessRun | None) -> str:
+    return input_hash({"ranking": ranking.input_hash, "rules": rules.model_dump(mode="json"),
+                       "robustness": None if run is None else run.settings()})
+
+
+def build_opinions(ranking, rules: OpinionRules | None = None, previous: dict[str, Previous] | None = None,
+                   robustness: RobustnessRun | None = None, lang: str = "pl", advisor: str | None = None,
+                   date: _dt.date | None = None) -> list[Opinion]:
+    """One opinion per project of the ranked package: ranked projects by rank, then the ineligible ones."""
+    if lang not in LABELS:
+        raise InputError(f"unknown language {lang!r}; use pl or en", where="--lang")
+    pkg = _package(ranking)
+    cs = pkg.criteria_set
+    rules = rules_for(ranking, rules)
+    nums = _numbers(ranking, lang)
+    previous = previous or {}
+    projects = {p.id: p for p in pkg.projects}
+    group_of = {leaf.id: path[-1] for path, leaf in cs.leaf_paths()}
+    leaves = {c.id: c for c in cs.leaves()}
+    h = opinions_input_hash(ranking, rules, robustness)
+    minima = {gm.group: gm.min_percent for gm in rules.group_minimum}
+    gate_labels = {g.id: g.label.get(lang) for g in cs.gates}
+    inner_groups = [g for g in cs.iter_groups() if g is not cs]
+
+    def ident(p) -> Identification:
+        return Identification(
+            project_id=p.id, project_title=p.title, partnership=pkg.partnership.name,
+            voivodeship=pkg.partnership.voivodeship, advisor=advisor or pkg.advisor, date=date or pkg.date,
+            input_hash=h, ranking_hash=ranking.input_hash,
+            criteria_set=pkg.criteria if isinstance(pkg.criteria, str) else cs.id,
+            method=ranking.method, normalization=ranking.normalization, lead_jst=p.lead_jst,
+            partners=list(p.partners), cost=p.cost,
+            funding=[FundingLine(source=f.source, amount=f.amount) for f in p.funding],
+            status=p.status, description=p.description)
+
+    def assessments(p, i: int | None) -> list[CriterionAssessment]:
+        out = []
+        for j, info in enumerate(ranking.criteria):
+            crit = leaves[info.id]
+            g = group_of[info.id]
+            value = p.scores.get(info.id)
+            vt, lvl, desc = _value_text(crit, value, lang) if value is not None else ("—", None, None)
+            att = contrib = None
+            if i is not None:
+                contrib = float(nums.contributions[i, j])
+                att = None if nums.constant[j] else float(nums.r[i, j])
+            out.append(CriterionAssessment(
+                id=info.id, label=crit.label.get(lang), group=g.id, group_label=g.label.get(lang),
+                kind=crit.kind, direction=crit.direction, value=value, value_text=vt, level_label=lvl,
+                descriptor=desc, unit=crit.unit, weight=float(info.weight), attainment=att,
+                contribution=contrib, comment=p.comments.get(info.id) or None))
+        return out
+
+    def advisor_text(pid: str) -> AdvisorText:
+        prev = previous.get(pid)
+        notes = prev.notes if prev else ""
+        recs = prev.recommendations if prev else ""
+        return AdvisorText(notes=notes, recommendations=recs, source=prev.source if prev else "new",
+                           written_digest=advisor_digest(notes, recs))
+
+    ranked = len(ranking.results)
+    out: list[Opinion] = []
+    for res in ranking.results:
+        p = projects[res.id]
+        i = nums.ids.index(res.id)
+        crits = assessments(p, i)
+        gp = _group_percent(nums, i)
+        card = None
+        if res.card is not None:
+            card = _card_summary(ranking, res.card, cs, lang)
+        dec = decide(rules, nums.rule_scores[res.id], False, gp, None if card is None else card.passed)
+        category = dec.category
+        groups = [GroupAssessment(
+            id=g.id, label=g.label.get(lang), weight=float(nums.w[nums.group_cols[g.id]].sum()),
+            contribution=float(nums.contributions[i, nums.group_cols[g.id]].sum()), percent=gp[g.id],
+            minimum_percent=minima.get(g.id), below_minimum=g.id in minima and gp[g.id] < minima[g.id])
+            for g in inner_groups]
+        informative = [a for a in crits if a.attainment is not None]
+        strengths = [Point(kind="criterion", id=a.id, text=_point_text(a, lang)) for a in
+                     sorted((a for a in informative if a.attainment >= 0.5),
+                            key=lambda a: (-a.attainment, -a.weight))[:TOP_STRENGTHS]]
+        weaknesses = [Point(kind="criterion", id=a.id, text=_point_text(a, lang)) for a in
+                      sorted((a for a in informative if a.attainment < 0.5),
+                             key=lambda a: (a.attainment, -a.weight))[:TOP_STRENGTHS]]
+        for g in groups:
+            if g.below_minimum:
+                pct, mn = numfmt.percent(g.percent / 100, lang), numfmt.percent(g.minimum_percent / 100, lang)
+                weaknesses.append(Point(kind="group", id=g.id, text=(
+                    f"Grupa {_q(g.label, lang)}: {pct} wagi grupy, poniżej minimum {mn}" if lang == "pl"
+                    else f"Group {_q(g.label, lang)}: {pct} of the group's weight, below the minimum of {mn}")))
+        if card is not None and not card.passed:
+            weaknesses.append(Point(kind="card", id="card", text=(
+                "Niespełnione wymogi karty oceny: " if lang == "pl" else "Fails the selection card: ")
+                + "; ".join(card.reasons)))
+        refs = [_rule_ref(r, lang, nums.group_labels) for r in dec.applied]
+        decided = _rule_ref(dec.decided_by, lang, nums.group_labels)
+        conditions = _dedup([*_rule_conditions(dec.decided_by, lang),
+                             *(c for r in dec.applied[1:] for c in _rule_conditions(r, lang))])
+        evidence = [("wynik projektu " if lang == "pl" else "the project's score ")
+                    + numfmt.number(nums.rule_scores[res.id], 3, lang)]
+        if isinstance(dec.decided_by, GroupMinimum):
+            g = dec.decided_by.group
+            evidence.insert(0, f"{_q(nums.group_labels.get(g, g), lang)}: {numfmt.percent(gp[g] / 100, lang)}"
+                            + (" wagi grupy" if lang == "pl" else " of the group's weight"))
+        if lang == "pl":
+            decision_text = (f"Rekomendacja {_q(category.label(lang), lang)} wynika z reguły: {decided.text} "
+                             f"({'; '.join(evidence)}).")
+        else:
+            decision_text = (f"The recommendation {_q(category.label(lang), lang)} follows from the rule: "
+                             f"{decided.text} ({'; '.join(evidence)}).")
+        rob = None if robustness is None else _robustness(robustness, res.id, res.rank, lang)
+        wsm_score = float(nums.contributions[i].sum())
+        out.append(Opinion(
+            lang=lang, identification=ident(p), eligible=True, score=float(res.score),
+            score_label=_score_label(ranking, lang), rule_score=nums.rule_scores[res.id], wsm_score=wsm_score,
+            rank=res.rank, ranked=ranked, card=card, recommendation=category,
+            recommendation_label=category.label(lang), decided_by=decided, decision_text=decision_text,
+            rules_applied=refs, criteria=crits, groups=groups, strengths=strengths, weaknesses=weaknesses,
+            robustness=rob, conditions=conditions, advisor=advisor_text(res.id),
+            changes=_changes(previous.get(res.id), float(res.score), res.rank, category, ranking, lang)))
+    for inel in ranking.ineligible:
+        p = projects[inel.id]
+        dec = decide(rules, failed_gates=True)
+        decided = _rule_ref(dec.decided_by, lang, nums.group_labels)
+        failed = [Point(kind="gate", id=g.id, text=gate_labels.get(g.id, g.label)) for g in inel.failed_gates]
+        names = "; ".join(f.text for f in failed)
+        if lang == "pl":
+            decision_text = (f"Rekomendacja {_q(dec.category.label(lang), lang)} wynika z reguły: {decided.text}. "
+                             f"Niespełnione: {names}. Projekt nie był oceniany ani szeregowany.")
+            gate_conds = [f"Spełnić kryterium dostępowe: {f.text}." for f in failed]
+        else:
+            decision_text = (f"The recommendation {_q(dec.category.label(lang), lang)} follows from the rule: "
+                             f"{decided.text}. Not met: {names}. The project was not scored or ranked.")
+            gate_conds = [f"Meet the admissibility gate: {f.text}." for f in failed]
+        out.append(Opinion(
+            lang=lang, identification=ident(p), eligible=False, failed_gates=failed,
+            score_label=_score_label(ranking, lang), ranked=ranked, recommendation=dec.category,
+            recommendation_label=dec.category.label(lang), decided_by=decided, decision_text=decision_text,
+            rules_applied=[decided], criteria=assessments(p, None), groups=[], strengths=[],
+            weaknesses=[Point(kind="gate", id=f.id, text=(
+                f"Niespełnione kryterium dostępowe: {f.text}" if lang == "pl" else f"Admissibility gate not met: {f.text}"))
+                for f in failed],
+            conditions=_dedup([*gate_conds, *_rule_conditions(dec.decided_by, lang)]),
+            advisor=advisor_text(inel.id),
+            changes=_changes(previous.get(inel.id), None, None, dec.category, ranking, lang)))
+    return out
+
+
+def _card_summary(ranking, card, cs, lang: str) -> CardSummary:
+    info = ranking.card or {}
+    threshold = info.get("threshold")
+    reasons = []
+    for c in cs.leaves():
+        pts = card.points.get(c.id)
+        if c.minimum is not None and pts is not None and pts < c.minimum:
+            reasons.append(f"{c.label.get(lang)}: {numfmt.amount(pts, lang)} < minimum {numfmt.amount(c.minimum, lang)}")
+    if threshold is not None and card.base < threshold:
+        word = ("suma punktów", "próg") if lang == "pl" else ("total points", "threshold")
+        reasons.append(f"{word[0]} {numfmt.amount(card.base, lang)} < {word[1]} {numfmt.amount(threshold, lang)}")
+    return CardSummary(points=card.base, bonus=card.bonus, total=card.total, max_points=info.get("max_points", 0.0),
+                       threshold=threshold, passed=card.passed, reasons=reasons)
+
+
+def _dedup(items) -> list[str]:
+    seen, out = set(), []
+    for t in items:
+        if t and t not in seen:
+            seen.add(t)
+            out.append(t)
+    return out
+
+
+def build_bundle(ranking, opinions: list[Opinion], lang: str = "pl", files: dict[str, str] | None = None,
+                 robustness: RobustnessRun | None = None, rules: OpinionRules | None = None) -> OpinionBundle:
+    """The package bundle: a summary row per opinion (ranked first, by rank) and every opinion."""
+    pkg = _package(ranking)
+    rules = rules_for(ranking, rules)
+    first = opinions[0].identification if opinions else None
+    return OpinionBundle(
+        lang=lang, partnership=pkg.partnership.name, voivodeship=pkg.partnership.voivodeship,
+        advisor=first.advisor if first else pkg.advisor, date=first.date if first else pkg.date,
+        input_hash=opinions_input_hash(ranking, rules, robustness), method=ranking.method,
+        normalization=ranking.normalization, top_k=None if robustness is None else robustness.top_k,
+        summary=[SummaryRow(project_id=o.identification.project_id, title=o.identification.project_title,
+                            rank=o.rank, score=o.score, recommendation=o.recommendation,
+                            recommendation_label=o.recommendation_label,
+                            share_top_k=o.robustness.share_top_k if o.robustness else None,
+                            file=(files or {}).get(o.identification.project_id)) for o in opinions],
+        opinions=opinions)
+
+
+__all__ = [
+    "AdvisorText", "ChangeBlock", "CriterionAssessment", "Decision", "GroupAssessment", "Identification",
+    "Opinion", "OpinionBundle", "Previous", "Recommendation", "RobustnessRun", "RuleRef", "advisor_digest",
+    "build_bundle", "build_opinions", "bundle_schema", "decide", "load_opinion_rules", "opinion_schema",
+    "recommend", "robustness", "rules_for",
+]

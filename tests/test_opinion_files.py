@@ -1,0 +1,348 @@
+"""appraise opinions: the DOCX (read back with python-docx), Markdown and JSON files, Polish letters,
+the advisor's edits surviving regeneration with a "what changed" block, safe names, determinism."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import docx
+import pytest
+from docx.table import Table
+from jsonschema import Draft202012Validator
+
+from appraisal import numfmt
+from appraisal import opinions as op
+from appraisal.console.cli import main
+from appraisal.io.docx import read_advisor_sections
+from builders import cwd_package_doc
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "pakiet_dolina_baryczy.json"
+DIACRITICS = "ąćęłńóśźż ĄĆĘŁŃÓŚŹŻ"
+HEADINGS_PL = ["1. Informacje o projekcie", "2. Ocena ogólna i rekomendacja", "3. Ocena według kryteriów",
+               "4. Mocne strony", "5. Słabe strony i ryzyka", "6. Odporność oceny", "7. Warunki i zalecenia",
+               "7.1. Warunki wynikające z reguł oceny", "7.2. Zalecenia doradcy", "8. Uwagi doradcy"]
+
+
+def plain(text: str) -> str:
+    return text.replace(numfmt.NBSP, " ")
+
+
+def run(*args) -> int:
+    return main([str(a) for a in args])
+
+
+def headings(document) -> list[str]:
+    return [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+
+
+def kv(table: Table) -> dict[str, str]:
+    return {row.cells[0].text: row.cells[1].text for row in table.rows}
+
+
+def table_after(document, heading: str) -> Table:
+    seen = False
+    for item in document.iter_inner_content():
+        if not isinstance(item, Table) and item.text == heading:
+            seen = True
+        elif seen and isinstance(item, Table):
+            return item
+    raise AssertionError(f"no table after {heading!r}")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("opinie")
+    assert run("opinions", SAMPLE, "-o", out, "--samples", "2000", "--seed", "3") == 0
+    return out
+
+
+def test_one_file_per_project_plus_the_bundle(generated, capsys):
+    names = sorted(p.name for p in generated.iterdir())
+    ids = ["p01", "p02", "p03", "p04", "p05", "p06", "p07", "p08"]
+    assert names == sorted([f"{i}.{ext}" for i in ids for ext in ("docx", "md", "json")]
+                           + ["pakiet.docx", "pakiet.json", "pakiet.md"])
+
+
+def test_docx_sections_and_numbers(generated):
+    from appraisal.package import load_package
+
+    rk = load_package(SAMPLE).rank()
+    top = rk.results[0]
+    d = docx.Document(str(generated / f"{top.id.lower()}.docx"))
+    assert d.paragraphs[0].text == "Opinia doradcza — Komponent II" and d.paragraphs[0].style.name == "Title"
+    assert headings(d) == HEADINGS_PL
+    title_block = kv(d.tables[0])
+    assert title_block["Partnerstwo"] == rk.package.partnership.name
+    assert title_block["Województwo"] == "dolnośląskie"
+    assert title_block["Doradca Partnerstwa"] == "Anna Kowalczyk" and title_block["Data opinii"] == "2026-10-15"
+    assert title_block["Projekt"].startswith(f"{top.id} — ")
+    overall = kv(table_after(d, "2. Ocena ogólna i rekomendacja"))
+    assert overall["Wynik ogólny"] == f"{top.score:.3f}".replace(".", ",") + " — TOPSIS (normalizacja wektorowa)"
+    assert overall["Miejsce w pakiecie"] == f"1 z {len(rk.results)} ocenionych projektów"
+    assert overall["Suma wkładów (WSM)"] == f"{top.cross_check['wsm'].score:.3f}".replace(".", ",")
+    o = json.loads((generated / f"{top.id.lower()}.json").read_text("utf-8"))
+    assert overall["Rekomendacja"] == o["recommendation_label"].upper()
+    assert overall["Rozstrzygająca reguła"] == o["decided_by"]["text"]
+    # the criteria table: one row per criterion, weight and contribution as in the JSON
+    crit = table_after(d, "3. Ocena według kryteriów")
+    head = [c.text for c in crit.rows[0].cells]
+    assert head == ["Grupa", "Kryterium", "Ocena", "Opis poziomu", "Waga", "Wkład", "Komentarz doradcy"]
+    rows = [[c.text for c in r.cells] for r in crit.rows[1:]]
+    assert len(rows) == len(rk.criteria)
+    for row, a in zip(rows, o["criteria"]):
+        assert row[1] == a["label"] and plain(row[2]) == plain(a["value_text"])
+        assert row[4] == f"{a['weight']:.3f}".replace(".", ",") and row[5] == f"{a['contribution']:.3f}".replace(".", ",")
+        assert row[6] == (a["comment"] or "")
+    assert sum(float(r[5].replace(",", ".")) for r in rows) == pytest.approx(top.cross_check["wsm"].score, abs=0.01)
+    body = "\n".join(p.text for p in d.paragraphs)
+    assert plain(o["robustness"]["text"]) in plain(body)
+    assert "w pierwszej trójce" in body
+    footer = d.sections[0].footer.paragraphs[0].text
+    assert o["identification"]["engine"] in footer and o["identification"]["input_hash"] in footer
+    assert d.core_properties.language == "pl-PL"
+
+
+def test_docx_of_an_ineligible_project(generated):
+    d = docx.Document(str(generated / "p03.docx"))
+    assert headings(d) == HEADINGS_PL
+    overall = kv(table_after(d, "2. Ocena ogólna i rekomendacja"))
+    assert overall["Wynik ogólny"] == "—" and overall["Miejsce w pakiecie"] == "—"
+    assert overall["Rekomendacja"] == "NIEREKOMENDOWANY"
+    assert "W projekcie uczestniczą co najmniej dwie JST" in overall["Kryteria dostępowe"]
+
+
+def test_bundle_docx_md_json(generated):
+    d = docx.Document(str(generated / "pakiet.docx"))
+    summary = table_after(d, "Zestawienie rekomendacji")
+    rows = [[c.text for c in r.cells] for r in summary.rows]
+    assert rows[0][:6] == ["Lp.", "Miejsce w pakiecie", "ID", "Projekt", "Wynik ogólny", "Rekomendacja"]
+    bundle = json.loads((generated / "pakiet.json").read_text("utf-8"))
+    Draft202012Validator(op.bundle_schema()).validate(bundle)
+    assert [r[2] for r in rows[1:]] == [s["project_id"] for s in bundle["summary"]]
+    assert [r[5] for r in rows[1:]] == [s["recommendation_label"] for s in bundle["summary"]]
+    assert len(bundle["opinions"]) == 8
+    assert sum(1 for h in headings(d) if h == "8. Uwagi doradcy") == 8
+    md = (generated / "pakiet.md").read_text("utf-8")
+    assert md.count("### 8. Uwagi doradcy") == 8 and "## Zestawienie rekomendacji" in md
+
+
+def test_markdown_content(generated):
+    o = json.loads((generated / "p05.json").read_text("utf-8"))
+    md = (generated / "p05.md").read_text("utf-8")
+    assert md.startswith("# Opinia doradcza — Komponent II\n")
+    for h in HEADINGS_PL:
+        assert (f"### {h}" if h.startswith(("7.1", "7.2")) else f"## {h}") in md
+    assert f"| Rekomendacja | {o['recommendation_label'].upper()} |" in md
+    score = f"{o['score']:.3f}".replace(".", ",")
+    assert f"| Wynik ogólny | {score} — TOPSIS (normalizacja wektorowa) |" in md
+    assert "| Grupa | Kryterium | Ocena | Opis poziomu | Waga | Wkład | Komentarz doradcy |" in md
+    assert o["robustness"]["text"] in md and o["identification"]["input_hash"] in md
+
+
+def test_json_files_validate_against_the_schema(generated):
+    validator = Draft202012Validator(op.opinion_schema())
+    for f in generated.glob("p0*.json"):
+        doc = json.loads(f.read_text("utf-8"))
+        validator.validate(doc)
+        assert doc["lang"] == "pl" and doc["kind"] == "opinion"
+
+
+def test_polish_letters_intact_in_every_format(tmp_path):
+    doc = cwd_package_doc(3)
+    doc["partnership"] = {"name": f"Partnerstwo {DIACRITICS}", "voivodeship": "świętokrzyskie"}
+    doc["advisor"] = "Małgorzata Źdźbło-Łęcka"
+    doc["projects"][0]["title"] = f"Projekt {DIACRITICS}"
+    doc["projects"][0]["comments"] = {"readiness": f"Komentarz {DIACRITICS}"}
+    src = tmp_path / "pakiet.json"
+    src.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    out = tmp_path / "out"
+    assert run("opinions", src, "-o", out, "--samples", "0") == 0
+    d = docx.Document(str(out / "p1.docx"))
+    text = "\n".join([p.text for p in d.paragraphs] + [c.text for t in d.tables for r in t.rows for c in r.cells])
+    data = (f"Projekt {DIACRITICS}", f"Komentarz {DIACRITICS}", f"Partnerstwo {DIACRITICS}",
+            "Małgorzata Źdźbło-Łęcka", "świętokrzyskie", "do przeformułowania")
+    for want in (*data, "Słabe strony i ryzyka", "Odporność oceny"):
+        assert want in text
+        for f in ("p1.md", "pakiet.md"):
+            assert want in (out / f).read_text("utf-8")
+    for want in data:
+        for f in ("p1.json", "pakiet.json"):
+            assert want in (out / f).read_text("utf-8")
+    bundle = docx.Document(str(out / "pakiet.docx"))
+    assert f"Projekt {DIACRITICS}" in "\n".join(c.text for t in bundle.tables for r in t.rows for c in r.cells)
+    assert "\\u0" not in (out / "p1.json").read_text("utf-8")  # letters as they are, not escaped
+
+
+def test_advisor_edits_survive_regeneration_and_changes_are_shown(tmp_path, capsys):
+    pkg = json.loads(SAMPLE.read_text("utf-8"))
+    src = tmp_path / "pakiet.json"
+    src.write_text(json.dumps(pkg, ensure_ascii=False), "utf-8")
+    out = tmp_path / "opinie"
+    assert run("opinions", src, "-o", out, "--samples", "0") == 0
+    before = json.loads((out / "p05.json").read_text("utf-8"))
+    assert before["advisor"] == {"notes": "", "recommendations": "", "source": "new",
+                                 "written_digest": op.advisor_digest("", "")}
+    assert before["changes"] is None
+
+    # the advisor edits the DOCX in Word: replaces the placeholder of section 8, writes two paragraphs
+    # in 7.2 (after the placeholder, which stays)
+    path = out / "p05.docx"
+    d = docx.Document(str(path))
+    paras = d.paragraphs
+    i8 = next(i for i, p in enumerate(paras) if p.text == "8. Uwagi doradcy")
+    paras[i8 + 1].text = f"Uwaga doradcy: gminy potwierdziły wkład {DIACRITICS}."
+    i72 = next(i for i, p in enumerate(paras) if p.text == "7.2. Zalecenia doradcy")
+    paras[i72 + 1].insert_paragraph_before("Zalecenie 1: uzgodnić rozkład jazdy z przewoźnikiem.")
+    d.save(str(path))
+    notes = f"Uwaga doradcy: gminy potwierdziły wkład {DIACRITICS}."
+    recs = "Zalecenie 1: uzgodnić rozkład jazdy z przewoźnikiem."
+    assert read_advisor_sections(path) == {"notes": notes, "recommendations": recs}
+
+    # a score changes in the package: P05's readiness drops from its level to 0
+    p05 = next(p for p in pkg["projects"] if p["id"] == "P05")
+    old_level = p05["scores"]["readiness"]
+    assert old_level > 0
+    p05["scores"]["readiness"] = 0
+    src.write_text(json.dumps(pkg, ensure_ascii=False), "utf-8")
+    capsys.readouterr()
+    assert run("opinions", src, "-o", out, "--samples", "0") == 0
+    err = capsys.readouterr().err
+    assert "P05: advisor's text taken from p05.docx (edited in Word)" in err
+
+    after = json.loads((out / "p05.json").read_text("utf-8"))
+    assert after["advisor"]["notes"] == notes and after["advisor"]["recommendations"] == recs
+    assert after["advisor"]["source"] == "docx"
+    assert read_advisor_sections(path) == {"notes": notes, "recommendations": recs}
+    ch = after["changes"]
+    assert ch["score_old"] == before["score"] and ch["score_new"] == after["score"] != before["score"]
+    assert ch["rank_old"] == before["rank"] and ch["rank_new"] == after["rank"]
+    assert ch["recommendation_old"] == before["recommendation"]
+    assert ch["recommendation_new"] == after["recommendation"]
+    assert ch["previous_input_hash"] == before["identification"]["input_hash"]
+    old_s, new_s = (f"{v:.3f}".replace(".", ",") for v in (before["score"], after["score"]))
+    assert f"wynik {old_s} → {new_s}" in ch["text"]
+    d = docx.Document(str(path))
+    assert headings(d)[0] == "Zmiany względem poprzedniej wersji opinii"
+    change = [[c.text for c in r.cells] for r in table_after(d, "Zmiany względem poprzedniej wersji opinii").rows]
+    assert change[0] == ["Pozycja", "Poprzednio", "Obecnie"]
+    assert change[1] == ["Wynik ogólny", old_s, new_s]
+    assert change[2] == ["Miejsce w pakiecie", str(before["rank"]), str(after["rank"])]
+    assert change[3] == ["Rekomendacja", before["recommendation_label"], after["recommendation_label"]]
+    assert ch["text"] in (out / "p05.md").read_text("utf-8")
+    # another project's rank may have moved too; one whose numbers did not change has no block
+    for f in out.glob("p0*.json"):
+        o = json.loads(f.read_text("utf-8"))
+        if o["identification"]["project_id"] != "P05" and o["changes"] is not None:
+            assert (o["changes"]["rank_old"], o["changes"]["score_old"]) != (o["rank"], o["score"])
+
+    # a third run with nothing changed: the text stays, the change block goes (nothing changed since)
+    assert run("opinions", src, "-o", out, "--samples", "0") == 0
+    third = json.loads((out / "p05.json").read_text("utf-8"))
+    assert third["advisor"]["notes"] == notes and third["changes"] is None
+    assert third["advisor"]["source"] == "json"
+
+
+def test_json_edit_wins_when_the_docx_is_untouched(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert run("opinions", SAMPLE, "-o", out, "--samples", "0", "--format", "docx") == 0
+    f = out / "p01.json"
+    o = json.loads(f.read_text("utf-8"))
+    o["advisor"]["notes"] = "Wpisane w JSON."
+    f.write_text(json.dumps(o, ensure_ascii=False), "utf-8")
+    assert run("opinions", SAMPLE, "-o", out, "--samples", "0", "--format", "docx") == 0
+    assert "taken from p01.json" in capsys.readouterr().err
+    assert json.loads(f.read_text("utf-8"))["advisor"]["notes"] == "Wpisane w JSON."
+    assert read_advisor_sections(out / "p01.docx")["notes"] == "Wpisane w JSON."
+    assert not (out / "p01.md").exists()  # only the formats asked for, plus the JSON record
+
+    # both edited: the DOCX wins, and the run says so
+    o = json.loads(f.read_text("utf-8"))
+    o["advisor"]["notes"] = "Znowu w JSON."
+    f.write_text(json.dumps(o, ensure_ascii=False), "utf-8")
+    d = docx.Document(str(out / "p01.docx"))
+    i8 = next(i for i, p in enumerate(d.paragraphs) if p.text == "8. Uwagi doradcy")
+    d.paragraphs[i8 + 1].text = "W Wordzie."
+    d.save(str(out / "p01.docx"))
+    assert run("opinions", SAMPLE, "-o", out, "--samples", "0", "--format", "docx") == 0
+    assert "edited in both" in capsys.readouterr().err
+    assert json.loads(f.read_text("utf-8"))["advisor"]["notes"] == "W Wordzie."
+
+
+def test_unreadable_previous_opinion_stops_the_run(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert run("opinions", SAMPLE, "-o", out, "--samples", "0", "--format", "json") == 0
+    (out / "p02.json").write_text("{ broken", "utf-8")
+    assert run("opinions", SAMPLE, "-o", out, "--samples", "0") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "p02.json" in err[0] and "would be lost" in err[0]
+    (out / "p02.json").unlink()
+    (out / "p02.docx").write_bytes(b"not a zip")
+    assert run("opinions", SAMPLE, "-o", out, "--samples", "0") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "p02.docx" in err[0] and "Traceback" not in err[0]
+
+
+def test_same_seed_gives_identical_files(tmp_path):
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    for folder, seed in ((a, 7), (b, 7), (c, 8)):
+        assert run("opinions", SAMPLE, "-o", folder, "--samples", "1000", "--seed", seed) == 0
+    names = sorted(p.name for p in a.iterdir())
+    assert names == sorted(p.name for p in b.iterdir())
+    for n in names:
+        assert (a / n).read_bytes() == (b / n).read_bytes(), n
+    assert (a / "p02.json").read_bytes() != (c / "p02.json").read_bytes()
+
+
+def test_english_opinions(tmp_path):
+    out = tmp_path / "en"
+    assert run("opinions", SAMPLE, "-o", out, "--lang", "en", "--samples", "500", "--format", "docx,md") == 0
+    d = docx.Document(str(out / "p02.docx"))
+    assert headings(d) == ["1. Project information", "2. Overall assessment and recommendation",
+                           "3. Assessment by criterion", "4. Strengths", "5. Weaknesses and risks",
+                           "6. Robustness of the assessment", "7. Conditions and recommendations",
+                           "7.1. Conditions from the appraisal rules", "7.2. Advisor's recommendations",
+                           "8. Advisor's notes"]
+    o = json.loads((out / "p02.json").read_text("utf-8"))
+    assert o["robustness"]["text"].startswith("In ") and "of weight scenarios the project" in o["robustness"]["text"]
+    cost = kv(table_after(d, "1. Project information"))["Total cost"]
+    assert cost == "24,000,000\u00a0PLN"
+    assert not (out / "pakiet.json").exists()
+
+
+def test_safe_file_names_never_leave_the_folder(tmp_path):
+    doc = cwd_package_doc(3)
+    doc["projects"][0]["id"] = "a/../../ucieczka"
+    doc["projects"][1]["id"] = "pakiet"
+    src = tmp_path / "p.json"
+    src.write_text(json.dumps(doc), "utf-8")
+    out = tmp_path / "out"
+    assert run("opinions", src, "-o", out, "--samples", "0", "--format", "json") == 0
+    files = sorted(p.name for p in out.iterdir())
+    assert files == ["a-ucieczka.json", "p3.json", "pakiet-2.json", "pakiet.json"]
+    assert not (tmp_path / "ucieczka.json").exists()
+    assert json.loads((out / "pakiet.json").read_text("utf-8"))["kind"] == "opinion_bundle"
+    assert json.loads((out / "pakiet-2.json").read_text("utf-8"))["identification"]["project_id"] == "pakiet"
+
+
+@pytest.mark.parametrize(("args", "expect"), [
+    (["--format", "docx,pdf"], "--format: unknown format 'pdf'"),
+    (["--date", "15.10.2026"], "--date: '15.10.2026' is not a date"),
+    (["--method", "points", "--samples", "10"], "--samples"),
+])
+def test_bad_options_one_line(tmp_path, capsys, args, expect):
+    src = SAMPLE if "points" not in args else ROOT / "samples" / "pakiet_karta.json"
+    assert run("opinions", src, "-o", tmp_path / "o", *args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and expect in err[0]
+
+
+def test_options_advisor_date_and_points(tmp_path):
+    out = tmp_path / "k"
+    src = ROOT / "samples" / "pakiet_karta.json"
+    assert run("opinions", src, "-o", out, "--method", "points", "--advisor", "Ewa Żak", "--date", "2027-01-05",
+               "--format", "json") == 0
+    o = json.loads((out / "k01.json").read_text("utf-8"))
+    assert o["identification"]["advisor"] == "Ewa Żak" and o["identification"]["date"] == "2027-01-05"
+    assert o["robustness"] is None and o["identification"]["method"] == "points"
