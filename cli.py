@@ -388,6 +388,71 @@ def template(criteria_ref, lang, rows, from_package, output) -> None:
     click.echo(f"written: {output}")
 
 
+# --- opinions --------------------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the opinions (regenerating into it keeps the advisor's text).")
+@click.option("--format", "formats", default="docx,md,json", show_default=True,
+              help="Documents to write, comma-separated (each project's .json record is always written).")
+@click.option("--lang", type=LANGS, default="pl", show_default=True)
+@click.option("--method", type=click.Choice(["topsis", "wsm", "points"]), default="topsis", show_default=True)
+@click.option("--normalization", type=click.Choice(["vector", "minmax"]), default="vector", show_default=True)
+@click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Recommendation rules (TOML/JSON) instead of the criteria set's [opinions] section.")
+@click.option("--samples", type=click.IntRange(min=0), default=None,
+              help="SMAA weight samples for the robustness sentence; 0 = skip [default: 10000, 0 for points].")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same opinions).")
+@click.option("--sampler", type=click.Choice(["dirichlet", "uniform", "ahp", "panel"]), default="dirichlet",
+              show_default=True, help="How the weights are sampled (as in appraise sensitivity).")
+@click.option("--advisor", default=None, help="The advisor's name [default: the package's].")
+@click.option("--date", "date_text", default=None, metavar="YYYY-MM-DD", help="Date of the opinions [default: the package's].")
+def opinions(source, out_dir, formats, lang, method, normalization, rules_file, samples, seed, sampler, advisor,
+             date_text) -> None:
+    """Advisory opinions (opinia doradcza, Komponent II): one per project, plus the package bundle.
+
+    Each opinion gives the score and rank, a recommendation (recommended / with conditions / needs
+    rework / not recommended) with the rule that decided it, the assessment by criterion, strengths,
+    weaknesses and risks, a robustness sentence, conditions, and sections for the advisor that survive
+    regeneration (edit them in the DOCX); a regenerated opinion says what changed.
+    """
+    import datetime as dt
+
+    from appraisal import opinions as op
+    from appraisal.io.opinion_output import parse_formats, write_opinions
+    from appraisal.package import load_package
+
+    fmts = parse_formats(formats)
+    date = None
+    if date_text is not None:
+        try:
+            date = dt.date.fromisoformat(date_text.strip())
+        except ValueError:
+            raise InputError(f"{date_text!r} is not a date such as 2026-10-15", where="--date") from None
+    if source.suffix.lower() not in (".json", ".toml", ".xlsx", ".xlsm"):
+        raise InputError("opinions need a package (.json, .toml or .xlsx) with its criteria set", source=str(source))
+    pkg = load_package(source)
+    rules = op.load_opinion_rules(rules_file, pkg.criteria_set) if rules_file is not None else None
+    rk = pkg.rank(method, normalization)
+    if samples is None:
+        samples = 0 if method == "points" else 10_000
+    run = op.robustness(rk, samples, seed, sampler) if samples > 0 else None
+    written = write_opinions(rk, out_dir, fmts, lang, rules, run, advisor, date)
+    for note in written.notes:
+        click.echo(f"note: {note}", err=True)
+    rows = [[str(o.rank) if o.rank is not None else "-", o.identification.project_id, o.recommendation_label,
+             o.decided_by.text, ", ".join(p.name for p in written.files[o.identification.project_id])]
+            for o in written.opinions]
+    from appraisal.io.text import table
+
+    click.echo(table(["#", "ID", "Rekomendacja" if lang == "pl" else "Recommendation",
+                      "Reguła" if lang == "pl" else "Rule", "Files"], rows))
+    if written.bundle_files:
+        click.echo(f"bundle: {', '.join(str(p) for p in written.bundle_files)}")
+    click.echo(f"{len(written.opinions)} opinions written to {out_dir}")
+
+
 # --- criteria, schema, validate --------------------------------------------------------------------
 
 @cli.group()
@@ -431,10 +496,14 @@ def criteria_show(name, as_json, lang) -> None:
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["package", "criteria"]))
+@click.argument("kind", type=click.Choice(["package", "criteria", "opinion"]))
 def schema(kind) -> None:
-    """Print the JSON Schema of a package or a criteria-set file."""
-    if kind == "package":
+    """Print the JSON Schema of a package, a criteria-set file or an opinion."""
+    if kind == "opinion":
+        from appraisal.opinions import opinion_schema
+
+        _echo_json(opinion_schema())
+    elif kind == "package":
         from appraisal.package import package_schema
 
         _echo_json(package_schema())
@@ -499,6 +568,16 @@ def demo(out_dir, lang) -> None:
                write_appraisal_workbook(card, out_dir / "ocena_karta.xlsx", lang)]
     for name, r in (("ranking.json", rk), ("ranking_karta.json", card)):
         written.append(atomic_write_json(out_dir / name, r.to_json_dict()))
+
+    from appraisal.io.opinion_output import write_opinions
+    from appraisal.opinions import robustness as opinion_robustness
+
+    opinions_done = write_opinions(rk, out_dir / "opinie", ["docx", "md", "json"], lang,
+                                   robustness=opinion_robustness(rk, 2000, 0))
+    click.echo("")
+    click.echo(f"== {'Opinie doradcze' if lang == 'pl' else 'Advisory opinions'}: "
+               + "; ".join(f"{o.identification.project_id} {o.recommendation_label}" for o in opinions_done.opinions))
+    written.extend(opinions_done.bundle_files)
 
     from appraisal.batch import partnership_line
 
