@@ -346,3 +346,14 @@ def test_options_advisor_date_and_points(tmp_path):
     o = json.loads((out / "k01.json").read_text("utf-8"))
     assert o["identification"]["advisor"] == "Ewa Żak" and o["identification"]["date"] == "2027-01-05"
     assert o["robustness"] is None and o["identification"]["method"] == "points"
+
+
+def test_demo_writes_the_sample_opinions(tmp_path, capsys):
+    assert run("demo", "-o", tmp_path / "demo") == 0
+    out = capsys.readouterr().out
+    folder = tmp_path / "demo" / "opinie"
+    assert (folder / "pakiet.docx").exists() and (folder / "p02.docx").exists()
+    bundle = json.loads((folder / "pakiet.json").read_text("utf-8"))
+    assert "== Opinie doradcze: " in out
+    for s in bundle["summary"]:
+        assert f"{s['project_id']} {s['recommendation_label']}" in out
