@@ -7,7 +7,6 @@ Exit codes: 0 ok; 2 bad input or usage (one line on stderr, no traceback unless 
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from contextlib import contextmanager
@@ -310,6 +309,12 @@ def batch(source, out_dir, criteria_ref, method, normalization, workers, workboo
         raise InputError("no such folder or file", source=str(source))
     else:
         raise InputError("expected a folder of packages, or a long table (.csv/.xlsx)", source=str(source))
+    writer = None
+    if not dry_run:
+        from appraisal.io.batch_output import PackageWriter
+
+        writer = PackageWriter(out_dir, lang, workbooks)
+        writer.plan(jobs)  # over every package found, so a retry writes where the first run did
     previous = None
     if only_failed:
         previous = _previous_summary(out_dir)
@@ -322,23 +327,24 @@ def batch(source, out_dir, criteria_ref, method, normalization, workers, workboo
     elif not jobs:
         raise InputError("no packages found (.json, .toml or .xlsx files)", source=str(source))
     with _progress(len(jobs), "Packages", len(jobs) > 20) as update:
-        result = b.run(jobs, criteria, method, normalization, workers, update)
+        result = b.run(jobs, criteria, method, normalization, workers, update, write=writer)
     result.skipped = skipped
     t0 = time.perf_counter()
     if not dry_run:
         from appraisal.io.batch_output import write_results
 
-        write_results(result, out_dir, str(source), method, lang, workbooks, previous,
-                      workers or os.cpu_count() or 1)
-    result.timing["write_s"] = time.perf_counter() - t0
+        write_results(result, out_dir, str(source), method, lang, previous)
+    summary_s = time.perf_counter() - t0
     for o in result.failed:
         click.echo(f"failed: {o.error}", err=True)
     for sk in skipped:
         click.echo(f"skipped: {sk['file']}: {sk['reason']}", err=True)
     tm = result.timing
-    click.echo(f"time: reading and validating {tm['read_and_validate_s']:.2f} s, scoring {tm['score_s']:.2f} s, "
-               f"writing {tm['write_s']:.2f} s" + (" (dry run: nothing written)" if dry_run else
-                                                    f"; results in {out_dir}"), err=True)
+    click.echo(f"time: {tm['wall_s'] + summary_s:.2f} s in all: {tm['wall_s']:.2f} s reading, scoring and writing "
+               f"the packages in {tm['workers']} process{'es' if tm['workers'] > 1 else ''} (of which, summed over "
+               f"them: reading and validating {tm['read_and_validate_s']:.2f} s, scoring {tm['score_s']:.2f} s, "
+               f"writing {tm['write_s']:.2f} s), then {summary_s:.2f} s for the summaries"
+               + (" (dry run: nothing written)" if dry_run else f"; results in {out_dir}"), err=True)
     click.echo(f"{len(result.scored)} packages scored, {len(result.failed)} failed")
     if result.failed:
         sys.exit(3)
@@ -579,11 +585,9 @@ def demo(out_dir, lang) -> None:
                + "; ".join(f"{o.identification.project_id} {o.recommendation_label}" for o in opinions_done.opinions))
     written.extend(opinions_done.bundle_files)
 
-    from appraisal.batch import partnership_line
-
     bundled = bundled_partnerships()
     if bundled.outcomes:
-        lines = [partnership_line(o) for o in bundled.scored]
+        lines = [o.line for o in bundled.scored]
         click.echo("")
         click.echo(f"== All bundled partnerships: {len(lines)} packages in {len({ln['voivodeship'] for ln in lines})} "
                    f"voivodeships, {sum(ln['projects'] for ln in lines)} projects")

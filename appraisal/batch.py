@@ -6,8 +6,13 @@
    synthesise the weights, build the matrix (:func:`appraisal.ranking.prepare_package`). A package
    that cannot be read or prepared becomes an error record (file, cell when known, reason); the
    others go on.
-3. **Score** all prepared packages through the stacked (B, m, n) kernels, one call per shape.
-4. **Summarise**: one line per partnership, a league of every project, the errors.
+3. **Score** each chunk of prepared packages (up to 64) through the stacked (B, m, n) kernels, one
+   call per shape, in the same worker.
+4. **Write** each package's results there and then, when a ``write`` callable is given (the
+   per-package JSON and workbook writers live in :mod:`appraisal.io.batch_output`), so that
+   nothing but a summary line and the league rows of a package travels back: memory stays small
+   however many packages there are.
+5. **Summarise**: one line per partnership, a league of every project, the errors.
 
 Results are returned in discovery order, so they are identical whatever the number of workers,
 and each package's ranking is identical to ranking it alone.
@@ -25,6 +30,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -43,35 +49,49 @@ RECOMMEND_RULE = ("recommended = passes the gates (and the selection card, if an
                   f"{RECOMMEND_THRESHOLD} (TOPSIS: nearer the ideal than the anti-ideal)")
 
 
+#: the fields of a league row (one project of a scored package), in the order kept in memory
+LEAGUE_FIELDS = ("voivodeship", "partnership", "key", "id", "title", "score", "rank", "eligible", "failed_gates",
+                 "cost", "funding")
+
+
 @dataclass
 class Job:
-    """One package to score: a file, or a partnership of a long table (``package`` given)."""
+    """One package to score: a file, or a partnership of a long table (``package`` given).
+
+    ``out``: where its results go, relative to the output folder, without suffix (set by the writer)."""
 
     key: str
     file: str
     voivodeship: str
     package: Any = None
     error: InputError | None = None
+    out: str | None = None
 
 
 @dataclass
 class Outcome:
+    """What is kept of one package: its summary line and league rows (or its error); the whole
+    :class:`Ranking` only when asked for (``keep_rankings``)."""
+
     key: str
     file: str
     voivodeship: str
+    line: dict[str, Any] | None = None
+    league: list[tuple] = field(default_factory=list)
     ranking: Ranking | None = None
     error: str | None = None
     where: str | None = None
 
     @property
     def ok(self) -> bool:
-        return self.ranking is not None
+        return self.error is None and self.line is not None
 
 
 @dataclass
 class BatchResult:
     outcomes: list[Outcome]
     skipped: list[dict[str, str]] = field(default_factory=list)
+    #: seconds: per phase summed over the workers (``*_s``), and the wall time of the run (``wall_s``)
     timing: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -131,7 +151,11 @@ def _char_key(c: str) -> tuple[int, int, int]:
 
 def polish_key(text: str | None) -> tuple:
     """A sort key in Polish alphabetical order: a ą b c ć … l ł … s ś … z ź ż, case-insensitive."""
-    s = "" if text is None else str(text)
+    return _polish_key("" if text is None else str(text))
+
+
+@lru_cache(maxsize=1 << 16)  # a national league sorts a quarter of a million rows by a few thousand names
+def _polish_key(s: str) -> tuple:
     return (tuple(_char_key(c) for c in s.casefold()), s)
 
 
@@ -151,8 +175,9 @@ def _prepare(job: Job, criteria: Any, method: str, normalization: str) -> Prepar
             raise job.error
         pkg = job.package if job.package is not None else load_package(job.file)
         if criteria is not None:
-            pkg = _with_criteria(pkg, criteria)
-        return prepare_package(pkg, method, normalization)
+            pkg = _with_criteria(pkg, criteria)  # checks the package on the shared set
+        # load_package has just checked it: not twice (a third of the preparing time)
+        return prepare_package(pkg, method, normalization, checked=job.package is None or criteria is not None)
     except InputError as exc:
         return str(exc.located(job.file)), exc.where
     except Exception as exc:  # noqa: BLE001 - one broken package must not stop the batch
@@ -166,11 +191,6 @@ def _with_criteria(pkg, criteria):
     shared = Package.model_validate({**pkg.model_dump(exclude={"criteria"}), "criteria": criteria})
     shared._source = pkg.source
     return shared.check()
-
-
-def _prepare_many(args: tuple[list[Job], Any, str, str]) -> list[Prepared | tuple[str, str | None]]:
-    jobs, criteria, method, normalization = args
-    return [_prepare(j, criteria, method, normalization) for j in jobs]
 
 
 def score_prepared(preps: list[Prepared]) -> list[Ranking]:
@@ -191,11 +211,85 @@ def score_prepared(preps: list[Prepared]) -> list[Ranking]:
 
 
 def run(jobs: list[Job], criteria: Any = None, method: str = "topsis", normalization: str = "vector",
-        workers: int | None = None, progress: Callable[[int], None] | None = None) -> BatchResult:
-    """Prepare (in parallel), score (batched) and collect every job; nothing raises for one package."""
+        workers: int | None = None, progress: Callable[[int], None] | None = None,
+        write: Callable[[Job, Ranking], None] | None = None, keep_rankings: bool = False) -> BatchResult:
+    """Prepare, score (batched) and, with ``write``, write every job; nothing raises for one package.
+
+    ``write(job, ranking)`` is called in the worker process for each scored package (it must be
+    picklable); a failure to write becomes that package's error. ``keep_rankings`` keeps each
+    package's whole :class:`Ranking` in its outcome (small runs; a national run keeps only lines).
+    """
     workers = max(1, workers or os.cpu_count() or 1)
+    t0 = time.perf_counter()
+    chunk = max(1, min(CHUNK, math.ceil(len(jobs) / (workers * 4)) if jobs else 1))
+    tasks = [(jobs[i:i + chunk], criteria, method, normalization, write, keep_rankings)
+             for i in range(0, len(jobs), chunk)]
+    outcomes: list[Outcome] = []
+    timing = {"read_and_validate_s": 0.0, "score_s": 0.0, "write_s": 0.0}
     with no_gc():
-        return _run(jobs, criteria, method, normalization, workers, progress, time.perf_counter())
+        if workers == 1 or len(tasks) <= 1:
+            done: Iterable = map(_work, tasks)
+            pool = None
+        else:
+            pool = ProcessPoolExecutor(max_workers=workers)
+            done = pool.map(_work, tasks)
+        try:
+            for task, (outs, tm) in zip(tasks, done):
+                outcomes.extend(outs)
+                for k, v in tm.items():
+                    timing[k] += v
+                if progress:
+                    progress(len(task[0]))
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+    timing["wall_s"] = time.perf_counter() - t0
+    timing["workers"] = workers
+    return BatchResult(outcomes, timing=timing)
+
+
+#: packages prepared, scored (one stacked kernel call per shape) and written together in a worker
+CHUNK = 64
+
+
+def _work(task) -> tuple[list[Outcome], dict[str, float]]:
+    """One chunk of jobs, in a worker: prepare, score stacked, summarise (and write) each package."""
+    from .sensitivity import one_blas_thread
+
+    jobs, criteria, method, normalization, write, keep = task
+    with no_gc():
+        t0 = time.perf_counter()
+        prepared = [_prepare(j, criteria, method, normalization) for j in jobs]
+        t1 = time.perf_counter()
+        outcomes = [Outcome(j.key, j.file, j.voivodeship) for j in jobs]
+        good = []
+        for i, p in enumerate(prepared):
+            if isinstance(p, Prepared):
+                good.append(i)
+            else:
+                outcomes[i].error, outcomes[i].where = p
+        with one_blas_thread():
+            scored = _score_safely([prepared[i] for i in good])  # type: ignore[misc]
+        t2 = time.perf_counter()
+        for i, rk in zip(good, scored):
+            o = outcomes[i]
+            if not isinstance(rk, Ranking):
+                o.error, o.where = rk
+                continue
+            if not o.voivodeship and rk.package is not None:
+                o.voivodeship = rk.package.partnership.voivodeship or ""
+            if write is not None:
+                try:
+                    write(jobs[i], rk)
+                except (InputError, OSError) as exc:
+                    o.error = f"{jobs[i].file}: cannot write the results: {exc}"
+                    continue
+            o.line = partnership_line(rk, o.key, o.file, o.voivodeship)
+            o.league = league_rows(rk, o.key, o.voivodeship)
+            if keep:
+                o.ranking = rk
+        t3 = time.perf_counter()
+    return outcomes, {"read_and_validate_s": t1 - t0, "score_s": t2 - t1, "write_s": t3 - t2}
 
 
 @contextmanager
@@ -209,43 +303,6 @@ def no_gc():
     finally:
         if was_on:
             gc.enable()
-
-
-def _run(jobs, criteria, method, normalization, workers, progress, t0) -> BatchResult:
-    chunk = max(1, min(64, math.ceil(len(jobs) / (workers * 4)) if jobs else 1))
-    parts = [jobs[i:i + chunk] for i in range(0, len(jobs), chunk)]
-    prepared: list[Prepared | tuple[str, str | None]] = []
-    if workers == 1 or len(parts) <= 1:
-        for part in parts:
-            prepared.extend(_prepare_many((part, criteria, method, normalization)))
-            if progress:
-                progress(len(part))
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for part, res in zip(parts, pool.map(_prepare_many, [(p, criteria, method, normalization)
-                                                                 for p in parts])):
-                prepared.extend(res)
-                if progress:
-                    progress(len(part))
-    t1 = time.perf_counter()
-    good = [i for i, p in enumerate(prepared) if isinstance(p, Prepared)]
-    outcomes = [Outcome(j.key, j.file, j.voivodeship) for j in jobs]
-    for i, p in enumerate(prepared):
-        if not isinstance(p, Prepared):
-            outcomes[i].error, outcomes[i].where = p
-    from .sensitivity import one_blas_thread
-
-    with one_blas_thread():
-        rankings = _score_safely([prepared[i] for i in good])  # type: ignore[misc]
-    for i, rk in zip(good, rankings):
-        if isinstance(rk, Ranking):
-            outcomes[i].ranking = rk
-            if not outcomes[i].voivodeship and rk.package is not None:
-                outcomes[i].voivodeship = rk.package.partnership.voivodeship or ""
-        else:
-            outcomes[i].error, outcomes[i].where = rk
-    t2 = time.perf_counter()
-    return BatchResult(outcomes, timing={"read_and_validate_s": t1 - t0, "score_s": t2 - t1})
 
 
 def _score_safely(preps: list[Prepared]) -> list[Ranking | tuple[str, str | None]]:
@@ -264,16 +321,10 @@ def _score_safely(preps: list[Prepared]) -> list[Ranking | tuple[str, str | None
 
 # --- summaries ------------------------------------------------------------------------------------------------
 
-def _score_of(rk: Ranking) -> dict[str, float]:
-    """Each ranked project's TOPSIS-or-main score (the ranking's own score)."""
-    return {r.id: r.score for r in rk.results}
-
-
-def partnership_line(o: Outcome) -> dict[str, Any]:
+def partnership_line(rk: Ranking, key: str, file: str, voivodeship: str) -> dict[str, Any]:
     """One line of the national summary for a scored package."""
-    rk = o.ranking
-    assert rk is not None and rk.package is not None
     pkg = rk.package
+    assert pkg is not None
     recommended = sum(1 for r in rk.results if (r.card is None or r.card.passed) and
                       (rk.method == "points" or r.score >= RECOMMEND_THRESHOLD))
     by_source: dict[str, float] = {}
@@ -288,7 +339,7 @@ def partnership_line(o: Outcome) -> dict[str, Any]:
     scores = [r.score for r in rk.results]
     top = rk.results[0]
     return {
-        "key": o.key, "file": o.file, "voivodeship": o.voivodeship or (pkg.partnership.voivodeship or ""),
+        "key": key, "file": file, "voivodeship": voivodeship or (pkg.partnership.voivodeship or ""),
         "partnership": pkg.partnership.name, "method": rk.method, "normalization": rk.normalization,
         "projects": len(pkg.projects), "eligible": len(rk.results), "recommended": recommended,
         "total_cost": float(sum(p.cost or 0.0 for p in pkg.projects)),
@@ -298,28 +349,31 @@ def partnership_line(o: Outcome) -> dict[str, Any]:
     }
 
 
-def league_rows(o: Outcome) -> list[dict[str, Any]]:
-    """Every project of a scored package, with its rank within the package."""
-    rk = o.ranking
-    assert rk is not None and rk.package is not None
+def league_rows(rk: Ranking, key: str, voivodeship: str) -> list[tuple]:
+    """Every project of a scored package with its rank within the package, as tuples of
+    :data:`LEAGUE_FIELDS` (a national run holds a quarter of a million of them)."""
+    pkg = rk.package
+    assert pkg is not None
     ranked = {r.id: r for r in rk.results}
     failed = {i.id: [g.id for g in i.failed_gates] for i in rk.ineligible}
+    name = pkg.partnership.name
     rows = []
-    for p in rk.package.projects:
+    for p in pkg.projects:
         r = ranked.get(p.id)
-        rows.append({
-            "voivodeship": o.voivodeship, "partnership": rk.package.partnership.name, "key": o.key,
-            "id": p.id, "title": p.title, "score": None if r is None else r.score,
-            "rank": None if r is None else r.rank, "eligible": r is not None, "failed_gates": failed.get(p.id, []),
-            "cost": p.cost, "funding": "; ".join(f.source for f in p.funding),
-        })
+        rows.append((voivodeship, name, key, p.id, p.title, None if r is None else r.score,
+                     None if r is None else r.rank, r is not None, failed.get(p.id, []), p.cost,
+                     "; ".join(f.source for f in p.funding)))
     return rows
+
+
+def league_dict(row: tuple) -> dict[str, Any]:
+    return dict(zip(LEAGUE_FIELDS, row))
 
 
 def summary(result: BatchResult, source: str, method: str) -> dict[str, Any]:
     from .provenance import ENGINE
 
-    lines = [partnership_line(o) for o in result.scored]
+    lines = [o.line for o in result.scored]
     return {
         "engine": ENGINE, "source": source, "method": method, "recommend_rule": RECOMMEND_RULE,
         "counts": {"found": len(result.outcomes), "scored": len(lines), "failed": len(result.failed),
@@ -355,6 +409,7 @@ def output_path(out_dir: Path, folder: str, key: str, suffix: str, taken: set[st
     return path
 
 
-def iter_league(result: BatchResult) -> Iterable[dict[str, Any]]:
+def iter_league(result: BatchResult) -> Iterable[tuple]:
+    """Every league row of the scored packages, in discovery order (tuples of :data:`LEAGUE_FIELDS`)."""
     for o in result.scored:
-        yield from league_rows(o)
+        yield from o.league

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from . import ahp, points
 from .criteria import InputError
 from .normalization import NORMALIZATIONS, unit_sum
-from .provenance import ENGINE, input_hash
+from .provenance import ENGINE, canonical_json, input_hash, input_hash_of_parts
 from .topsis import topsis
 from .wsm import wsm
 
@@ -318,13 +318,56 @@ class Prepared:
     card_rows: list[CardScore] | None = None
 
 
-def prepare_package(pkg, method: str = "topsis", normalization: str = "vector") -> Prepared:
-    """Everything before scoring: checks, gates, hierarchical weights, the matrix, the card."""
+@dataclass
+class _SetFacts:
+    """What a criteria set alone decides, worked out once per set (a batch scores thousands of
+    packages on one shared set): the global weights and their report, directions, the criterion
+    infos, and the set's canonical JSON for the input hash."""
+
+    crit_ids: list[str]
+    w: np.ndarray
+    d: np.ndarray
+    criteria: list[CriterionInfo]
+    weights: list[GroupWeights]
+    canonical: str
+
+
+_FACTS: dict[int, tuple[Any, _SetFacts]] = {}
+_FACTS_LIMIT = 64
+
+
+def _set_facts(cs) -> _SetFacts:
+    hit = _FACTS.get(id(cs))
+    if hit is not None and hit[0] is cs:
+        return hit[1]
+    global_w, nodes = ahp.synthesize(cs)
+    leaves = cs.leaves()
+    group_of = {leaf.id: path[-1].id for path, leaf in cs.leaf_paths()}
+    crit_ids = [c.id for c in leaves]
+    facts = _SetFacts(
+        crit_ids=crit_ids, w=np.array([global_w[c] for c in crit_ids]),
+        d=np.array([c.sign for c in leaves], dtype=float),
+        criteria=[CriterionInfo(id=c.id, label=c.label.get("pl"), group=group_of[c.id], direction=c.direction,
+                                weight=float(global_w[c.id])) for c in leaves],
+        weights=[group_weights_report(nd) for nd in nodes],
+        canonical=canonical_json(cs.model_dump(mode="json")))
+    if len(_FACTS) >= _FACTS_LIMIT:  # packages with their own weights each bring a new set: keep a few
+        _FACTS.pop(next(iter(_FACTS)))
+    _FACTS[id(cs)] = (cs, facts)  # the set is kept alive with its facts, so its id is never reused
+    return facts
+
+
+def prepare_package(pkg, method: str = "topsis", normalization: str = "vector", checked: bool = False) -> Prepared:
+    """Everything before scoring: checks, gates, hierarchical weights, the matrix, the card.
+
+    ``checked``: the package was checked just now (``load_package`` does), so skip checking it again.
+    """
     if method not in METHODS:
         raise InputError(f"unknown method {method!r}; use topsis, wsm or points")
     if normalization not in NORMALIZATIONS:
         raise InputError(f"unknown normalization {normalization!r}; use vector or minmax")
-    pkg.check()
+    if not checked:
+        pkg.check()
     cs = pkg.criteria_set
     gates = {g.id: g.label.get("pl") for g in cs.gates}
     eligible, ineligible = [], []
@@ -339,25 +382,19 @@ def prepare_package(pkg, method: str = "topsis", normalization: str = "vector") 
         raise InputError(f"only {len(eligible)} project(s) pass the gates, at least two are needed to rank; "
                          f"failing: {names}", source=pkg.source)
 
-    global_w, nodes = ahp.synthesize(cs)
-    leaves = cs.leaves()
-    group_of = {leaf.id: path[-1].id for path, leaf in cs.leaf_paths()}
-    crit_ids = [c.id for c in leaves]
-    x = np.array([[p.scores[c] for c in crit_ids] for p in eligible], dtype=float)
+    facts = _set_facts(cs)
+    x = np.array([[p.scores[c] for c in facts.crit_ids] for p in eligible], dtype=float)
     card_info, card_rows = None, None
     if method == "points" or cs.card is not None:
         card_info, card_rows = _card(cs, eligible, x)
     norm = {"topsis": normalization, "wsm": "minmax", "points": None}[method]
+    h = input_hash_of_parts({"package": canonical_json(pkg.model_dump(mode="json", exclude={"criteria"})),
+                             "criteria": facts.canonical, "method": canonical_json(method),
+                             "normalization": canonical_json(norm)})
     return Prepared(
         pkg=pkg, method=method, normalization=normalization, ids=[p.id for p in eligible],
-        titles=[p.title for p in eligible], x=x, w=np.array([global_w[c] for c in crit_ids]),
-        d=np.array([c.sign for c in leaves], dtype=float), ineligible=ineligible,
-        criteria=[CriterionInfo(id=c.id, label=c.label.get("pl"), group=group_of[c.id], direction=c.direction,
-                                weight=float(global_w[c.id])) for c in leaves],
-        weights=[group_weights_report(nd) for nd in nodes],
-        input_hash=input_hash({"package": pkg.model_dump(mode="json", exclude={"criteria"}),
-                               "criteria": cs.model_dump(mode="json"), "method": method, "normalization": norm}),
-        card_info=card_info, card_rows=card_rows)
+        titles=[p.title for p in eligible], x=x, w=facts.w.copy(), d=facts.d.copy(), ineligible=ineligible,
+        criteria=facts.criteria, weights=facts.weights, input_hash=h, card_info=card_info, card_rows=card_rows)
 
 
 def finish_package(prep: Prepared, topsis_scores: np.ndarray, wsm_scores: np.ndarray) -> Ranking:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import tempfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -10,11 +12,16 @@ import pytest
 from appraisal.io.excel_national import (
     TITLES,
     WORDS,
-    build_national_workbook,
     polish_key,
     sheet_title,
     write_national_workbook,
 )
+
+def built(summary, league, lang="pl"):
+    """The workbook as written (openpyxl write-only mode) and read back."""
+    with tempfile.TemporaryDirectory() as d:
+        return openpyxl.load_workbook(write_national_workbook(summary, league, Path(d) / "kraj.xlsx", lang))
+
 
 EVIL = '=HYPERLINK("http://example.invalid","x")'
 SLASHED = "Śląsk Cieszyński/..Beskidy"
@@ -118,7 +125,7 @@ def saved(batch, tmp_path):
 
 
 def test_sheets_and_titles(batch):
-    wb = build_national_workbook(*batch)
+    wb = built(*batch)
     assert wb.sheetnames == ["Kraj", "łódzkie", "mazowieckie", "śląskie", "Ranking krajowy", "Błędy"]
     assert wb.active.title == "Kraj"
     for ws in wb.worksheets:
@@ -157,7 +164,7 @@ def test_weird_voivodeship_titles_in_workbook(batch):
         for x in league:
             if x["key"] == p["key"]:
                 x["voivodeship"] = v
-    wb = build_national_workbook(summary, league)
+    wb = built(summary, league)
     titles = wb.sheetnames
     assert len({t.casefold() for t in titles}) == len(titles) == 7
     for t in titles:
@@ -173,7 +180,7 @@ def test_weird_voivodeship_titles_in_workbook(batch):
 
 
 def test_national_rows(batch):
-    wb = build_national_workbook(*batch)
+    wb = built(*batch)
     ws = wb["Kraj"]
     head, rows = table(ws, "Województwo")
     assert head[:6] == ["Województwo", "Partnerstwo", "Projekty", "Kwalifikowalne", "Rekomendowane",
@@ -211,7 +218,7 @@ def test_national_rows(batch):
 
 
 def test_voivodeship_sheet(batch):
-    wb = build_national_workbook(*batch)
+    wb = built(*batch)
     ws = wb["śląskie"]
     assert ws.cell(1, 1).value == "śląskie"
     _, rows = table(ws, "Województwo")
@@ -234,7 +241,7 @@ def test_voivodeship_sheet(batch):
 
 
 def test_league_order_and_colour_scale(batch):
-    wb = build_national_workbook(*batch)
+    wb = built(*batch)
     ws = wb["Ranking krajowy"]
     head, rows = table(ws, "Województwo")
     assert head == ["Województwo", "Partnerstwo", "ID", "Projekt", "Wynik", "Miejsce w pakiecie", "Kwalifikowalny",
@@ -251,7 +258,7 @@ def test_league_order_and_colour_scale(batch):
 
 
 def test_errors_listed(batch):
-    wb = build_national_workbook(*batch)
+    wb = built(*batch)
     ws = wb["Błędy"]
     values = [[c.value for c in row] for row in ws.iter_rows()]
     flat = [v for row in values for v in row if v is not None]
@@ -265,7 +272,7 @@ def test_no_errors_says_so(batch):
     summary["errors"], summary["skipped"] = [], []
     summary["counts"].update(failed=0, skipped=0)
     for lang in ("pl", "en"):
-        wb = build_national_workbook(summary, league, lang=lang)
+        wb = built(summary, league, lang=lang)
         ws = wb[TITLES[lang]["errors"]]
         flat = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
         assert WORDS[lang]["no_errors"] in flat and WORDS[lang]["no_skipped"] in flat
@@ -274,14 +281,14 @@ def test_no_errors_says_so(batch):
 
 
 def test_english(batch):
-    wb = build_national_workbook(*batch, lang="en")
+    wb = built(*batch, lang="en")
     assert wb.sheetnames == ["National", "łódzkie", "mazowieckie", "śląskie", "National league", "Errors"]
     head, rows = table(wb["National"], "Voivodeship")
     assert head[:3] == ["Voivodeship", "Partnership", "Projects"] and rows[-1][0] == "TOTAL"
     _, league = table(wb["National league"], "Voivodeship")
     assert [r[6] for r in league] == ["yes"] * 6 + ["no"] * 2
     with pytest.raises(ValueError):
-        build_national_workbook(*batch, lang="de")
+        built(*batch, lang="de")
 
 
 def test_formula_like_text_stays_text(saved):
@@ -327,3 +334,51 @@ def test_no_partnerships(tmp_path):
     _, rows = table(wb["National"], "Voivodeship")
     assert rows == [["TOTAL", None, 0, 0, 0, 0, None, None, None, None, None, None]]
     assert ["x.json", None, "broken"] in [[c.value for c in row][:3] for row in wb["Errors"].iter_rows()]
+
+
+def test_long_project_lists_go_on_in_continuation_sheets(batch, monkeypatch):
+    """Nothing is lost past Excel's row limit: a list longer than a sheet goes on in further sheets,
+    each with its heading (the limit is lowered here from 1,048,576 so that the test stays small)."""
+    import appraisal.io.excel_national as national
+
+    summary, league = batch
+    monkeypatch.setattr(national, "MAX_ROWS", 9)
+    wb = built(summary, league)
+    t, w = TITLES["pl"], WORDS["pl"]
+    league_sheets = [ws for ws in wb.worksheets if ws.title.startswith(t["league"])]
+    assert len(league) == 8  # 5 on a sheet of 9 rows (4 for the title and heading): two sheets
+    assert [ws.title for ws in league_sheets] == [t["league"], f"{t['league']} (2)"]
+    seen = []
+    for ws in league_sheets:
+        assert ws.max_row <= 9
+        _, rows = table(ws, w["voivodeship"])
+        seen += [(r[1], r[2]) for r in rows]
+    assert sorted(seen) == sorted((x["partnership"], x["id"]) for x in league)
+    scores = [s for s in (_score(wb, ws) for ws in league_sheets) for s in s]
+    assert scores == sorted(scores, reverse=True)  # one ranking across the sheets
+    for v in {x["voivodeship"] for x in league}:
+        pages = [ws for ws in wb.worksheets if ws.title == v or ws.title.startswith(f"{v} (")]
+        got = []
+        for ws in pages:
+            assert ws.max_row <= 9
+            _, rows = table(ws, w["partnership"]) if ws.title != v else _projects(ws, w)
+            got += [(r[0], r[2]) for r in rows]
+        assert sorted(got) == sorted((x["partnership"], x["id"]) for x in league if x["voivodeship"] == v)
+
+
+def _score(wb, ws):
+    _, rows = table(ws, WORDS["pl"]["voivodeship"])
+    return [r[4] for r in rows if r[4] is not None]
+
+
+def _projects(ws, w):
+    """The project table of a voivodeship's first sheet (below its partnership table)."""
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    heads = [i for i, r in enumerate(rows) if r[0] == w["partnership"]]
+    hr = heads[-1]
+    out = []
+    for r in rows[hr + 1:]:
+        if r[0] in (None, ""):
+            break
+        out.append(r)
+    return rows[hr], out

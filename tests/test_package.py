@@ -172,6 +172,22 @@ def test_input_hash_is_stable_and_follows_the_inputs():
     assert h1.startswith("sha256:") and len(h1) == len("sha256:") + 64
 
 
+@pytest.mark.parametrize("method", ["topsis", "wsm"])
+def test_input_hash_is_the_hash_of_package_criteria_and_method(method):
+    """The hash is composed from parts serialised apart (the criteria set once per batch); it must
+    equal the plain hash of the whole input, and a changed weight in the set must change it."""
+    from appraisal.provenance import input_hash
+
+    pkg = package_from_document(small_package())
+    whole = {"package": pkg.model_dump(mode="json", exclude={"criteria"}),
+             "criteria": pkg.criteria_set.model_dump(mode="json"), "method": method,
+             "normalization": "vector" if method == "topsis" else "minmax"}
+    assert pkg.rank(method).input_hash == input_hash(whole)
+    other = package_from_document(small_package(weights={"g2": {"weights": {"d": 1, "e": 1}}}))
+    assert other.criteria_set.model_dump() != pkg.criteria_set.model_dump()
+    assert other.rank(method).input_hash != pkg.rank(method).input_hash
+
+
 def test_problems_lists_every_problem():
     doc = small_package()
     doc["projects"][0]["scores"]["zzz"] = 1

@@ -16,25 +16,31 @@ produced by :mod:`appraisal.batch`):
 - **Errors** (``Błędy``): the packages that could not be read or scored and the skipped files, so
   nothing is lost silently.
 
-All text goes through :func:`~appraisal.io.xlsx.put` (a name such as ``=HYPERLINK(…)`` stays text);
-the only formulas are the sums written here.
+The workbook is written in openpyxl's write-only mode, row by row, so a national run of tens of
+thousands of packages neither holds a quarter of a million cells in memory nor takes minutes.
+A project list longer than an Excel sheet (1,048,576 rows) goes on in continuation sheets
+(``Ranking krajowy (2)``, …), each with its own heading, so no row is lost.
+
+All text is written as text (a name such as ``=HYPERLINK(…)`` stays text, with Excel's quote
+prefix); the only formulas are the sums written here.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.utils import get_column_letter
 
-from ..batch import polish_key
+from ..batch import LEAGUE_FIELDS, polish_key
+from ..criteria import InputError
 from .excel_report import HEAD, SUB, print_setup
-from .xlsx import formula, put, save_atomic
+from .xlsx_rows import Formula, SheetRows, save_with_rows
 
 TITLES = {
     "pl": {"national": "Kraj", "league": "Ranking krajowy", "errors": "Błędy"},
@@ -64,6 +70,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "no_skipped": "Nie pominięto żadnych plików.",
         "no_voivodeship": "bez województwa",
         "no_rows": "Brak ocenionych pakietów.",
+        "continued": "(ciąg dalszy)",
     },
     "en": {
         "national_title": "Packages of key projects of the partnerships — national summary",
@@ -88,6 +95,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "no_skipped": "No files were skipped.",
         "no_voivodeship": "no voivodeship",
         "no_rows": "No packages were scored.",
+        "continued": "(continued)",
     },
 }
 
@@ -98,7 +106,14 @@ TITLE = {"font": Font(bold=True, size=14)}
 NOTE = {"font": Font(italic=True, color="666666")}
 WARN = {"font": Font(bold=True, color="9C0006")}
 RED = {"font": Font(color="9C0006")}
+LINK = {"font": Font(color="0563C1", underline="single")}
+WARN_LINK = {"font": Font(bold=True, color="9C0006", underline="single")}
 UNSPECIFIED = ("nieokreślone", "unspecified")
+
+#: rows of an Excel sheet
+EXCEL_ROWS = 1_048_576
+#: rows of a sheet here: a longer project list goes on in continuation sheets (tests lower it)
+MAX_ROWS = EXCEL_ROWS
 
 # --- sheet titles -------------------------------------------------------------------------------------
 
@@ -125,6 +140,23 @@ def sheet_title(name: str, taken: set[str], fallback: str = "-") -> str:
     return t
 
 
+# --- writing row by row -----------------------------------------------------------------------------------
+
+class _Sheet(SheetRows):
+    """A sheet filled from the top (:class:`~appraisal.io.xlsx_rows.SheetRows`); column widths,
+    frozen panes and page setup given when it is made."""
+
+    def __init__(self, wb: Workbook, title: str, widths: dict[int, float], freeze: str | None = None):
+        ws = wb.create_sheet(title)
+        for j, width in widths.items():
+            ws.column_dimensions[get_column_letter(j)].width = width
+        if freeze:
+            ws.freeze_panes = freeze
+        print_setup(ws)
+        super().__init__(ws)
+        self.title = title
+
+
 # --- helpers ------------------------------------------------------------------------------------------
 
 def _num(v: Any) -> float | None:
@@ -146,263 +178,254 @@ def _method(p: dict) -> str:
     return m + (f" ({p['normalization']})" if p.get("normalization") else "")
 
 
-def _link(cell, title: str) -> None:
-    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quote_sheetname(title)}!A1")
-    cell.font = Font(color="0563C1", underline="single")
+def _partnership_heads(sources: list[str], w: dict) -> list[str]:
+    return [w["voivodeship"], w["partnership"], w["projects"], w["eligible"], w["recommended"], w["total_cost"],
+            *sources, w["top_id"], w["top_title"], w["top_score"], w["median"], w["method"], w["file"]]
 
 
-def _partnership_table(ws, top: int, rows: list[dict], sources: list[str], w: dict,
+def _partnership_table(sh: _Sheet, rows: list[dict], sources: list[str], w: dict,
                        links: dict[str, str] | None = None) -> dict[str, int]:
-    """Header at ``top``, one row per package, a TOTAL row of SUMs; returns the rows and columns used."""
-    heads = [w["voivodeship"], w["partnership"], w["projects"], w["eligible"], w["recommended"], w["total_cost"],
-             *sources, w["top_id"], w["top_title"], w["top_score"], w["median"], w["method"], w["file"]]
-    for j, h in enumerate(heads, start=1):
-        put(ws, top, j, h, HEAD)
+    """Header, one row per package, a TOTAL row of SUMs; returns the rows and columns used."""
+    heads = _partnership_heads(sources, w)
+    header = sh.row(heads, [HEAD] * len(heads), height=32)
     c_src = 7
-    c_top = c_src + len(sources)
-    first = top + 1
-    r = first
+    first = header + 1
     for p in rows:
-        vv = str(p.get("voivodeship") or "")
-        cell = put(ws, r, 1, vv)
-        if links and vv in links:
-            _link(cell, links[vv])
-        put(ws, r, 2, str(p.get("partnership") or ""))
-        for j, k in ((3, "projects"), (4, "eligible"), (5, "recommended")):
-            v = p.get(k)
-            if v is not None:
-                put(ws, r, j, int(v), COUNT)
-        total = _num(p.get("total_cost"))
-        if total is not None:
-            put(ws, r, 6, total, MONEY)
-        by_source = p.get("cost_by_source") or {}
-        for j, s in enumerate(sources):
-            v = _num(by_source.get(s))
-            if v:  # blank where 0 (or absent)
-                put(ws, r, c_src + j, v, MONEY)
         top_p = p.get("top_project") or {}
-        if top_p:
-            put(ws, r, c_top, str(top_p.get("id") or ""))
-            put(ws, r, c_top + 1, str(top_p.get("title") or ""))
-            s = _num(top_p.get("score"))
-            if s is not None:
-                put(ws, r, c_top + 2, s, SCORE)
-        med = _num(p.get("median_score"))
-        if med is not None:
-            put(ws, r, c_top + 3, med, SCORE)
-        put(ws, r, c_top + 4, _method(p))
-        put(ws, r, c_top + 5, str(p.get("file") or ""))
-        r += 1
-    last = r - 1
-    total_row = r
-    put(ws, total_row, 1, w["total"], SUB)
-    put(ws, total_row, 2, None, SUB)
-    for j in range(3, c_src + len(sources)):
-        style = {**SUB, **(COUNT if j < 6 else MONEY)}
-        letter = get_column_letter(j)
-        if rows:
-            formula(ws, total_row, j, f"=SUM({letter}{first}:{letter}{last})", style)
+        by_source = p.get("cost_by_source") or {}
+        vv = str(p.get("voivodeship") or "")
+        counts = [None if p.get(k) is None else int(p[k]) for k in ("projects", "eligible", "recommended")]
+        values = [vv, str(p.get("partnership") or ""), *counts, _num(p.get("total_cost")),
+                  *(_num(by_source.get(s)) or None for s in sources),  # blank where 0 (or absent)
+                  str(top_p.get("id") or "") if top_p else None, str(top_p.get("title") or "") if top_p else None,
+                  _num(top_p.get("score")) if top_p else None, _num(p.get("median_score")), _method(p),
+                  str(p.get("file") or "")]
+        styles = [None, None, COUNT, COUNT, COUNT, MONEY, *([MONEY] * len(sources)), None, None, SCORE, SCORE,
+                  None, None]
+        if links and vv in links:
+            sh.row(values, [LINK, *styles[1:]], links={0: links[vv]})
         else:
-            put(ws, total_row, j, 0, style)
-    return {"header": top, "first": first, "last": last, "total": total_row, "ncols": len(heads),
-            "c_top": c_top}
+            sh.row(values, styles)
+    last = sh.r
+    totals: list[Any] = [w["total"], None]
+    for j in range(3, c_src + len(sources)):
+        letter = get_column_letter(j)
+        totals.append(Formula(f"=SUM({letter}{first}:{letter}{last})") if rows else 0)
+    total = sh.row(totals, [SUB, SUB] + [{**SUB, **(COUNT if j < 6 else MONEY)} for j in range(3, c_src + len(sources))])
+    return {"header": header, "first": first, "last": last, "total": total, "ncols": len(heads),
+            "c_top": c_src + len(sources)}
 
 
-def _partnership_widths(ws, sources: list[str], c_top: int) -> None:
+def _partnership_widths(sources: list[str]) -> dict[int, float]:
     widths = {1: 22, 2: 42, 3: 10, 4: 14, 5: 14, 6: 18}
     for j in range(len(sources)):
         widths[7 + j] = max(14, min(30, len(sources[j]) + 4))
+    c_top = 7 + len(sources)
     widths.update({c_top: 12, c_top + 1: 44, c_top + 2: 12, c_top + 3: 12, c_top + 4: 18, c_top + 5: 40})
-    for j, width in widths.items():
-        ws.column_dimensions[get_column_letter(j)].width = width
+    return widths
 
 
-def _eligible_text(row: dict, w: dict) -> str:
-    return w["yes"] if row.get("eligible") else w["no"]
+def _league_tuples(league: Iterable[Any]) -> list[tuple]:
+    """League rows as tuples of :data:`~appraisal.batch.LEAGUE_FIELDS` (dicts are accepted too)."""
+    return [tuple(x.get(f) for f in LEAGUE_FIELDS) if isinstance(x, dict) else tuple(x) for x in league]
 
 
-def _gates(row: dict) -> str:
-    return "; ".join(str(g) for g in (row.get("failed_gates") or []))
+_VV, _PART, _KEY, _ID, _TITLE, _SCORE, _RANK, _ELIG, _GATES, _COST, _FUND = range(len(LEAGUE_FIELDS))
+
+
+def _project_values(x: tuple, w: dict, with_vv: bool) -> tuple[list[Any], list[dict | None]]:
+    """One project: on the league sheet (``with_vv``) or on a voivodeship sheet (the columns of its heading)."""
+    eligible = bool(x[_ELIG])
+    score, cost = _num(x[_SCORE]), _num(x[_COST])
+    rank = None if x[_RANK] is None else int(x[_RANK])
+    gates = "; ".join(str(g) for g in (x[_GATES] or []))
+    yes_no = w["yes"] if eligible else w["no"]
+    if with_vv:
+        values = [str(x[_VV] or ""), str(x[_PART] or ""), str(x[_ID] or ""), str(x[_TITLE] or ""), score, rank,
+                  yes_no, gates, cost, str(x[_FUND] or "")]
+        return values, (_LEAGUE_STYLES if eligible else _LEAGUE_STYLES_RED)
+    values = [str(x[_PART] or ""), str(x[_TITLE] or ""), str(x[_ID] or ""), rank, score, cost, yes_no, gates,
+              str(x[_FUND] or "")]
+    return values, (_VV_STYLES if eligible else _VV_STYLES_RED)
+
+
+_LEAGUE_STYLES = [None, None, None, None, SCORE, COUNT, None, RED, MONEY, None]
+_LEAGUE_STYLES_RED = [None, None, None, None, SCORE, COUNT, RED, RED, MONEY, None]
+_VV_STYLES = [None, None, None, COUNT, SCORE, MONEY, None, RED, None]
+_VV_STYLES_RED = [None, None, None, COUNT, SCORE, MONEY, RED, RED, None]
+
+
+def _pages(n: int, first_capacity: int, capacity: int) -> list[tuple[int, int]]:
+    """Split ``n`` rows into (start, stop) pages: the first sheet holds ``first_capacity`` rows,
+    each continuation sheet ``capacity``."""
+    pages = [(0, min(n, max(0, first_capacity)))]
+    while pages[-1][1] < n:
+        start = pages[-1][1]
+        pages.append((start, min(n, start + capacity)))
+    return pages
 
 
 # --- the workbook -------------------------------------------------------------------------------------
 
-def build_national_workbook(summary: dict, league: list[dict], lang: str = "pl") -> Workbook:
-    """The national workbook of a batch run (see the module docstring)."""
+def write_national_workbook(summary: dict, league: Iterable[Any], path: str | Path, lang: str = "pl") -> Path:
+    """Build and save the national workbook of a batch run (see the module docstring) atomically."""
     if lang not in WORDS:
         raise ValueError(f"unsupported language {lang!r}; expected one of {', '.join(WORDS)}")
+    sheets: list[_Sheet] = []
+    try:
+        wb = _build(summary, league, lang, sheets)
+    except BaseException:
+        for sh in sheets:
+            sh.discard()
+        raise
+    return save_with_rows(wb, sheets, path)
+
+
+def _build(summary: dict, league: Iterable[Any], lang: str, made: list[_Sheet]) -> Workbook:
+    """The workbook (write-only) with every sheet's rows in ``made``, to be saved by save_with_rows."""
     w, t = WORDS[lang], TITLES[lang]
     partnerships = sorted(summary.get("partnerships") or [],
                           key=lambda p: (polish_key(p.get("voivodeship")), polish_key(p.get("partnership")),
                                          str(p.get("key") or "")))
-    league = list(league or [])
+    rows = _league_tuples(league or [])
     errors = list(summary.get("errors") or [])
     skipped = list(summary.get("skipped") or [])
     counts = summary.get("counts") or {}
     sources = _sources(partnerships)
+    if len(partnerships) + 10 > EXCEL_ROWS:
+        raise InputError(f"{len(partnerships):,} packages do not fit on one sheet of the national workbook "
+                         f"({EXCEL_ROWS:,} rows); summary.json and league.json hold them all")
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
+
+    def new(title: str, widths: dict[int, float], freeze: str | None = None) -> _Sheet:
+        made.append(_Sheet(wb, title, widths, freeze))
+        return made[-1]
+
     taken = {t["national"].casefold(), t["league"].casefold(), t["errors"].casefold()}
-    national = wb.create_sheet(t["national"])
+    widths = _partnership_widths(sources)
+    national = new(t["national"], widths, freeze="C7")
 
+    # the sheets in their order: national, each voivodeship (and its continuations), league, errors
     voivodeships = sorted({str(p.get("voivodeship") or "") for p in partnerships}
-                          | {str(x.get("voivodeship") or "") for x in league}, key=polish_key)
+                          | {str(x[_VV] or "") for x in rows}, key=polish_key)
     vv_title = {v: sheet_title(v, taken, fallback=w["no_voivodeship"]) for v in voivodeships}
-    vv_sheets = {v: wb.create_sheet(vv_title[v]) for v in voivodeships}
-    league_ws = wb.create_sheet(t["league"])
-    errors_ws = wb.create_sheet(t["errors"])
-    wb.active = 0
+    by_vv: dict[str, list[dict]] = {v: [] for v in voivodeships}
+    for p in partnerships:
+        by_vv[str(p.get("voivodeship") or "")].append(p)
+    projects_by_vv: dict[str, list[tuple]] = {v: [] for v in voivodeships}
+    for x in rows:
+        projects_by_vv[str(x[_VV] or "")].append(x)
 
-    # --- National ------------------------------------------------------------------------------------
-    put(national, 1, 1, w["national_title"], TITLE)
-    put(national, 2, 1, w["recommend_rule"].format(rule=summary.get("recommend_rule") or "—"), NOTE)
-    put(national, 3, 1, w["engine"].format(engine=summary.get("engine") or "—", source=summary.get("source") or "—"),
-        NOTE)
-    put(national, 4, 1, w["counts"].format(
-        found=counts.get("found", len(partnerships) + len(errors)), scored=counts.get("scored", len(partnerships)),
-        failed=counts.get("failed", len(errors)), skipped=counts.get("skipped", len(skipped))), NOTE)
-    top = 6
-    if errors:
-        put(national, 5, 1, w["see_errors"].format(n=len(errors), sheet=t["errors"]), WARN)
-        _link(national.cell(5, 1), t["errors"])
-        national.cell(5, 1).font = Font(bold=True, color="9C0006", underline="single")
-    info = _partnership_table(national, top, partnerships, sources, w, links=vv_title)
-    if not partnerships:
-        put(national, info["total"] + 2, 1, w["no_rows"], NOTE)
-    national.freeze_panes = national.cell(info["first"], 3).coordinate
-    last_col = get_column_letter(info["ncols"])
-    national.auto_filter.ref = f"A{info['header']}:{last_col}{max(info['last'], info['header'])}"
-    national.row_dimensions[info["header"]].height = 32
-    _partnership_widths(national, sources, info["c_top"])
-
-    # --- one sheet per voivodeship -------------------------------------------------------------------------
-    # laid out to share the column widths of the partnership table above it
     proj_heads = [w["partnership"], w["title"], w["id"], w["rank"], w["score"], w["cost"], w["is_eligible"],
                   w["failed_gates"], w["funding"]]
-    proj_widths = (36, 44, 10, 14, 12, 18, 14, 40, 36)
-    for v, ws in vv_sheets.items():
-        put(ws, 1, 1, v or w["no_voivodeship"], TITLE)
-        rows = [p for p in partnerships if str(p.get("voivodeship") or "") == v]
-        vinfo = _partnership_table(ws, 3, rows, sources, w)
-        ws.row_dimensions[3].height = 32
-        _partnership_widths(ws, sources, vinfo["c_top"])
-        for j, width in enumerate(proj_widths, start=1):
-            letter = get_column_letter(j)
-            ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, width)
-        ws.freeze_panes = "C4"
-        r = vinfo["total"] + 2
-        put(ws, r, 1, w["vv_projects"], SUB)
-        r += 1
-        for j, h in enumerate(proj_heads, start=1):
-            put(ws, r, j, h, HEAD)
-        r += 1
-        order = {p.get("key"): i for i, p in enumerate(rows)}
-        projects = [x for x in league if str(x.get("voivodeship") or "") == v]
-        projects.sort(key=lambda x: (order.get(x.get("key"), len(order)), polish_key(x.get("partnership")),
-                                     str(x.get("key") or ""), not x.get("eligible") or x.get("rank") is None,
-                                     x.get("rank") if x.get("rank") is not None else 0, polish_key(x.get("id"))))
-        for x in projects:
-            _project_row(ws, r, x, w, with_vv=False)
-            r += 1
-        print_setup(ws)
+    vv_widths = dict(widths)
+    for j, width in enumerate((36, 44, 10, 14, 12, 18, 14, 40, 36), start=1):
+        vv_widths[j] = max(vv_widths.get(j, 0), width)
+    vv_plan = []
+    for v in voivodeships:
+        vrows = by_vv[v]
+        projects = projects_by_vv[v]
+        order = {p.get("key"): i for i, p in enumerate(vrows)}
+        projects.sort(key=lambda x: (order.get(x[_KEY], len(order)), polish_key(x[_PART]), str(x[_KEY] or ""),
+                                     not x[_ELIG] or x[_RANK] is None, x[_RANK] if x[_RANK] is not None else 0,
+                                     polish_key(x[_ID])))
+        used = 3 + len(vrows) + 1 + 3  # title, blank, header, packages, total, blank, sub-heading, header
+        pages = _pages(len(projects), MAX_ROWS - used, MAX_ROWS - 3)
+        pages_sheets = [new(vv_title[v], vv_widths, freeze="C4")]
+        for k in range(2, len(pages) + 1):
+            pages_sheets.append(new(sheet_title(f"{vv_title[v]} ({k})", taken), vv_widths, freeze="A4"))
+        vv_plan.append((v, vrows, projects, pages, pages_sheets))
+
+    def league_key(x: tuple):
+        s = _num(x[_SCORE])
+        scored = bool(x[_ELIG]) and s is not None
+        return (not scored, -(s or 0.0) if scored else 0.0, polish_key(x[_VV]), polish_key(x[_PART]),
+                x[_RANK] if x[_RANK] is not None else 0, polish_key(x[_ID]))
+
+    ranked = sorted(rows, key=league_key)
+    league_pages = _pages(len(ranked), MAX_ROWS - 4, MAX_ROWS - 4)
+    league_widths = dict(enumerate((22, 40, 10, 50, 10, 12, 14, 40, 16, 40), start=1))
+    league_sheets = [new(t["league"], league_widths, freeze="C5")]
+    for k in range(2, len(league_pages) + 1):
+        league_sheets.append(new(sheet_title(f"{t['league']} ({k})", taken), league_widths, freeze="C5"))
+    errors_sh = new(t["errors"], {1: 60, 2: 30, 3: 80})
+
+    # --- National ------------------------------------------------------------------------------------
+    national.row([w["national_title"]], [TITLE])
+    national.row([w["recommend_rule"].format(rule=summary.get("recommend_rule") or "—")], [NOTE])
+    national.row([w["engine"].format(engine=summary.get("engine") or "—", source=summary.get("source") or "—")],
+                 [NOTE])
+    national.row([w["counts"].format(
+        found=counts.get("found", len(partnerships) + len(errors)), scored=counts.get("scored", len(partnerships)),
+        failed=counts.get("failed", len(errors)), skipped=counts.get("skipped", len(skipped)))], [NOTE])
+    if errors:
+        national.row([w["see_errors"].format(n=len(errors), sheet=t["errors"])], [WARN_LINK], links={0: t["errors"]})
+    else:
+        national.blank()
+    info = _partnership_table(national, partnerships, sources, w, links=vv_title)
+    if not partnerships:
+        national.blank()
+        national.row([w["no_rows"]], [NOTE])
+    last_col = get_column_letter(info["ncols"])
+    national.ws.auto_filter.ref = f"A{info['header']}:{last_col}{max(info['last'], info['header'])}"
+
+    # --- one sheet per voivodeship -------------------------------------------------------------------------
+    for v, vrows, projects, pages, pages_sheets in vv_plan:
+        first = pages_sheets[0]
+        first.row([v or w["no_voivodeship"]], [TITLE])
+        first.blank()
+        _partnership_table(first, vrows, sources, w)
+        first.blank()
+        first.row([w["vv_projects"]], [SUB])
+        for k, ((start, stop), sh) in enumerate(zip(pages, pages_sheets)):
+            if k:
+                sh.row([f"{v or w['no_voivodeship']} {w['continued']}"], [TITLE])
+                sh.blank()
+            sh.row(proj_heads, [HEAD] * len(proj_heads))
+            for x in projects[start:stop]:
+                sh.row(*_project_values(x, w, with_vv=False))
 
     # --- National league -------------------------------------------------------------------------------
-    put(league_ws, 1, 1, w["league_title"], TITLE)
-    put(league_ws, 2, 1, w["league_note"], NOTE)
     heads = [w["voivodeship"], w["partnership"], w["id"], w["title"], w["score"], w["rank"], w["is_eligible"],
              w["failed_gates"], w["cost"], w["funding"]]
-    hr = 4
-    for j, h in enumerate(heads, start=1):
-        put(league_ws, hr, j, h, HEAD)
-    league_ws.row_dimensions[hr].height = 32
-
-    def league_key(x: dict):
-        s = _num(x.get("score"))
-        scored = bool(x.get("eligible")) and s is not None
-        return (not scored, -(s or 0.0) if scored else 0.0, polish_key(x.get("voivodeship")),
-                polish_key(x.get("partnership")), x.get("rank") if x.get("rank") is not None else 0,
-                polish_key(x.get("id")))
-
-    ranked = sorted(league, key=league_key)
-    r = hr + 1
-    last_scored = None
-    for x in ranked:
-        _project_row(league_ws, r, x, w, with_vv=True)
-        if x.get("eligible") and _num(x.get("score")) is not None:
-            last_scored = r
-        r += 1
-    if last_scored is not None:
-        league_ws.conditional_formatting.add(
-            f"E{hr + 1}:E{last_scored}",
-            ColorScaleRule(start_type="min", start_color="F8696B", mid_type="percentile", mid_value=50,
-                           mid_color="FFEB84", end_type="max", end_color="63BE7B"))
-    league_ws.auto_filter.ref = f"A{hr}:{get_column_letter(len(heads))}{max(r - 1, hr)}"
-    league_ws.freeze_panes = f"C{hr + 1}"
-    for col, width in zip("ABCDEFGHIJ", (22, 40, 10, 50, 10, 12, 14, 40, 16, 40)):
-        league_ws.column_dimensions[col].width = width
+    for k, ((start, stop), sh) in enumerate(zip(league_pages, league_sheets)):
+        sh.row([w["league_title"] + (f" {w['continued']}" if k else "")], [TITLE])
+        sh.row([w["league_note"]], [NOTE])
+        sh.blank()
+        hr = sh.row(heads, [HEAD] * len(heads), height=32)
+        last_scored = None
+        for x in ranked[start:stop]:
+            r = sh.row(*_project_values(x, w, with_vv=True))
+            if x[_ELIG] and _num(x[_SCORE]) is not None:
+                last_scored = r
+        if last_scored is not None:
+            sh.ws.conditional_formatting.add(
+                f"E{hr + 1}:E{last_scored}",
+                ColorScaleRule(start_type="min", start_color="F8696B", mid_type="percentile", mid_value=50,
+                               mid_color="FFEB84", end_type="max", end_color="63BE7B"))
+        sh.ws.auto_filter.ref = f"A{hr}:{get_column_letter(len(heads))}{max(sh.r, hr)}"
 
     # --- Errors ------------------------------------------------------------------------------------------
-    put(errors_ws, 1, 1, w["errors_title"], TITLE)
-    r = 3
-    put(errors_ws, r, 1, w["failed"], SUB)
-    r += 1
+    errors_sh.row([w["errors_title"]], [TITLE])
+    errors_sh.blank()
+    errors_sh.row([w["failed"]], [SUB])
     if errors:
-        for j, h in enumerate((w["file"], w["where"], w["reason"]), start=1):
-            put(errors_ws, r, j, h, HEAD)
-        r += 1
+        errors_sh.row([w["file"], w["where"], w["reason"]], [HEAD] * 3)
         for e in errors:
-            put(errors_ws, r, 1, str(e.get("file") or e.get("key") or ""))
-            if e.get("where") is not None:
-                put(errors_ws, r, 2, str(e["where"]))
-            put(errors_ws, r, 3, str(e.get("reason") or ""), RED)
-            r += 1
+            errors_sh.row([str(e.get("file") or e.get("key") or ""),
+                           None if e.get("where") is None else str(e["where"]), str(e.get("reason") or "")],
+                          [None, None, RED])
     else:
-        put(errors_ws, r, 1, w["no_errors"])
-        r += 1
-    r += 1
-    put(errors_ws, r, 1, w["skipped"], SUB)
-    r += 1
+        errors_sh.row([w["no_errors"]])
+    errors_sh.blank()
+    errors_sh.row([w["skipped"]], [SUB])
     if skipped:
-        for j, h in enumerate((w["file"], w["reason"]), start=1):
-            put(errors_ws, r, j, h, HEAD)
-        r += 1
-        for s in skipped:
-            put(errors_ws, r, 1, str(s.get("file") or ""))
-            put(errors_ws, r, 2, str(s.get("reason") or ""))
-            r += 1
+        errors_sh.row([w["file"], w["reason"]], [HEAD] * 2)
+        for sk in skipped:
+            errors_sh.row([str(sk.get("file") or ""), str(sk.get("reason") or "")])
     else:
-        put(errors_ws, r, 1, w["no_skipped"])
-    for col, width in zip("ABC", (60, 30, 80)):
-        errors_ws.column_dimensions[col].width = width
-
-    for ws in (national, league_ws, errors_ws):
-        print_setup(ws)
+        errors_sh.row([w["no_skipped"]])
     return wb
 
 
-def _project_row(ws, r: int, x: dict, w: dict, with_vv: bool) -> None:
-    """One project: on the league sheet (``with_vv``) or on a voivodeship sheet (the columns of its heading)."""
-    eligible = bool(x.get("eligible"))
-    score = _num(x.get("score"))
-    rank = x.get("rank")
-    cost = _num(x.get("cost"))
-    if with_vv:
-        cells = [str(x.get("voivodeship") or ""), str(x.get("partnership") or ""), str(x.get("id") or ""),
-                 str(x.get("title") or ""), score, rank]
-        styles = [None, None, None, None, SCORE, COUNT]
-        cells += [_eligible_text(x, w), _gates(x), cost, str(x.get("funding") or "")]
-        styles += [None if eligible else RED, RED, MONEY, None]
-    else:
-        cells = [str(x.get("partnership") or ""), str(x.get("title") or ""), str(x.get("id") or ""), rank, score,
-                 cost, _eligible_text(x, w), _gates(x), str(x.get("funding") or "")]
-        styles = [None, None, None, COUNT, SCORE, MONEY, None if eligible else RED, RED, None]
-    for j, (value, style) in enumerate(zip(cells, styles), start=1):
-        if value is None or value == "":
-            continue
-        put(ws, r, j, int(value) if style is COUNT else value, style)
-
-
-def write_national_workbook(summary: dict, league: list[dict], path: str | Path, lang: str = "pl") -> Path:
-    """Build and save the national workbook atomically."""
-    return save_atomic(build_national_workbook(summary, league, lang), path)

@@ -384,7 +384,7 @@ def build_appraisal_workbook(rk, lang: str = "pl") -> Workbook:
 def print_setup(ws) -> None:
     """Landscape A4, one page wide (advisors print these sheets)."""
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = "9"  # A4 (Worksheet.PAPERSIZE_A4; write-only sheets lack the constant)
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
