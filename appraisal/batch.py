@@ -37,21 +37,21 @@ from typing import Any
 import numpy as np
 
 from .criteria import InputError
+from .criteria.models import RECOMMENDATIONS
 from .ranking import Prepared, Ranking, finish_package, prepare_package
 from .topsis import topsis
 from .wsm import wsm
 
 PACKAGE_SUFFIXES = (".json", ".toml", ".xlsx", ".xlsm")
-#: a project "is recommended" in the summaries when it passes the gates (and the card, if any) and its
-#: score is at least this (TOPSIS closeness ≥ 0.5: nearer the ideal than the anti-ideal)
-RECOMMEND_THRESHOLD = 0.5
-RECOMMEND_RULE = ("recommended = passes the gates (and the selection card, if any) with a score of at least "
-                  f"{RECOMMEND_THRESHOLD} (TOPSIS: nearer the ideal than the anti-ideal)")
+#: what "recommended" means in the summaries: the category an advisory opinion would give
+RECOMMEND_RULE = ("recommended = the category 'recommended' under the opinion rules of the package's criteria set "
+                  "(appraisal.opinions: score thresholds, gates, group minima, selection card), as in "
+                  "'appraise opinions'")
 
 
 #: the fields of a league row (one project of a scored package), in the order kept in memory
 LEAGUE_FIELDS = ("voivodeship", "partnership", "key", "id", "title", "score", "rank", "eligible", "failed_gates",
-                 "cost", "funding")
+                 "cost", "funding", "recommendation")
 
 
 @dataclass
@@ -254,6 +254,7 @@ CHUNK = 64
 
 def _work(task) -> tuple[list[Outcome], dict[str, float]]:
     """One chunk of jobs, in a worker: prepare, score stacked, summarise (and write) each package."""
+    from .opinions import categories
     from .sensitivity import one_blas_thread
 
     jobs, criteria, method, normalization, write, keep = task
@@ -284,8 +285,13 @@ def _work(task) -> tuple[list[Outcome], dict[str, float]]:
                 except (InputError, OSError) as exc:
                     o.error = f"{jobs[i].file}: cannot write the results: {exc}"
                     continue
-            o.line = partnership_line(rk, o.key, o.file, o.voivodeship)
-            o.league = league_rows(rk, o.key, o.voivodeship)
+            try:
+                cats = categories(rk)
+            except InputError as exc:
+                o.error, o.where = str(exc.located(jobs[i].file)), exc.where
+                continue
+            o.line = partnership_line(rk, o.key, o.file, o.voivodeship, cats)
+            o.league = league_rows(rk, o.key, o.voivodeship, cats)
             if keep:
                 o.ranking = rk
         t3 = time.perf_counter()
@@ -321,12 +327,15 @@ def _score_safely(preps: list[Prepared]) -> list[Ranking | tuple[str, str | None
 
 # --- summaries ------------------------------------------------------------------------------------------------
 
-def partnership_line(rk: Ranking, key: str, file: str, voivodeship: str) -> dict[str, Any]:
-    """One line of the national summary for a scored package."""
+def partnership_line(rk: Ranking, key: str, file: str, voivodeship: str,
+                     categories: dict[str, Any]) -> dict[str, Any]:
+    """One line of the national summary for a scored package (``categories``: each project's
+    recommendation, :func:`appraisal.opinions.categories`)."""
     pkg = rk.package
     assert pkg is not None
-    recommended = sum(1 for r in rk.results if (r.card is None or r.card.passed) and
-                      (rk.method == "points" or r.score >= RECOMMEND_THRESHOLD))
+    counts = {c: 0 for c in RECOMMENDATIONS}
+    for c in categories.values():
+        counts[str(c.value)] += 1
     by_source: dict[str, float] = {}
     for p in pkg.projects:
         assigned = 0.0
@@ -341,7 +350,8 @@ def partnership_line(rk: Ranking, key: str, file: str, voivodeship: str) -> dict
     return {
         "key": key, "file": file, "voivodeship": voivodeship or (pkg.partnership.voivodeship or ""),
         "partnership": pkg.partnership.name, "method": rk.method, "normalization": rk.normalization,
-        "projects": len(pkg.projects), "eligible": len(rk.results), "recommended": recommended,
+        "projects": len(pkg.projects), "eligible": len(rk.results), "recommended": counts["recommended"],
+        "recommendations": counts,
         "total_cost": float(sum(p.cost or 0.0 for p in pkg.projects)),
         "cost_by_source": dict(sorted(by_source.items())),
         "top_project": {"id": top.id, "title": top.title, "score": top.score},
@@ -349,7 +359,7 @@ def partnership_line(rk: Ranking, key: str, file: str, voivodeship: str) -> dict
     }
 
 
-def league_rows(rk: Ranking, key: str, voivodeship: str) -> list[tuple]:
+def league_rows(rk: Ranking, key: str, voivodeship: str, categories: dict[str, Any]) -> list[tuple]:
     """Every project of a scored package with its rank within the package, as tuples of
     :data:`LEAGUE_FIELDS` (a national run holds a quarter of a million of them)."""
     pkg = rk.package
@@ -362,7 +372,7 @@ def league_rows(rk: Ranking, key: str, voivodeship: str) -> list[tuple]:
         r = ranked.get(p.id)
         rows.append((voivodeship, name, key, p.id, p.title, None if r is None else r.score,
                      None if r is None else r.rank, r is not None, failed.get(p.id, []), p.cost,
-                     "; ".join(f.source for f in p.funding)))
+                     "; ".join(f.source for f in p.funding), str(categories[p.id].value)))
     return rows
 
 

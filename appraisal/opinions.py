@@ -477,6 +477,26 @@ def recommend(ranking, rules: OpinionRules | None = None,
     return out
 
 
+def categories(ranking, rules: OpinionRules | None = None) -> dict[str, Recommendation]:
+    """Each project's category only (what a batch summary counts): :func:`recommend` without the
+    rule texts, ranked projects first in rank order, then the ineligible ones."""
+    rules = rules_for(ranking, rules)
+    nums = _numbers(ranking)
+    row = {ident: i for i, ident in enumerate(nums.ids)}
+    groups = list(nums.group_cols)
+    member = np.zeros((len(groups), len(nums.w)))
+    for k, g in enumerate(groups):
+        member[k, nums.group_cols[g]] = 1.0
+    gw = member @ nums.w
+    # every project's group percentages at once (as _group_percent does one by one)
+    pct = np.where(gw > 0, 100.0 * (nums.contributions @ member.T) / np.where(gw > 0, gw, 1.0), 100.0)
+    out = {res.id: decide(rules, nums.rule_scores[res.id], False, dict(zip(groups, pct[row[res.id]].tolist())),
+                          None if res.card is None else res.card.passed).category for res in ranking.results}
+    gate = Recommendation(rules.gate.category)
+    out.update((inel.id, gate) for inel in ranking.ineligible)
+    return out
+
+
 # --- robustness --------------------------------------------------------------------------------------------------
 
 SAMPLER_WORDS = {

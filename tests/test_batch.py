@@ -249,3 +249,23 @@ def test_long_table_with_one_bad_partnership(tmp_path, capsys):
     assert summary["partnerships"][0]["partnership"] == "Dobra"
     err = summary["errors"][0]
     assert f"row {len(lines)}" in err["reason"] and "readiness" in err["reason"] and "abc" in err["reason"]
+
+
+def test_recommended_follows_the_opinion_rules(tree, tmp_path, capsys):
+    """The summary's "recommended" and the league's category are what an advisory opinion on the
+    package alone would say (appraisal.opinions.recommend)."""
+    from appraisal.opinions import recommend
+
+    out_dir = tmp_path / "wyniki"
+    run_cli(capsys, "batch", tree, "-o", out_dir)
+    summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+    league = json.loads((out_dir / "league.json").read_text(encoding="utf-8"))
+    assert summary["counts"]["scored"] == len(GOOD)
+    for line in summary["partnerships"]:
+        alone = {k: v[0].value for k, v in recommend(load_package(line["file"]).rank()).items()}
+        assert line["recommended"] == sum(c == "recommended" for c in alone.values())
+        assert line["recommendations"] == {c: sum(v == c for v in alone.values()) for c in
+                                           ("recommended", "recommended_with_conditions", "needs_rework",
+                                            "not_recommended")}
+        assert {r["id"]: r["recommendation"] for r in league if r["key"] == line["key"]} == alone
+    assert {r["recommendation"] for r in league} >= {"not_recommended"}  # the samples have failed gates

@@ -17,6 +17,7 @@ from appraisal.io.excel_national import (
     write_national_workbook,
 )
 
+
 def built(summary, league, lang="pl"):
     """The workbook as written (openpyxl write-only mode) and read back."""
     with tempfile.TemporaryDirectory() as d:
@@ -58,10 +59,10 @@ def fake_batch():
     league = [
         {"voivodeship": "łódzkie", "partnership": EVIL, "key": "lodzkie/evil", "id": "+P1",
          "title": "-minus na początku", "score": 0.71234, "rank": 1, "eligible": True, "failed_gates": [],
-         "cost": 900_000.0, "funding": "EFRR"},
+         "cost": 900_000.0, "funding": "EFRR", "recommendation": "recommended"},
         {"voivodeship": "łódzkie", "partnership": EVIL, "key": "lodzkie/evil", "id": "P3", "title": "Hala",
          "score": None, "rank": None, "eligible": False, "failed_gates": ["G1 zgodność ze strategią", "G2 gotowość"],
-         "cost": None, "funding": ""},
+         "cost": None, "funding": "", "recommendation": "not_recommended"},
         {"voivodeship": "łódzkie", "partnership": EVIL, "key": "lodzkie/evil", "id": "P2", "title": "@at tytuł",
          "score": 0.4, "rank": 2, "eligible": True, "failed_gates": [], "cost": 600_000.0,
          "funding": "EFRR; budżet JST"},
@@ -150,6 +151,7 @@ def test_sheet_title_sanitised_and_unique():
     second = sheet_title(long[:-1] + "B", taken)
     assert first == long[:31] and len(second) <= 31 and second.endswith("(2)")
     assert sheet_title("'cytat'", taken) == "cytat"
+    assert sheet_title("Gmina O'Brien", set()) == "Gmina O’Brien"  # LibreOffice drops titles with '
     assert sheet_title("  ", taken, fallback="bez województwa") == "bez województwa"
     assert sheet_title("History", taken) == "History (2)"
     assert len(taken) == 3 + 7
@@ -212,7 +214,7 @@ def test_national_rows(batch):
     assert ws.freeze_panes == f"C{hr + 1}"
     assert ws.auto_filter.ref == f"A{hr}:P{hr + 4}"
     note = " ".join(str(ws.cell(r, 1).value) for r in range(1, hr))
-    assert "co najmniej 0,5" in note and "appraise 0.1.0" in note and "pakiety/" in note
+    assert "reguł opinii doradczej" in note and "appraise 0.1.0" in note and "pakiety/" in note
     assert "znalezione 5" in note and "ocenione 4" in note and "z błędami 1" in note and "pominięte pliki 1" in note
     assert "Błędy" in note  # points to the errors sheet
 
@@ -245,13 +247,15 @@ def test_league_order_and_colour_scale(batch):
     ws = wb["Ranking krajowy"]
     head, rows = table(ws, "Województwo")
     assert head == ["Województwo", "Partnerstwo", "ID", "Projekt", "Wynik", "Miejsce w pakiecie", "Kwalifikowalny",
-                    "Niespełnione kryteria dostępowe", "Koszt (PLN)", "Finansowanie"]
+                    "Niespełnione kryteria dostępowe", "Koszt (PLN)", "Finansowanie", "Rekomendacja"]
     assert [r[2] for r in rows] == ["M1", "+P1", "S1", "T1", "P2", "M2", "P3", "T2"]
+    category = {r[2]: r[10] for r in rows}
+    assert category["+P1"] == "rekomendowany" and category["P3"] == "nierekomendowany" and category["M1"] is None
     assert [r[6] for r in rows] == ["tak"] * 6 + ["nie"] * 2
     assert rows[-1][7] == "G3" and rows[-1][4] is None and rows[-1][5] is None
     assert rows[0][8] == 600_000.0 and rows[0][9] == "EFRR"
     hr = header_row(ws, "Województwo")
-    assert ws.auto_filter.ref == f"A{hr}:J{hr + 8}"
+    assert ws.auto_filter.ref == f"A{hr}:K{hr + 8}"
     ranges = {str(cf.sqref): [r.type for r in cf.rules] for cf in ws.conditional_formatting}
     assert ranges == {f"E{hr + 1}:E{hr + 6}": ["colorScale"]}
     assert ws.cell(hr + 1, 5).number_format == "0.0000"

@@ -53,7 +53,12 @@ WORDS: dict[str, dict[str, Any]] = {
         "eligible": "Kwalifikowalne", "recommended": "Rekomendowane", "total_cost": "Koszt łącznie (PLN)",
         "top_id": "Najlepszy projekt (ID)", "top_title": "Najlepszy projekt", "top_score": "Wynik najlepszego",
         "median": "Mediana wyników", "method": "Metoda", "file": "Plik", "total": "RAZEM",
-        "recommend_rule": "Rekomendowane: {rule}",
+        "recommend_rule": "Rekomendowane: projekty z kategorią „rekomendowany” według reguł opinii doradczej zestawu "
+                          "kryteriów pakietu (progi wyniku, kryteria dostępowe, minima grup, karta oceny), "
+                          "jak w „appraise opinions”.",
+        "recommendation": "Rekomendacja",
+        "categories": {"recommended": "rekomendowany", "recommended_with_conditions": "rekomendowany warunkowo",
+                       "needs_rework": "do przeformułowania", "not_recommended": "nierekomendowany"},
         "engine": "Silnik: {engine} · źródło: {source}",
         "counts": "Pakiety: znalezione {found}, ocenione {scored}, z błędami {failed}; pominięte pliki {skipped}.",
         "see_errors": "Uwaga: {n} pakiet(y/ów) nie oceniono — zob. arkusz „{sheet}”.",
@@ -78,7 +83,12 @@ WORDS: dict[str, dict[str, Any]] = {
         "eligible": "Eligible", "recommended": "Recommended", "total_cost": "Total cost (PLN)",
         "top_id": "Top project (ID)", "top_title": "Top project", "top_score": "Top score",
         "median": "Median score", "method": "Method", "file": "File", "total": "TOTAL",
-        "recommend_rule": "Recommended: {rule}",
+        "recommend_rule": "Recommended: projects in the category 'recommended' under the advisory-opinion rules of "
+                          "the package's criteria set (score thresholds, gates, group minima, selection card), "
+                          "as in 'appraise opinions'.",
+        "recommendation": "Recommendation",
+        "categories": {"recommended": "recommended", "recommended_with_conditions": "recommended with conditions",
+                       "needs_rework": "needs rework", "not_recommended": "not recommended"},
         "engine": "Engine: {engine} · source: {source}",
         "counts": "Packages: found {found}, scored {scored}, failed {failed}; files skipped {skipped}.",
         "see_errors": "Note: {n} package(s) could not be scored — see the “{sheet}” sheet.",
@@ -125,9 +135,10 @@ def sheet_title(name: str, taken: set[str], fallback: str = "-") -> str:
     """``name`` as a valid Excel sheet title not in ``taken`` (casefolded; the new title is added).
 
     Excel allows at most 31 characters, none of ``[]:*?/\\``, no apostrophe at either end, and no
-    two titles equal ignoring case (``History`` is reserved).
+    two titles equal ignoring case (``History`` is reserved). LibreOffice drops a sheet with an
+    apostrophe anywhere in its title, so one inside becomes a typographic ’.
     """
-    t = _FORBIDDEN.sub("-", str(name or "")).strip().strip("'").strip()
+    t = _FORBIDDEN.sub("-", str(name or "")).strip().strip("'").strip().replace("'", "\u2019")
     if not t:
         t = fallback
     t = t[:MAX_TITLE].rstrip().rstrip("'").rstrip() or fallback[:MAX_TITLE]
@@ -230,7 +241,7 @@ def _league_tuples(league: Iterable[Any]) -> list[tuple]:
     return [tuple(x.get(f) for f in LEAGUE_FIELDS) if isinstance(x, dict) else tuple(x) for x in league]
 
 
-_VV, _PART, _KEY, _ID, _TITLE, _SCORE, _RANK, _ELIG, _GATES, _COST, _FUND = range(len(LEAGUE_FIELDS))
+_VV, _PART, _KEY, _ID, _TITLE, _SCORE, _RANK, _ELIG, _GATES, _COST, _FUND, _REC = range(len(LEAGUE_FIELDS))
 
 
 def _project_values(x: tuple, w: dict, with_vv: bool) -> tuple[list[Any], list[dict | None]]:
@@ -242,17 +253,17 @@ def _project_values(x: tuple, w: dict, with_vv: bool) -> tuple[list[Any], list[d
     yes_no = w["yes"] if eligible else w["no"]
     if with_vv:
         values = [str(x[_VV] or ""), str(x[_PART] or ""), str(x[_ID] or ""), str(x[_TITLE] or ""), score, rank,
-                  yes_no, gates, cost, str(x[_FUND] or "")]
+                  yes_no, gates, cost, str(x[_FUND] or ""), w["categories"].get(x[_REC], x[_REC])]
         return values, (_LEAGUE_STYLES if eligible else _LEAGUE_STYLES_RED)
     values = [str(x[_PART] or ""), str(x[_TITLE] or ""), str(x[_ID] or ""), rank, score, cost, yes_no, gates,
-              str(x[_FUND] or "")]
+              str(x[_FUND] or ""), w["categories"].get(x[_REC], x[_REC])]
     return values, (_VV_STYLES if eligible else _VV_STYLES_RED)
 
 
-_LEAGUE_STYLES = [None, None, None, None, SCORE, COUNT, None, RED, MONEY, None]
-_LEAGUE_STYLES_RED = [None, None, None, None, SCORE, COUNT, RED, RED, MONEY, None]
-_VV_STYLES = [None, None, None, COUNT, SCORE, MONEY, None, RED, None]
-_VV_STYLES_RED = [None, None, None, COUNT, SCORE, MONEY, RED, RED, None]
+_LEAGUE_STYLES = [None, None, None, None, SCORE, COUNT, None, RED, MONEY, None, None]
+_LEAGUE_STYLES_RED = [None, None, None, None, SCORE, COUNT, RED, RED, MONEY, None, RED]
+_VV_STYLES = [None, None, None, COUNT, SCORE, MONEY, None, RED, None, None]
+_VV_STYLES_RED = [None, None, None, COUNT, SCORE, MONEY, RED, RED, None, RED]
 
 
 def _pages(n: int, first_capacity: int, capacity: int) -> list[tuple[int, int]]:
@@ -318,9 +329,9 @@ def _build(summary: dict, league: Iterable[Any], lang: str, made: list[_Sheet]) 
         projects_by_vv[str(x[_VV] or "")].append(x)
 
     proj_heads = [w["partnership"], w["title"], w["id"], w["rank"], w["score"], w["cost"], w["is_eligible"],
-                  w["failed_gates"], w["funding"]]
+                  w["failed_gates"], w["funding"], w["recommendation"]]
     vv_widths = dict(widths)
-    for j, width in enumerate((36, 44, 10, 14, 12, 18, 14, 40, 36), start=1):
+    for j, width in enumerate((36, 44, 10, 14, 12, 18, 14, 40, 36, 26), start=1):
         vv_widths[j] = max(vv_widths.get(j, 0), width)
     vv_plan = []
     for v in voivodeships:
@@ -345,7 +356,7 @@ def _build(summary: dict, league: Iterable[Any], lang: str, made: list[_Sheet]) 
 
     ranked = sorted(rows, key=league_key)
     league_pages = _pages(len(ranked), MAX_ROWS - 4, MAX_ROWS - 4)
-    league_widths = dict(enumerate((22, 40, 10, 50, 10, 12, 14, 40, 16, 40), start=1))
+    league_widths = dict(enumerate((22, 40, 10, 50, 10, 12, 14, 40, 16, 40, 26), start=1))
     league_sheets = [new(t["league"], league_widths, freeze="C5")]
     for k in range(2, len(league_pages) + 1):
         league_sheets.append(new(sheet_title(f"{t['league']} ({k})", taken), league_widths, freeze="C5"))
@@ -353,7 +364,7 @@ def _build(summary: dict, league: Iterable[Any], lang: str, made: list[_Sheet]) 
 
     # --- National ------------------------------------------------------------------------------------
     national.row([w["national_title"]], [TITLE])
-    national.row([w["recommend_rule"].format(rule=summary.get("recommend_rule") or "—")], [NOTE])
+    national.row([w["recommend_rule"]], [NOTE])
     national.row([w["engine"].format(engine=summary.get("engine") or "—", source=summary.get("source") or "—")],
                  [NOTE])
     national.row([w["counts"].format(
@@ -388,7 +399,7 @@ def _build(summary: dict, league: Iterable[Any], lang: str, made: list[_Sheet]) 
 
     # --- National league -------------------------------------------------------------------------------
     heads = [w["voivodeship"], w["partnership"], w["id"], w["title"], w["score"], w["rank"], w["is_eligible"],
-             w["failed_gates"], w["cost"], w["funding"]]
+             w["failed_gates"], w["cost"], w["funding"], w["recommendation"]]
     for k, ((start, stop), sh) in enumerate(zip(league_pages, league_sheets)):
         sh.row([w["league_title"] + (f" {w['continued']}" if k else "")], [TITLE])
         sh.row([w["league_note"]], [NOTE])

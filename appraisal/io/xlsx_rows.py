@@ -44,13 +44,14 @@ class Formula(str):
     """A formula we built (``=SUM(...)``), never user text."""
 
 
-_ESCAPE = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;",
+_ESCAPE = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord("\r"): "&#13;",
            **{c: None for c in [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]}}
-_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _text(s: str) -> str:
-    """Text as XML character data: ``& < >`` escaped, characters XML cannot carry dropped."""
+    """Text as XML character data: ``& < >`` and carriage returns (which XML reads as line feeds)
+    escaped, characters XML cannot carry dropped."""
     return s.translate(_ESCAPE) if _SPECIAL.search(s) else s
 
 
@@ -67,7 +68,7 @@ class SheetRows:
         self.max_col = 0
         self.links: list[tuple[str, str]] = []
         self._styles: dict[tuple[int, bool], int] = {}
-        self._rows_styles: dict[tuple | None, tuple[list[int], list[int]]] = {}
+        self._rows_styles: dict[tuple, tuple[list[int], list[int]]] = {}
         self._keep: list[Any] = []  # the style dicts whose id() keys the cache stay alive
         fd, name = tempfile.mkstemp(prefix="appraise-rows-", suffix=".xml")
         self.path = Path(name)
@@ -91,10 +92,11 @@ class SheetRows:
 
     def _ids(self, styles: list[dict | None] | None, n: int) -> tuple[list[int], list[int]]:
         """The style ids of a row's styles, and the same with the quote prefix (text like ``=…``)."""
-        key = None if styles is None else tuple(map(id, styles))
+        if styles is None:
+            return [0] * n, [self.style_id(None, quote=True)] * n
+        key = tuple(map(id, styles))
         hit = self._rows_styles.get(key)
         if hit is None:
-            styles = styles or [None] * n
             hit = self._rows_styles[key] = ([self.style_id(st) for st in styles],
                                             [self.style_id(st, quote=True) for st in styles])
             self._keep.append(styles)
@@ -123,9 +125,12 @@ class SheetRows:
             elif t is Formula:
                 parts.append(f'<c r="{_COLS[j]}{r}" s="{sids[j]}"><f>{_text(v[1:])}</f></c>')
             elif isinstance(v, str):
+                text = _text(v)
+                if not text:  # nothing left that XML can carry
+                    continue
                 sid = quoted[j] if v.startswith(FORMULA_STARTS) else sids[j]
                 parts.append(f'<c r="{_COLS[j]}{r}" s="{sid}" t="inlineStr"><is><t xml:space="preserve">'
-                             f'{_text(v)}</t></is></c>')
+                             f'{text}</t></is></c>')
             elif isinstance(v, bool):
                 parts.append(f'<c r="{_COLS[j]}{r}" s="{sids[j]}" t="b"><v>{int(v)}</v></c>')
             else:  # numpy and other numbers
@@ -198,8 +203,12 @@ def _splice(plain: Path, sheets: list[SheetRows], out: Path) -> None:
             if m is None:
                 raise ValueError(f"sheet {sh.ws.title!r} has rows of its own; write them all with SheetRows")
             head, tail = data[:m.start()], data[m.end():]
-            if sh.r and sh.max_col:
-                head = _DIMENSION.sub(f'<dimension ref="A1:{_COLS[sh.max_col - 1]}{sh.r}"/>'.encode(), head, count=1)
+            if sh.r and sh.max_col:  # the used range, for readers that trust it (openpyxl's read-only mode)
+                dim = f'<dimension ref="A1:{_COLS[sh.max_col - 1]}{sh.r}"/>'.encode()
+                head, found = _DIMENSION.subn(dim, head, count=1)
+                if not found:
+                    at = head.find(b"<sheetViews")
+                    head = head[:at] + dim + head[at:] if at >= 0 else head
             if sh.links:
                 links = "<hyperlinks>" + "".join(f'<hyperlink ref="{ref}" location="{_attr(loc)}"/>'
                                                  for ref, loc in sh.links) + "</hyperlinks>"

@@ -1,0 +1,121 @@
+"""Rows written straight as OOXML into an openpyxl workbook (appraisal/io/xlsx_rows.py)."""
+
+from __future__ import annotations
+
+import math
+import zipfile
+
+import numpy as np
+import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from appraisal.io.xlsx_rows import Formula, SheetRows, save_with_rows
+
+MONEY = {"number_format": "#,##0"}
+BOLD = {"font": Font(bold=True, color="9C0006")}
+
+
+def book(tmp_path, fill, name="b.xlsx"):
+    """A write-only workbook with sheets A and B filled by ``fill(a, b)``, saved and read back."""
+    wb = Workbook(write_only=True)
+    a, b = SheetRows(wb.create_sheet("Arkusz A")), SheetRows(wb.create_sheet("Łódź B"))
+    fill(a, b)
+    path = save_with_rows(wb, [a, b], tmp_path / name)
+    return path, openpyxl.load_workbook(path)
+
+
+def test_values_styles_links_and_heights(tmp_path):
+    def fill(a, b):
+        a.row(["Tytuł <&> zażółć", None, "", 7, 2.5, True, np.float64(0.125), math.nan], [BOLD] + [None] * 7,
+              height=32)
+        a.blank(2)
+        a.row(["=HYPERLINK(\"http://x\")", "+48", "-minus", "@at", 1_234_567.0], [None, None, None, None, MONEY])
+        a.row([Formula("=SUM(D1:E1)"), "do arkusza B"], links={1: "Łódź B"})
+        b.row(["tekst\x01z\x0bznakami\x1fsterującymi", "tab\tlinia\nnowa"])
+
+    path, wb = book(tmp_path, fill)
+    ws = wb["Arkusz A"]
+    assert [c.value for c in ws[1]][:7] == ["Tytuł <&> zażółć", None, None, 7, 2.5, True, 0.125]
+    assert ws["H1"].value is None  # NaN is left empty
+    assert ws["A1"].font.b and ws["A1"].font.color.rgb.endswith("9C0006")
+    assert ws.row_dimensions[1].height == 32
+    assert all(c.value is None for c in ws[2]) and all(c.value is None for c in ws[3])
+    row4 = [c.value for c in ws[4]][:5]
+    assert row4 == ['=HYPERLINK("http://x")', "+48", "-minus", "@at", 1_234_567.0]
+    for cell in ws[4][:4]:
+        assert cell.data_type == "s" and cell.quotePrefix  # text, never a formula
+    assert ws["E4"].number_format == "#,##0"
+    assert ws["A5"].value == "=SUM(D1:E1)" and ws["A5"].data_type == "f"
+    assert ws["B5"].hyperlink.location == "'Łódź B'!A1"
+    other = wb["Łódź B"]
+    assert other["A1"].value == "tekstzznakamisterującymi"
+    assert other["B1"].value == "tab\tlinia\nnowa"
+    with zipfile.ZipFile(path) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert '<dimension ref="A1:H5"/>' in sheet
+
+
+def test_formulas_recalculate_in_libreoffice(tmp_path, recalc):
+    def fill(a, b):
+        a.row([1.5, 2, 3.25])
+        a.row([Formula("=SUM(A1:C1)"), Formula("=A1*B1"), "=A1+1"])
+        b.row([Formula("='Arkusz A'!A2*2")])
+
+    path, _ = book(tmp_path, fill)
+    wb = openpyxl.load_workbook(recalc(path), data_only=True)
+    assert wb["Arkusz A"]["A2"].value == pytest.approx(6.75)
+    assert wb["Arkusz A"]["B2"].value == pytest.approx(3.0)
+    assert wb["Arkusz A"]["C2"].value == "=A1+1"  # text stays text after LibreOffice saved it
+    assert wb["Łódź B"]["A1"].value == pytest.approx(13.5)
+
+
+def test_temporary_row_files_are_removed(tmp_path):
+    made = []
+
+    def fill(a, b):
+        made.extend([a.path, b.path])
+        a.row(["x"])
+
+    path, _ = book(tmp_path, fill)
+    assert path.exists() and made and not any(p.exists() for p in made)
+
+
+def test_a_sheet_with_rows_of_its_own_is_refused_and_nothing_is_written(tmp_path):
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("A")
+    ws.append(["openpyxl's own row"])
+    rows = SheetRows(ws)
+    rows.row(["mine"])
+    with pytest.raises(ValueError, match="rows of its own"):
+        save_with_rows(wb, [rows], tmp_path / "x.xlsx")
+    assert not (tmp_path / "x.xlsx").exists() and not rows.path.exists()
+    assert [p.name for p in tmp_path.iterdir()] == []  # no temporary file left either
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.none(), st.text(max_size=30), st.integers(-10**12, 10**12),
+                                   st.floats(allow_nan=False, allow_infinity=False, width=64), st.booleans()),
+                         max_size=6), max_size=8))
+def test_any_values_read_back_as_written(tmp_path_factory, table):
+    tmp_path = tmp_path_factory.mktemp("rows")
+
+    def fill(a, b):
+        for values in table:
+            a.row(values)
+
+    _, wb = book(tmp_path, fill)
+    ws = wb["Arkusz A"]
+    for r, values in enumerate(table, start=1):
+        for j, v in enumerate(values, start=1):
+            got = ws.cell(r, j).value
+            if v is None or v == "":
+                assert got is None
+            elif isinstance(v, str):
+                kept = "".join(ch for ch in v if ch in "\t\n\r" or not (ord(ch) < 0x20 or ord(ch) in (0xFFFE, 0xFFFF)))
+                assert got == (kept or None)
+            else:
+                assert got == v and type(got) is type(v) or (isinstance(v, float) and got == v)
