@@ -12,8 +12,9 @@ of ``cwd``, JSON, fixed seed, written under a temporary directory and removed af
   on 1,000, 10,000 and 50,000 packages;
 - every command with ``--workers 1`` and ``--workers 2``, as a subprocess (start-up included):
   wall time with time.perf_counter around the child; the split the command itself prints on
-  stderr (``time: reading and validating … s, scoring … s, writing … s``), the rest being start-up
-  and discovery; peak memory two ways (see below);
+  stderr (``time: … s in all: … s reading, scoring and writing the packages in N processes (of
+  which, summed over them: reading and validating … s, scoring … s, writing … s), then … s for the
+  summaries``), the rest being start-up and discovery; peak memory two ways (see below);
 - one 1,000-package tree with 10 packages broken on purpose (``--broken``, every kind at least once)
   to see what the error path costs;
 - the pure kernel: ``appraisal.topsis.topsis`` on a (10,000, 25, 12) stack with (10,000, 12)
@@ -34,8 +35,9 @@ A command whose tree RSS passes ``--rss-cap-gb`` (default 8) or that runs past `
 stopped (its process group is killed) and reported as such, so the benchmark cannot exhaust a
 shared machine. Times are single runs for 10k and 50k packages, best of 3 for the smaller ones.
 If a target is missed (or with ``--profile``) the script profiles ``appraisal.batch.run`` with
-workers=1 on 2,000 packages (cProfile, in process), then the writing step
-(``appraisal.io.batch_output.write_results``) on the same packages, and one appraisal workbook.
+workers=1 on 2,000 packages (cProfile, in process; each package's JSON written as it is scored),
+then the summaries (``appraisal.io.batch_output.write_results``) on the same packages, and one
+appraisal workbook.
 """
 
 from __future__ import annotations
@@ -73,7 +75,10 @@ QUICK = {"workbooks": 10, "sizes": (100, 300, 1_000), "kernel": 1_000, "profile"
          "broken": 300, "repeat_small": 1, "small": 300, "dry": (300,)}
 WORKERS = (1, 2)
 TARGETS = {"workbooks_s": 10.0, "batch10k_s": 30.0, "batch10k_mb": 1000.0, "kernel_s": 0.03}
-TIME_LINE = re.compile(r"time: reading and validating ([\d.]+) s, scoring ([\d.]+) s, writing ([\d.]+) s")
+TIME_LINE = re.compile(r"time: ([\d.]+) s in all: ([\d.]+) s reading, scoring and writing the packages in (\d+) "
+                       r"process(?:es)? \(of which, summed over them: reading and validating ([\d.]+) s, scoring "
+                       r"([\d.]+) s, writing ([\d.]+) s\), then ([\d.]+) s for the summaries")
+PHASES = ("total", "packages", "workers", "read", "score", "write", "summaries")
 
 
 # --- running one command under a fresh intermediate Python ---------------------------------------------------------
@@ -177,7 +182,7 @@ def run_batch(tree: Path, out: Path, workers: int, extra: list[str], cap_gb: flo
     res = json.loads(p.stdout)
     res["argv"] = argv
     m = TIME_LINE.search(res["stderr"])
-    res["phases"] = None if m is None else tuple(float(v) for v in m.groups())
+    res["phases"] = None if m is None else dict(zip(PHASES, (float(v) for v in m.groups())))
     ms = re.search(r"(\d+) packages scored, (\d+) failed", res["stdout"])
     res["scored"], res["failed"] = (int(ms.group(1)), int(ms.group(2))) if ms else (None, None)
     if out.exists():
@@ -287,10 +292,12 @@ def describe(r: dict) -> str:
         return f"stopped: {r['killed']} (after {r['wall']:.1f} s)"
     if r["rc"] not in (0, 3) or r["phases"] is None:
         return f"exit {r['rc']}: {r['stderr'].strip().splitlines()[-1:] or ['?']}"
-    rd, sc, wr = r["phases"]
-    other = r["wall"] - rd - sc - wr
-    return (f"{r['wall']:.2f} s (read+validate {rd:.2f}, score {sc:.2f}, write {wr:.2f}, start-up+discovery "
-            f"{other:.2f}); tree PSS {mb(r['peak_tree_pss']):.0f} MB, tree RSS {mb(r['peak_tree_rss']):.0f} MB, "
+    ph = r["phases"]
+    other = r["wall"] - ph["total"]
+    return (f"{r['wall']:.2f} s (packages {ph['packages']:.2f} s in {ph['workers']:.0f} process(es), of which CPU "
+            f"summed over them read+validate {ph['read']:.2f}, score {ph['score']:.2f}, write {ph['write']:.2f}; "
+            f"summaries {ph['summaries']:.2f}; start-up+discovery {other:.2f}); tree PSS "
+            f"{mb(r['peak_tree_pss']):.0f} MB, tree RSS {mb(r['peak_tree_rss']):.0f} MB, "
             f"largest process {mb(r['maxrss_kb'] * 1024):.0f} MB")
 
 
@@ -465,7 +472,8 @@ def main() -> int:
                 parts = []
                 for (n0, r0), (n1, r1) in itertools.pairwise(pts):
                     parts.append(f"{n0:,}→{n1:,} ({n1 / n0:.1f}× packages): time ×{r1['wall'] / r0['wall']:.1f}, "
-                                 f"read ×{r1['phases'][0] / r0['phases'][0]:.1f}, write ×{r1['phases'][2] / r0['phases'][2]:.1f}, "
+                                 f"read ×{r1['phases']['read'] / r0['phases']['read']:.1f}, summaries "
+                                 f"×{r1['phases']['summaries'] / max(r0['phases']['summaries'], 1e-9):.1f}, "
                                  f"tree PSS ×{r1['peak_tree_pss'] / r0['peak_tree_pss']:.1f}")
                 per = [f"{r['wall'] / n * 1e3:.1f}" for n, r in pts]
                 line = "; ".join(parts) + f"; ms a package: {', '.join(per)}"
@@ -482,10 +490,10 @@ def main() -> int:
         print(f"failed packages reported {r['failed']} = broken {len(binfo['broken'])}: {ok}; exit code {r['rc']}")
         note = ""
         if clean and clean["phases"] and r["phases"]:
-            note = f"; scoring {r['phases'][1]:.2f} s vs {clean['phases'][1]:.2f} s for the clean {nb:,}"
+            note = f"; scoring {r['phases']['score']:.2f} s vs {clean['phases']['score']:.2f} s for the clean {nb:,}"
             if "all_alike" in binfo["broken"].values():
                 note += (" (a package whose eligible projects are all scored alike fails at the scoring step, "
-                         "and then every package is scored again one by one)")
+                         "and then every package of its chunk of up to 64 is scored again one by one)")
         table.add(f"{nb:,} packages, {len(binfo['broken'])} broken (`--broken`), `--workers 2`",
                   describe(r) + f"; failures reported {r['failed']}/{len(binfo['broken'])}, exit {r['rc']}" + note,
                   "(info)")
@@ -511,30 +519,33 @@ def main() -> int:
 
 def profile(base: Path, n: int) -> None:
     from appraisal import batch as b
-    from appraisal.io.batch_output import write_results
+    from appraisal.io.batch_output import PackageWriter, write_results
 
-    section(f"6. where the time goes: cProfile of appraisal.batch.run(workers=1) on {n:,} packages")
+    section(f"6. where the time goes: cProfile of appraisal.batch.run(workers=1) on {n:,} packages, "
+            f"each package's JSON written as it is scored")
     info = make_tree(base / "tree-profile", n, PROJECTS, SEED)
     jobs, _ = b.discover(info["out"])
+    out = base / "out-profile"
+    writer = PackageWriter(out)
+    writer.plan(jobs)
     t = time.perf_counter()
-    result = b.run(jobs, workers=1)
+    result = b.run(jobs, workers=1, write=writer)
     plain = time.perf_counter() - t
-    print(f"without the profiler: {plain:.2f} s ({result.timing['read_and_validate_s']:.2f} s reading and "
-          f"validating, {result.timing['score_s']:.2f} s scoring; {plain / n * 1e3:.1f} ms a package)")
+    tm = result.timing
+    print(f"without the profiler: {plain:.2f} s ({tm['read_and_validate_s']:.2f} s reading and validating, "
+          f"{tm['score_s']:.2f} s scoring, {tm['write_s']:.2f} s writing; {plain / n * 1e3:.1f} ms a package)")
     prof = cProfile.Profile()
     prof.enable()
-    result = b.run(jobs, workers=1)
+    result = b.run(jobs, workers=1, write=writer)
     prof.disable()
     st = pstats.Stats(prof)
     print("\nby cumulative time:\n" + top_lines(st, "cumulative", 30))
     print("\nby own time:\n" + top_lines(st, "tottime", 20))
 
-    section(f"6b. the writing step: cProfile of write_results on the same {n:,} packages")
-    out = base / "out-profile"
+    section(f"6b. the summaries: cProfile of write_results on the same {n:,} packages")
     t = time.perf_counter()
     write_results(result, out, info["out"], "topsis")
     plain = time.perf_counter() - t
-    shutil.rmtree(out)
     print(f"without the profiler: {plain:.2f} s")
     prof = cProfile.Profile()
     prof.enable()
@@ -545,10 +556,10 @@ def profile(base: Path, n: int) -> None:
     print("\nby cumulative time:\n" + top_lines(st, "cumulative", 30))
     print("\nby own time:\n" + top_lines(st, "tottime", 15))
 
-    section("6c. one appraisal workbook (--workbooks writes one per package, in the main process)")
+    section("6c. one appraisal workbook (--workbooks writes one per package, in the worker that scored it)")
     from appraisal.io.excel_report import write_appraisal_workbook
 
-    rk = result.scored[0].ranking
+    rk = b.run(jobs[:1], workers=1, keep_rankings=True).scored[0].ranking
     best, times, _ = timed(lambda: write_appraisal_workbook(rk, base / "one.xlsx", "pl"), 3)
     print(f"write_appraisal_workbook, 25 projects: best {best:.3f} s of {fmt_list(times)}")
     prof = cProfile.Profile()
