@@ -536,6 +536,72 @@ def validate(file) -> None:
     click.echo(f"{file}: valid {what}")
 
 
+# --- portfolio -------------------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--budget", "budget_text", default=None, metavar="PLN",
+              help="Money available, e.g. 25000000 or '25 000 000' [default: the package's budget].")
+@click.option("--by-source", "by_source", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Limits per funding source: CSV 'source;limit' rows, or a JSON/TOML mapping.")
+@click.option("--must", multiple=True, metavar="ID", help="A project that must be in (repeatable, or ID,ID).")
+@click.option("--exclude", multiple=True, metavar="ID", help="A project to leave out (repeatable, or ID,ID).")
+@click.option("--method", type=click.Choice(["topsis", "wsm", "points"]), default="topsis", show_default=True,
+              help="The ranking whose scores are summed (points: the selection card's totals).")
+@click.option("--normalization", type=click.Choice(["vector", "minmax"]), default="vector", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the portfolio as JSON.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write it: .json, or .xlsx (the appraisal workbook with a portfolio sheet).")
+@click.option("--lang", type=LANGS, default="en", show_default=True)
+def portfolio(source, budget_text, by_source, must, exclude, method, normalization, as_json, output, lang) -> None:
+    """Choose the eligible projects with the largest total score whose cost fits the budget.
+
+    An exact 0/1 programme (scipy.optimize.milp), with optional limits per funding source and
+    projects that must or must not be in. Ties go to the set that spends less, then to the one
+    with the better-ranked project. Also says the next project that more money would bring in.
+    """
+    from appraisal.io.text import render_portfolio
+    from appraisal.package import load_package
+    from appraisal.portfolio import parse_budget
+    from appraisal.portfolio import portfolio as choose
+
+    if source.suffix.lower() not in (".json", ".toml", ".xlsx", ".xlsm"):
+        raise InputError("a portfolio needs a package (.json, .toml or .xlsx) with project costs", source=str(source))
+    pkg = load_package(source)
+    if budget_text is not None:
+        budget = parse_budget(budget_text)
+    elif pkg.budget is not None:
+        budget = pkg.budget
+    else:
+        raise InputError("no budget: give --budget PLN (or a 'budget' in the package)")
+    limits = None
+    if by_source is not None:
+        from appraisal.io.limits import read_source_limits
+
+        limits = read_source_limits(by_source)
+    ids = {flag: [i for text in values for i in _split(text)] for flag, values in (("must", must),
+                                                                                    ("exclude", exclude))}
+    rk = pkg.rank(method, normalization)
+    pf = choose(rk, budget, limits, ids["must"], ids["exclude"])
+    if output is not None:
+        suffix = output.suffix.lower()
+        if suffix == ".json":
+            from appraisal.io.files import atomic_write_json
+
+            atomic_write_json(output, pf.to_json_dict())
+        elif suffix == ".xlsx":
+            from appraisal.io.excel_report import write_appraisal_workbook
+
+            write_appraisal_workbook(rk, output, lang, portfolio=pf)
+        else:
+            raise InputError(f"cannot write {output.suffix or 'a file without extension'}; use .json or .xlsx",
+                             source=str(output))
+    if as_json:
+        _echo_json(pf.to_json_dict())
+    else:
+        click.echo(render_portfolio(pf, lang))
+
+
 # --- demo ------------------------------------------------------------------------------------------
 
 @cli.command()
@@ -570,10 +636,21 @@ def demo(out_dir, lang) -> None:
     click.echo(f"== {card.partnership}: selection card (karta oceny)")
     click.echo(render_ranking(card, lang))
 
-    written = [write_appraisal_workbook(rk, out_dir / "ocena_dolina_baryczy.xlsx", lang),
+    from appraisal.io.text import render_portfolio
+    from appraisal.portfolio import portfolio as choose
+
+    # a budget of about 60 % of what the eligible projects cost (whole millions of PLN)
+    eligible_cost = sum(p.cost or 0 for p in pkg.projects if p.id in rk.scores())
+    pf = choose(rk, float(int(0.6 * eligible_cost / 1e6) * 1e6))
+    click.echo("")
+    click.echo(f"== {pkg.partnership.name}: {'portfel w ramach budżetu' if lang == 'pl' else 'portfolio under a budget'}")
+    click.echo(render_portfolio(pf, lang))
+
+    written = [write_appraisal_workbook(rk, out_dir / "ocena_dolina_baryczy.xlsx", lang, portfolio=pf),
                write_appraisal_workbook(card, out_dir / "ocena_karta.xlsx", lang)]
     for name, r in (("ranking.json", rk), ("ranking_karta.json", card)):
         written.append(atomic_write_json(out_dir / name, r.to_json_dict()))
+    written.append(atomic_write_json(out_dir / "portfel.json", pf.to_json_dict()))
 
     from appraisal.io.opinion_output import write_opinions
     from appraisal.opinions import robustness as opinion_robustness

@@ -67,6 +67,9 @@ class Package(_Model):
     partnership: Partnership
     advisor: str | None = None
     date: _dt.date | None = None
+    budget: float | None = Field(default=None, gt=0, description="money available for the package's projects, "
+                                 "PLN: the default budget of 'appraise portfolio' and of the workbook's "
+                                 "portfolio sheet")
     criteria: str | CriteriaSet = Field(
         default="cwd", description="a built-in set name, a path to a criteria file, or the set itself"
     )

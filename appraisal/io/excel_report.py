@@ -107,8 +107,11 @@ def _topsis_normalization(rk) -> str:
     return key.split("_", 1)[1] if key else "vector"
 
 
-def build_appraisal_workbook(rk, lang: str = "pl") -> Workbook:
-    """The appraisal workbook of a :class:`~appraisal.ranking.Ranking` (see the module docstring)."""
+def build_appraisal_workbook(rk, lang: str = "pl", portfolio=None) -> Workbook:
+    """The appraisal workbook of a :class:`~appraisal.ranking.Ranking` (see the module docstring).
+
+    With ``portfolio`` (a :class:`~appraisal.portfolio.Portfolio`), or when the package has a
+    budget, a portfolio sheet follows the summary."""
     w = WORDS[lang]
     t = TITLES[lang]
     if rk.package is not None:
@@ -378,6 +381,12 @@ def build_appraisal_workbook(rk, lang: str = "pl") -> Workbook:
     bd.freeze_panes = "B5"
     for ws in (summary, wsheet, mx, bd):
         print_setup(ws)
+    if portfolio is None and rk.package is not None and getattr(rk.package, "budget", None) is not None:
+        from ..portfolio import portfolio as choose
+
+        portfolio = choose(rk, rk.package.budget)
+    if portfolio is not None:
+        add_portfolio_sheet(wb, portfolio, lang, index=1)
     return wb
 
 
@@ -411,6 +420,138 @@ def _project_money(ws, row: int, project) -> None:
                                   for f in project.funding), WRAP)
 
 
-def write_appraisal_workbook(rk, path: str | Path, lang: str = "pl") -> Path:
+def write_appraisal_workbook(rk, path: str | Path, lang: str = "pl", portfolio=None) -> Path:
     """Build and save the appraisal workbook atomically."""
-    return save_atomic(build_appraisal_workbook(rk, lang), path)
+    return save_atomic(build_appraisal_workbook(rk, lang, portfolio), path)
+
+
+PORTFOLIO_TITLE = {"pl": "Portfel", "en": "Portfolio"}
+PORTFOLIO_WORDS = {
+    "pl": {
+        "title": "Portfel projektów w ramach budżetu", "budget": "Budżet (PLN)",
+        "total_cost": "Koszt wybranych projektów (PLN)", "left": "Pozostaje (PLN)",
+        "total_score": "Suma wyników wybranych", "next": "Następny przy większym budżecie",
+        "none_next": "żaden projekt nie wejdzie przy większym budżecie",
+        "next_text": "budżet {budget} PLN (+{extra} PLN): wchodzą {enter}{leave}; suma wyników {score}",
+        "leave": "; wypadają {ids}", "status": "Status", "chosen": "wybrany", "not_chosen": "niewybrany",
+        "ineligible": "niekwalifikujący się", "rank": "Miejsce", "id": "ID", "project": "Projekt",
+        "score": "Wynik", "cost": "Koszt (PLN)", "funding": "Finansowanie", "reason": "Powód",
+        "sources": "Limity źródeł finansowania", "source": "Źródło", "limit": "Limit (PLN)",
+        "spent": "Wydane (PLN)", "source_left": "Pozostaje (PLN)",
+        "note": "Wybór: dokładny program 0/1 (scipy.optimize.milp) maksymalizujący sumę wyników przy koszcie ≤ "
+                "budżet; remisy: mniejszy koszt, potem projekt wyżej w rankingu. Wybór nie przelicza się po "
+                "zmianie wag w arkuszu — uruchom appraise ponownie.",
+        "must": "Obowiązkowo", "exclude": "Wyłączone",
+    },
+    "en": {
+        "title": "Portfolio under a budget", "budget": "Budget (PLN)", "total_cost": "Cost of the chosen projects (PLN)",
+        "left": "Money left (PLN)", "total_score": "Total score of the chosen", "next": "Next with more money",
+        "none_next": "no project can enter with more money",
+        "next_text": "budget {budget} PLN (+{extra} PLN): {enter} enter{leave}; total score {score}",
+        "leave": "; {ids} leave", "status": "Status", "chosen": "chosen", "not_chosen": "not chosen",
+        "ineligible": "not eligible", "rank": "Rank", "id": "ID", "project": "Project", "score": "Score",
+        "cost": "Cost (PLN)", "funding": "Funding", "reason": "Why not",
+        "sources": "Funding source limits", "source": "Source", "limit": "Limit (PLN)", "spent": "Spent (PLN)",
+        "source_left": "Left (PLN)",
+        "note": "Choice: an exact 0/1 programme (scipy.optimize.milp) maximising the total score with cost ≤ budget; "
+                "ties: the smaller cost, then the better-ranked project. The choice is not recomputed when the "
+                "weights change in this workbook: run appraise again.",
+        "must": "Must be in", "exclude": "Left out",
+    },
+}
+
+
+def add_portfolio_sheet(wb, pf, lang: str = "pl", index: int | None = None):
+    """The portfolio sheet: budget, totals (=SUM over the chosen rows), money left, the next project,
+    source limits, then every project: chosen, not chosen, not eligible."""
+    from .text import pln, portfolio_reason
+
+    w = PORTFOLIO_WORDS[lang]
+    ws = wb.create_sheet(PORTFOLIO_TITLE[lang], index)
+    points = pf.method == "points"
+    score_fmt = {"number_format": "General" if points else "0.0000"}
+    put(ws, 1, 1, f"{pf.partnership + ' — ' if pf.partnership else ''}{w['title']}", {"font": Font(bold=True, size=14)})
+    put(ws, 2, 1, f"{pf.method.upper()}" + (f" ({pf.normalization})" if pf.normalization else "")
+        + f" · {pf.engine} · {pf.input_hash}", {"font": Font(italic=True, color="666666")})
+    put(ws, 3, 1, w["note"], {"font": Font(italic=True), "alignment": Alignment(wrap_text=True, vertical="top")})
+    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=8)
+    ws.row_dimensions[3].height = 32
+    r = 5
+    labels = {"budget": r, "total_cost": r + 1, "left": r + 2, "total_score": r + 3, "next": r + 4}
+    for key, row in labels.items():
+        put(ws, row, 1, w[key], {"font": BOLD})
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+    put(ws, labels["budget"], 3, float(pf.budget), MONEY)
+    extra = 0
+    if pf.must:
+        put(ws, labels["next"] + 1, 1, w["must"], {"font": BOLD})
+        put(ws, labels["next"] + 1, 3, ", ".join(pf.must))
+        extra += 1
+    if pf.exclude:
+        put(ws, labels["next"] + 1 + extra, 1, w["exclude"], {"font": BOLD})
+        put(ws, labels["next"] + 1 + extra, 3, ", ".join(pf.exclude))
+        extra += 1
+    if pf.next is None:
+        put(ws, labels["next"], 3, w["none_next"])
+    else:
+        n = pf.next
+        put(ws, labels["next"], 3, w["next_text"].format(
+            budget=pln(n.budget), extra=pln(n.extra), enter=", ".join(n.enter),
+            leave=w["leave"].format(ids=", ".join(n.leave)) if n.leave else "",
+            score=f"{n.total_score:g}" if points else f"{n.total_score:.4f}"))
+    r = labels["next"] + 2 + extra
+    if pf.sources:
+        put(ws, r, 1, w["sources"], SUB)
+        r += 1
+        for k, h in enumerate([w["source"], "", w["limit"], w["spent"], w["source_left"]]):
+            put(ws, r, 1 + k, h, HEAD)
+        r += 1
+        for su in pf.sources:
+            put(ws, r, 1, su.source, WRAP)
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
+            put(ws, r, 3, su.limit, MONEY)
+            put(ws, r, 4, su.spent, MONEY)
+            formula(ws, r, 5, f"=C{r}-D{r}", MONEY)
+            r += 1
+        r += 1
+    heads = [w["status"], w["id"], w["project"], w["rank"], w["score"], w["cost"], w["funding"], w["reason"]]
+    for k, h in enumerate(heads):
+        put(ws, r, 1 + k, h, HEAD)
+    ws.row_dimensions[r].height = 30
+    r += 1
+    first = r
+    groups = (("chosen", pf.chosen, "E2F0D9"), ("not_chosen", pf.not_chosen, None),
+              ("ineligible", pf.ineligible, "F2F2F2"))
+    for key, items, fill in groups:
+        for it in items:
+            style = {"fill": PatternFill("solid", fgColor=fill)} if fill else None
+            put(ws, r, 1, w[key], style)
+            put(ws, r, 2, it.id, style)
+            put(ws, r, 3, it.title or "", {**WRAP, **(style or {})})
+            put(ws, r, 4, it.rank if it.rank is not None else "—", style)
+            if it.score is not None:
+                put(ws, r, 5, float(it.score), score_fmt)
+            if it.cost is not None:
+                put(ws, r, 6, float(it.cost), MONEY)
+            if it.funding:
+                put(ws, r, 7, "; ".join(f.source + (f" {pln(f.amount)}" if f.amount is not None else "")
+                                        for f in it.funding), WRAP)
+            if it.reason:
+                put(ws, r, 8, portfolio_reason(it, lang), WRAP)
+            lines = max(1, -(-len(it.title or "") // 48), -(-len(ws.cell(r, 7).value or "") // 58))
+            ws.row_dimensions[r].height = 15 * lines
+            r += 1
+        if key == "chosen":
+            last_chosen = r - 1
+    if last_chosen >= first:
+        cost_sum = f"=SUM(F{first}:F{last_chosen})"
+        score_sum = f"=SUM(E{first}:E{last_chosen})"
+    else:
+        cost_sum = score_sum = "=0"
+    formula(ws, labels["total_cost"], 3, cost_sum, MONEY)
+    formula(ws, labels["left"], 3, f"=C{labels['budget']}-C{labels['total_cost']}", MONEY)
+    formula(ws, labels["total_score"], 3, score_sum, score_fmt)
+    for col, width in zip("ABCDEFGH", (16, 10, 50, 9, 10, 16, 60, 40)):
+        ws.column_dimensions[col].width = width
+    print_setup(ws)
+    return ws

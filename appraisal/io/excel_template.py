@@ -115,6 +115,7 @@ T: dict[str, dict[str, str]] = {
         "date": "Data oceny (RRRR-MM-DD)",
         "criteria": "Zestaw kryteriów (tylko do odczytu)",
         "criteria_label": "Nazwa zestawu kryteriów",
+        "budget": "Budżet na projekty pakietu (PLN; portfel w ramach budżetu)",
         "howto": "Jak wypełnić",
         "howto_lines": (
             "1. „{projects}”: jeden projekt w wierszu, od wiersza 3; identyfikator (np. P01) jest obowiązkowy, "
@@ -192,6 +193,7 @@ T: dict[str, dict[str, str]] = {
         "date": "Appraisal date (YYYY-MM-DD)",
         "criteria": "Criteria set (read-only)",
         "criteria_label": "Criteria set name",
+        "budget": "Budget for the package's projects (PLN; portfolio under a budget)",
         "howto": "How to fill in",
         "howto_lines": (
             "1. '{projects}': one project per row from row 3; the id (e.g. P01) is required, rows without an id "
@@ -501,6 +503,7 @@ def _write_package_sheet(ws, cs: CriteriaSet, package, criteria_ref, lang) -> No
         ("date", package.date if package is not None else None, True),
         ("criteria", cs.id, False),
         ("criteria_label", cs.label.get(lang), False),
+        ("budget", package.budget if package is not None else None, True),
     ]
     row = 4
     for key, value, editable in values:
@@ -514,6 +517,8 @@ def _write_package_sheet(ws, cs: CriteriaSet, package, criteria_ref, lang) -> No
             cell.fill = LOCKED_FILL
         if key == "date":
             cell.number_format = "yyyy-mm-dd"
+        if key == "budget":
+            cell.number_format = "#,##0"
         if key == "voivodeship":
             dv = _list_validation(VOIVODESHIPS, showErrorMessage=True, errorStyle="warning",
                                   errorTitle=_clip(t["voivodeship"], TITLE_LIMIT),
@@ -1164,6 +1169,15 @@ class _Reader:
                     doc["date"] = _date(v)
                 except (ValueError, OverflowError):
                     self.err(ws, r, GRID_COL, f'"{shown(v)}" is not a date (write it as 2026-10-15 or 15.10.2026)')
+        r = self.pkg_rows.get("budget")
+        if r is not None:
+            self.cells["budget"] = self.ref(ws, r, GRID_COL)
+            v = self.get(ws, r, GRID_COL)
+            if v is not _BAD and cell_text(v) is not None:
+                try:
+                    doc["budget"] = _cell_number(v)
+                except ValueError:
+                    self.err(ws, r, GRID_COL, f'"{shown(v)}" is not an amount of PLN (write e.g. 25000000)')
         return doc
 
     # -- projects

@@ -280,3 +280,96 @@ def render_sensitivity(rep: dict, lang: str = "en") -> str:
              "yes" if r["same_top"] else "NO"] for r in rep["method_robustness"]]
     out.append(table(["Methods", "Spearman ρ", "Kendall τ", "Same top"], rows, "lrrl"))
     return "\n".join(out)
+
+
+PORTFOLIO_WORDS = {
+    "en": {
+        "title": "Portfolio under a budget", "budget": "Budget", "chosen": "Chosen", "not_chosen": "Not chosen",
+        "ineligible": "Not eligible for funding", "cost": "Cost (PLN)", "rank": "Rank", "reason": "Why not",
+        "total": "Total", "left": "Money left", "sources": "Funding source limits", "limit": "Limit",
+        "spent": "Spent", "next": "Next with more money", "none_next": "no project can enter with more money",
+        "enter": "enter", "leave": "leave", "extra": "more", "score": "Score", "must": "must be in",
+        "exclude": "left out by request", "nothing": "(none)", "source": "Source",
+        "why": {"does_not_fit": "does not fit", "excluded": "left out (--exclude)", "failed_gates": "failed gates",
+                "failed_card": "does not pass the selection card"},
+    },
+    "pl": {
+        "title": "Portfel projektów w ramach budżetu", "budget": "Budżet", "chosen": "Wybrane",
+        "not_chosen": "Niewybrane", "ineligible": "Niekwalifikujące się do finansowania", "cost": "Koszt (PLN)",
+        "rank": "Miejsce", "reason": "Powód", "total": "Razem", "left": "Pozostaje", "sources": "Limity źródeł "
+        "finansowania", "limit": "Limit", "spent": "Wydane", "next": "Następny przy większym budżecie",
+        "none_next": "żaden projekt nie wejdzie przy większym budżecie", "enter": "wchodzą", "leave": "wypadają",
+        "extra": "więcej", "score": "Wynik", "must": "obowiązkowo", "exclude": "wyłączone na życzenie",
+        "nothing": "(brak)", "source": "Źródło",
+        "why": {"does_not_fit": "nie mieści się", "excluded": "wyłączony (--exclude)",
+                "failed_gates": "niespełnione kryteria dostępowe", "failed_card": "nie spełnia karty oceny"},
+    },
+}
+
+
+def pln(v: float | None) -> str:
+    """An amount of PLN with spaces grouping thousands (grosze only when there are any)."""
+    if v is None:
+        return "—"
+    text = f"{v:,.2f}".replace(",", " ")
+    return text.removesuffix(".00")
+
+
+def portfolio_reason(item, lang: str = "en") -> str:
+    """Why a project is not in the portfolio, in ``lang`` (the details as given: gate labels, card reasons)."""
+    if item.why is None:
+        return item.reason or ""
+    text = PORTFOLIO_WORDS.get(lang, PORTFOLIO_WORDS["en"])["why"][item.why]
+    return text + (f": {'; '.join(item.details)}" if item.details else "")
+
+
+def render_portfolio(pf, lang: str = "en") -> str:
+    """The chosen projects with totals, the left-out and ineligible ones, source limits, the next step."""
+    w = PORTFOLIO_WORDS.get(lang, PORTFOLIO_WORDS["en"])
+    points = pf.method == "points"
+    method = pf.method.upper() + (f" ({_w(lang, 'normalization')}: {pf.normalization})" if pf.normalization else "")
+    head = f"{pf.partnership} — " if pf.partnership else ""
+    out = [f"{head}{w['title']}: {w['budget'].lower()} {pln(pf.budget)} PLN; {_w(lang, 'method')}: {method}"]
+    if pf.must:
+        out.append(f"{w['must']}: {', '.join(pf.must)}")
+    if pf.exclude:
+        out.append(f"{w['exclude']}: {', '.join(pf.exclude)}")
+
+    def fmt(v):
+        return "—" if v is None else (f"{v:g}" if points else f"{v:.4f}")
+
+    def rows_of(items, reason: bool):
+        return [[str(i.rank) if i.rank is not None else "—", i.id, clip(i.title, 44), pln(i.cost), fmt(i.score)]
+                + ([portfolio_reason(i, lang)] if reason else []) for i in items]
+
+    heads = [w["rank"], _w(lang, "id"), _w(lang, "project"), w["cost"], w["score"]]
+    out.append("")
+    out.append(f"{w['chosen']}:")
+    rows = rows_of(pf.chosen, False)
+    rows.append(["", w["total"], "", pln(pf.total_cost), fmt(pf.total_score)])
+    out.append(table(heads, rows, "rllrr"))
+    out.append(f"{w['left']}: {pln(pf.money_left)} PLN")
+    if pf.sources:
+        out.append("")
+        out.append(f"{w['sources']}:")
+        out.append(table([w["source"], w["limit"], w["spent"], w["left"]],
+                         [[clip(s.source, 60), pln(s.limit), pln(s.spent), pln(s.left)] for s in pf.sources],
+                         "lrrr"))
+    out.append("")
+    out.append(f"{w['not_chosen']}:")
+    out.append(table(heads + [w["reason"]], rows_of(pf.not_chosen, True), "rllrrl") if pf.not_chosen
+               else f"  {w['nothing']}")
+    if pf.ineligible:
+        out.append("")
+        out.append(f"{w['ineligible']}:")
+        for i in pf.ineligible:
+            out.append(f"  {i.id} {clip(i.title, 40)}: {portfolio_reason(i, lang)}")
+    out.append("")
+    if pf.next is None:
+        out.append(f"{w['next']}: {w['none_next']}")
+    else:
+        n = pf.next
+        moves = f"{w['enter']} {', '.join(n.enter)}" + (f"; {w['leave']} {', '.join(n.leave)}" if n.leave else "")
+        out.append(f"{w['next']}: {w['budget'].lower()} {pln(n.budget)} PLN (+{pln(n.extra)} PLN {w['extra']}): "
+                   f"{moves}; {w['score'].lower()} {fmt(n.total_score)}")
+    return "\n".join(out)

@@ -1,0 +1,507 @@
+"""Portfolio under a budget: the 0/1 programme against brute force over every subset, the rules
+around it (eligibility, per-source spending, must/exclude, the next project), the command line,
+the --by-source reader and the workbook's portfolio sheet."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from appraisal.console.cli import main
+from appraisal.criteria import InputError
+from appraisal.io.limits import read_source_limits
+from appraisal.package import load_package, package_from_document
+from appraisal.portfolio import (
+    COST_TOLERANCE,
+    next_budget,
+    parse_budget,
+    portfolio,
+    score_tolerance,
+    select,
+    source_matches,
+)
+from builders import cwd_package_doc
+
+ROOT = Path(__file__).resolve().parents[1]
+DOLINA = ROOT / "samples" / "pakiet_dolina_baryczy.json"
+KARTA = ROOT / "samples" / "pakiet_karta.json"
+SETTINGS = settings(max_examples=150, deadline=None)
+
+
+# --- brute force: the definitions of the module docstring, over all 2^m subsets --------------------------
+
+def subsets(m):
+    return [np.array(bits, dtype=bool) for bits in itertools.product([False, True], repeat=m)]
+
+
+def fits(x, costs, budget, spend, limits, must, exclude):
+    if budget is not None and math.fsum(costs[x]) > budget:
+        return False
+    if spend is not None and any(math.fsum(spend[k][x]) > limits[k] for k in range(len(limits))):
+        return False
+    return bool(np.all(x[must]) and not np.any(x[exclude]))
+
+
+def brute_best(scores, costs, budget, spend=None, limits=None, must=None, exclude=None):
+    """The optimal set: largest score (ties within the tolerance), then least cost (within
+    0.005 PLN), then lexicographically largest indicator in ranking order. None if nothing fits."""
+    m = len(scores)
+    must = np.zeros(m, bool) if must is None else must
+    exclude = np.zeros(m, bool) if exclude is None else exclude
+    ok = [x for x in subsets(m) if fits(x, costs, budget, spend, limits, must, exclude)]
+    if not ok:
+        return None
+    best = max(math.fsum(scores[x]) for x in ok)
+    tied = [x for x in ok if math.fsum(scores[x]) >= best - score_tolerance(scores)]
+    least = min(math.fsum(costs[x]) for x in tied)
+    cheap = [x for x in tied if math.fsum(costs[x]) <= least + COST_TOLERANCE]
+    return max(cheap, key=lambda x: tuple(x.astype(int)))
+
+
+def brute_next(scores, costs, best, spend=None, limits=None, must=None, exclude=None):
+    m = len(scores)
+    must = np.zeros(m, bool) if must is None else must
+    exclude = np.zeros(m, bool) if exclude is None else exclude
+    better = [math.fsum(costs[x]) for x in subsets(m) if fits(x, costs, None, spend, limits, must, exclude)
+              and math.fsum(scores[x]) > best + score_tolerance(scores)]
+    return min(better) if better else None
+
+
+@st.composite
+def problems(draw, ties: bool = False):
+    m = draw(st.integers(1, 10))
+    if ties:  # few distinct values: many optimal sets that tie on score and on cost
+        scores = np.array(draw(st.lists(st.sampled_from([0.0, 1.0, 2.0, 3.0]), min_size=m, max_size=m)))
+        costs = np.array(draw(st.lists(st.sampled_from([1.0, 2.0, 3.0, 5.0]), min_size=m, max_size=m)))
+    else:
+        scores = np.array(draw(st.lists(st.floats(0, 1, allow_subnormal=False), min_size=m, max_size=m)))
+        # PLN with grosze, from 0 to 50 million
+        costs = np.array(draw(st.lists(st.integers(0, 5_000_000_000), min_size=m, max_size=m))) / 100
+    budget = draw(st.floats(0, float(costs.sum()) + 1.0, allow_subnormal=False))
+    k = draw(st.integers(0, 2))
+    spend = limits = None
+    if k:
+        share = np.array(draw(st.lists(st.sampled_from([0.0, 0.25, 0.5, 1.0]), min_size=k * m, max_size=k * m)))
+        spend = share.reshape(k, m) * costs
+        limits = np.array(draw(st.lists(st.floats(0, float(costs.sum()) + 1.0, allow_subnormal=False),
+                                        min_size=k, max_size=k)))
+    flags = draw(st.lists(st.sampled_from(["", "", "", "must", "exclude"]), min_size=m, max_size=m))
+    must = np.array([f == "must" for f in flags])
+    exclude = np.array([f == "exclude" for f in flags])
+    return scores, costs, budget, spend, limits, must, exclude
+
+
+def check_against_brute_force(problem):
+    scores, costs, budget, spend, limits, must, exclude = problem
+    expected = brute_best(scores, costs, budget, spend, limits, must, exclude)
+    got = select(scores, costs, budget, spend, limits, must, exclude)
+    if expected is None:
+        assert got is None
+        return
+    assert got is not None
+    assert fits(got.chosen, costs, budget, spend, limits, must, exclude)
+    assert got.total_cost <= budget
+    assert got.total_score == pytest.approx(math.fsum(scores[expected]), abs=1e-9)
+    assert got.chosen.tolist() == expected.tolist()
+    nb = next_budget(scores, costs, got.total_score, spend, limits, must, exclude)
+    bn = brute_next(scores, costs, math.fsum(scores[expected]), spend, limits, must, exclude)
+    assert (nb is None) == (bn is None)
+    if nb is not None:
+        assert nb == pytest.approx(bn, abs=1e-6)
+        assert nb > budget
+        bigger = select(scores, costs, nb, spend, limits, must, exclude)
+        assert bigger.total_score > got.total_score + score_tolerance(scores)
+        assert bigger.chosen.tolist() == brute_best(scores, costs, nb, spend, limits, must, exclude).tolist()
+
+
+@SETTINGS
+@given(problems())
+def test_milp_equals_brute_force(problem):
+    check_against_brute_force(problem)
+
+
+@SETTINGS
+@given(problems(ties=True))
+def test_tie_break_equals_brute_force(problem):
+    check_against_brute_force(problem)
+
+
+def test_tie_break_prefers_less_money_then_the_better_ranked_project():
+    # {0} and {1, 2} score 2; {1, 2} costs less -> chosen
+    got = select(np.array([2.0, 1.0, 1.0]), np.array([5.0, 2.0, 2.0]), 5.0)
+    assert got.chosen.tolist() == [False, True, True]
+    # same score, same cost: the set with the better-ranked (earlier) project
+    got = select(np.array([1.0, 1.0, 1.0]), np.array([3.0, 3.0, 3.0]), 4.0)
+    assert got.chosen.tolist() == [True, False, False]
+    # a zero-score project is never bought with positive money
+    got = select(np.array([1.0, 0.0]), np.array([1.0, 1.0]), 10.0)
+    assert got.chosen.tolist() == [True, False]
+
+
+def test_a_set_over_the_budget_by_less_than_the_solver_tolerance_is_refused():
+    # 60 + 40.0000001 exceeds 100 by 1e-7: within HiGHS's feasibility tolerance, not within the budget
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    scores, costs = np.array([1.0, 0.9, 0.6]), np.array([60.0, 40.0000001, 39.0])
+    plain = milp(-scores, integrality=np.ones(3), bounds=Bounds(0, 1),
+                 constraints=[LinearConstraint(costs / 60, -np.inf, 100 / 60)], options={"mip_rel_gap": 0})
+    assert np.round(plain.x).tolist() == [1, 1, 0]  # the solver alone takes the set 1e-7 PLN over
+    got = select(scores, costs, 100.0)
+    assert got.chosen.tolist() == [True, False, True]
+    assert got.total_cost == 99.0
+
+
+def test_nothing_better_means_no_next_budget():
+    assert next_budget(np.array([1.0, 2.0]), np.array([1.0, 1.0]), 3.0) is None
+    assert next_budget(np.array([1.0, 2.0]), np.array([1.0, 1.0]), 2.0) == 2.0
+
+
+# --- from a ranked package ---------------------------------------------------------------------------
+
+def package(costs, funding=None, gates_fail=(), budget=None):
+    doc = cwd_package_doc(len(costs))
+    for i, p in enumerate(doc["projects"]):
+        if costs[i] is not None:
+            p["cost"] = costs[i]
+        if funding is not None:
+            p["funding"] = funding[i]
+        if i in gates_fail:
+            p["gates"]["min_two_jst"] = False
+    if budget is not None:
+        doc["budget"] = budget
+    return package_from_document(doc, "pakiet.json")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, 40), min_size=2, max_size=8), st.integers(1, 150), st.integers(0, 2 ** 8 - 1))
+def test_package_portfolio_equals_brute_force(costs_m, budget_m, failing):
+    costs = [c * 1e6 for c in costs_m]
+    fail = {i for i in range(len(costs)) if failing >> i & 1}
+    if len(costs) - len(fail) < 2:
+        fail = set()
+    rk = package(costs, gates_fail=fail).rank()
+    pf = portfolio(rk, budget_m * 1e6)
+    ids = [r.id for r in rk.results]
+    scores = np.array([r.score for r in rk.results])
+    cost = np.array([costs[int(i[1:]) - 1] for i in ids])
+    best = brute_best(scores, cost, budget_m * 1e6)
+    assert [i.id for i in pf.chosen] == [i for i, x in zip(ids, best) if x]
+    assert {i.id for i in pf.not_chosen} == {i for i, x in zip(ids, best) if not x}
+    assert {i.id for i in pf.ineligible} == {f"P{j + 1}" for j in fail}
+    assert pf.total_cost == math.fsum(cost[best]) <= pf.budget
+    assert pf.total_score == pytest.approx(math.fsum(scores[best]), abs=1e-9)
+    assert pf.money_left == pf.budget - pf.total_cost
+    nb = brute_next(scores, cost, math.fsum(scores[best]))
+    if nb is None:
+        assert pf.next is None
+    else:
+        assert pf.next.budget == pytest.approx(nb) and pf.next.extra == pytest.approx(nb - pf.budget)
+        at_next = brute_best(scores, cost, nb)
+        assert pf.next.enter == [i for i, a, b in zip(ids, best, at_next) if b and not a]
+        assert pf.next.leave == [i for i, a, b in zip(ids, best, at_next) if a and not b]
+
+
+def test_samples_choose_what_brute_force_chooses():
+    for path, method in ((DOLINA, "topsis"), (DOLINA, "wsm"), (KARTA, "points")):
+        pkg = load_package(path)
+        rk = pkg.rank(method)
+        eligible = [r for r in rk.results if method != "points" or r.card.passed]
+        cost = {p.id: p.cost for p in pkg.projects}
+        budget = 0.6 * sum(cost[r.id] for r in eligible)
+        pf = portfolio(rk, budget)
+        best = brute_best(np.array([r.score for r in eligible]), np.array([cost[r.id] for r in eligible]), budget)
+        assert [i.id for i in pf.chosen] == [r.id for r, x in zip(eligible, best) if x], (path, method)
+    karta = portfolio(load_package(KARTA).rank("points"), 1e8)
+    assert {i.id: i.why for i in karta.ineligible} == {"K03": "failed_card", "K05": "failed_card"}
+
+
+FEDS = "Fundusze Europejskie dla Dolnego Śląska 2021-2027"
+
+
+def test_source_limits_cover_sub_measures_and_bind():
+    funding = [
+        [{"source": f"{FEDS} (priorytet 2)", "amount": 8e6}, {"source": "wkład własny JST", "amount": 2e6}],
+        [{"source": f"{FEDS}  (mobilność)", "amount": 7e6}, {"source": "wkład własny JST", "amount": 3e6}],
+        [{"source": "KPO"}],
+        [{"source": "fundusze europejskie dla dolnego śląska 2021-2027", "amount": 9e6},
+         {"source": "wkład własny JST", "amount": 1e6}],
+    ]
+    assert source_matches(FEDS, f"{FEDS}  (mobilność)") and not source_matches(FEDS, f"{FEDS}-bis")
+    rk = package([10e6] * 4, funding).rank()
+    free = portfolio(rk, 40e6)
+    assert len(free.chosen) == 4
+    pf = portfolio(rk, 40e6, {FEDS: 16e6, "KPO": 10e6})
+    spent = {s.source: s.spent for s in pf.sources}
+    per_project = {"P1": 8e6, "P2": 7e6, "P3": 0.0, "P4": 9e6}
+    assert spent[FEDS] == sum(per_project[i.id] for i in pf.chosen) <= 16e6
+    assert spent["KPO"] == (10e6 if any(i.id == "P3" for i in pf.chosen) else 0)  # one source: the whole cost
+    scores = np.array([r.score for r in rk.results])
+    ids = [r.id for r in rk.results]
+    spend = np.array([[per_project[i] for i in ids], [10e6 if i == "P3" else 0 for i in ids]])
+    best = brute_best(scores, np.full(4, 10e6), 40e6, spend, np.array([16e6, 10e6]))
+    assert [i.id for i in pf.chosen] == [i for i, x in zip(ids, best) if x]
+    assert len(pf.chosen) == 3
+
+
+def test_several_sources_without_amounts_are_an_error_only_under_a_limit():
+    funding = [[{"source": "KPO"}, {"source": "wkład własny"}], [{"source": "KPO", "amount": 1e6}]]
+    rk = package([5e6, 5e6], funding).rank()
+    assert len(portfolio(rk, 1e7).chosen) == 2
+    with pytest.raises(InputError, match=r"project P1: funding source 'KPO' has no amount"):
+        portfolio(rk, 1e7, {"KPO": 3e6})
+    assert [i.id for i in portfolio(rk, 1e7, {"KPO": 3e6}, exclude=["P1"]).chosen] == ["P2"]
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"must": ["P9"]}, r"--must P9: no such project in the package; known ids: P1, P2, P3"),
+    ({"exclude": ["X"]}, r"--exclude X: no such project"),
+    ({"must": ["P2"], "exclude": ["P2"]}, r"project P2 is both in --must and in --exclude"),
+    ({"must": ["P3"]}, r"--must P3: the project is not eligible for funding \(failed gates: "),
+    ({"must": ["P1", "P2"]}, r"the projects that must be in \(P., P.\) cost 20 000 000 PLN, more than the "
+                             r"budget 15 000 000 PLN"),
+    ({"limits": {"KPO": 4e6}, "must": ["P1"]}, r"the projects that must be in spend 5 000 000 PLN from 'KPO', "
+                                              r"more than its limit 4 000 000 PLN"),
+    ({"limits": {"RPO": 4e6}}, r"source limit 'RPO' matches no funding source .*their sources: KPO"),
+])
+def test_infeasible_constraints_are_clear_errors(kwargs, message):
+    rk = package([10e6, 10e6, 1e6], [[{"source": "KPO", "amount": 5e6}]] * 3, gates_fail={2}).rank()
+    with pytest.raises(InputError, match=message):
+        portfolio(rk, 15e6, kwargs.get("limits"), kwargs.get("must", ()), kwargs.get("exclude", ()))
+
+
+def test_a_project_without_a_cost_is_named_unless_left_out():
+    rk = package([10e6, None, None], gates_fail={2}).rank()
+    with pytest.raises(InputError, match=r"^project P2 has no cost; give the cost in the package or leave it out"):
+        portfolio(rk, 15e6)
+    pf = portfolio(rk, 15e6, exclude=["P2"])  # P3 has no cost either, but is not eligible
+    assert [i.id for i in pf.chosen] == ["P1"] and pf.not_chosen[0].why == "excluded"
+
+
+def test_must_and_exclude_are_obeyed_and_recorded():
+    rk = package([10e6, 10e6, 10e6]).rank()
+    best_alone = portfolio(rk, 10e6).chosen[0].id
+    other = next(r.id for r in rk.results if r.id != best_alone)
+    pf = portfolio(rk, 10e6, must=[other])
+    assert [i.id for i in pf.chosen] == [other] and pf.must == [other]
+    pf = portfolio(rk, 10e6, exclude=[best_alone])
+    assert best_alone not in [i.id for i in pf.chosen] and pf.exclude == [best_alone]
+
+
+def test_result_carries_provenance_and_changes_with_the_inputs():
+    rk = package([10e6, 10e6, 10e6]).rank()
+    a, b = portfolio(rk, 10e6), portfolio(rk, 20e6)
+    assert a.engine.startswith("appraise ") and a.input_hash.startswith("sha256:")
+    assert a.input_hash == portfolio(rk, 10e6).input_hash != b.input_hash
+    assert portfolio(rk, 10e6, exclude=["P1"]).input_hash != a.input_hash
+
+
+@pytest.mark.parametrize("text,value", [("25000000", 25e6), ("25 000 000", 25e6), ("25_000_000", 25e6),
+                                        ("25 000 000,50 zł", 25000000.5), ("1.5e7", 1.5e7)])
+def test_budget_parsing(text, value):
+    assert parse_budget(text) == value
+
+
+@pytest.mark.parametrize("text", ["0", "-5", "abc", "25 mln", "nan", "inf"])
+def test_bad_budgets(text):
+    with pytest.raises(InputError, match=r"^--budget: "):
+        parse_budget(text)
+
+
+# --- command line ------------------------------------------------------------------------------------
+
+def run(capsys, *args):
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_contract(capsys):
+    code, out, err = run(capsys, "portfolio", DOLINA, "--budget", "60000000", "--json")
+    assert code == 0, err
+    obj = json.loads(out)
+    assert {"budget", "chosen", "not_chosen", "ineligible", "total_cost", "total_score"} <= set(obj)
+    assert obj["budget"] == 60e6
+    for key in ("chosen", "not_chosen", "ineligible"):
+        for it in obj[key]:
+            assert {"id", "cost", "score"} <= set(it)
+    rk = load_package(DOLINA).rank()
+    scores = rk.scores()
+    for it in obj["chosen"] + obj["not_chosen"]:
+        assert it["score"] == scores[it["id"]]
+    assert obj["total_cost"] == math.fsum(it["cost"] for it in obj["chosen"]) <= 60e6
+    assert obj["total_score"] == pytest.approx(sum(it["score"] for it in obj["chosen"]), abs=1e-12)
+    assert [it["id"] for it in obj["ineligible"]] == [i.id for i in rk.ineligible]
+    all_ids = [it["id"] for key in ("chosen", "not_chosen", "ineligible") for it in obj[key]]
+    assert sorted(all_ids) == sorted(p.id for p in load_package(DOLINA).projects)
+
+
+def test_human_output_and_json_file(capsys, tmp_path):
+    out_file = tmp_path / "portfel.json"
+    code, out, _ = run(capsys, "portfolio", DOLINA, "--budget", "60 000 000", "--lang", "pl", "-o", out_file)
+    assert code == 0
+    assert "Wybrane:" in out and "Pozostaje: 6 300 000 PLN" in out and "Następny przy większym budżecie" in out
+    saved = json.loads(out_file.read_text(encoding="utf-8"))
+    assert saved["money_left"] == 6.3e6 and saved["next"]["enter"]
+
+
+@pytest.fixture
+def small(tmp_path):
+    doc = cwd_package_doc(3)
+    for p, c in zip(doc["projects"], (10e6, 10e6, 1e6)):
+        p["cost"] = c
+        p["funding"] = [{"source": "KPO", "amount": c / 2}, {"source": "wkład własny", "amount": c / 2}]
+    doc["projects"][2]["gates"]["min_two_jst"] = False
+    path = tmp_path / "pakiet.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--budget", "0"], "--budget: the budget must be more than 0 PLN"),
+    (["--budget", "dużo"], "--budget: 'dużo' is not an amount of PLN"),
+    ([], "no budget: give --budget PLN"),
+    (["--budget", "15e6", "--must", "P1,P2"], "the projects that must be in (P1, P2) cost 20 000 000 PLN"),
+    (["--budget", "15e6", "--must", "P3"], "--must P3: the project is not eligible for funding"),
+    (["--budget", "15e6", "--must", "P7"], "--must P7: no such project in the package; known ids: P1, P2, P3"),
+    (["--budget", "15e6", "--must", "P1", "--exclude", "P1"], "project P1 is both in --must and in --exclude"),
+])
+def test_cli_infeasible_inputs_exit_2_with_one_line(capsys, small, args, message):
+    code, out, err = run(capsys, "portfolio", small, *args)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_cli_by_source_limits(capsys, small, tmp_path):
+    limits = tmp_path / "limity.csv"
+    limits.write_text("źródło;limit\nKPO;5 000 000,00\n", encoding="utf-8")
+    code, out, err = run(capsys, "portfolio", small, "--budget", "25000000", "--by-source", limits, "--json")
+    assert code == 0, err
+    obj = json.loads(out)
+    assert obj["source_limits"] == {"KPO": 5e6}
+    assert [s["spent"] for s in obj["sources"]] == [5e6] and len(obj["chosen"]) == 1
+    bad = tmp_path / "zle.csv"
+    bad.write_text("źródło;limit\nKPO;pięć\n", encoding="utf-8")
+    code, _, err = run(capsys, "portfolio", small, "--budget", "25000000", "--by-source", bad)
+    assert code == 2 and f"{bad}: row 2, column 2: limit 'pięć' for 'KPO' is not an amount of PLN" in err
+
+
+def test_cli_uses_the_packages_budget(capsys, small):
+    doc = json.loads(small.read_text(encoding="utf-8"))
+    doc["budget"] = 11e6
+    small.write_text(json.dumps(doc), encoding="utf-8")
+    code, out, _ = run(capsys, "portfolio", small, "--json")
+    assert code == 0 and json.loads(out)["budget"] == 11e6
+    code, out, _ = run(capsys, "portfolio", small, "--json", "--budget", "30000000")
+    assert json.loads(out)["budget"] == 30e6
+    doc["budget"] = 0
+    small.write_text(json.dumps(doc), encoding="utf-8")
+    code, _, err = run(capsys, "portfolio", small)
+    assert code == 2 and "budget" in err and "greater than 0" in err
+
+
+def test_package_schema_has_the_budget(capsys):
+    code, out, _ = run(capsys, "schema", "package")
+    assert code == 0
+    assert json.loads(out)["properties"]["budget"]["anyOf"][0]["exclusiveMinimum"] == 0
+
+
+# --- --by-source reader --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name,text,expected", [
+    ("a.csv", "źródło;limit\nFEDS 2021-2027;25 000 000,50\nKPO;1 000 000 zł\n",
+     {"FEDS 2021-2027": 25000000.5, "KPO": 1e6}),
+    ("b.csv", "source,limit\nKPO,1000000\n", {"KPO": 1e6}),
+    ("c.csv", "KPO;3000000\nFEnIKS;0\n", {"KPO": 3e6, "FEnIKS": 0.0}),
+    ("d.json", '{"KPO": 3000000, "FEnIKS": "1 000 000"}', {"KPO": 3e6, "FEnIKS": 1e6}),
+    ("e.toml", '[source_limits]\nKPO = 3_000_000\n"FE dla Mazowsza" = 2.5e6\n', {"KPO": 3e6, "FE dla Mazowsza": 2.5e6}),
+])
+def test_read_source_limits(tmp_path, name, text, expected):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert read_source_limits(path) == expected
+
+
+@pytest.mark.parametrize("name,text,message", [
+    ("a.csv", "źródło;limit\nKPO;\n", "row 2, column 2: no limit for source 'KPO'"),
+    ("b.csv", "źródło;limit\nKPO;-5\n", "row 2, column 2: limit '-5' for 'KPO' is not an amount of PLN ≥ 0"),
+    ("c.csv", "źródło;limit\nKPO;5\nkpo ;6\n", "row 3: source 'kpo' given twice (also row 2)"),
+    ("d.csv", "źródło;limit\n;5\n", "row 2, column 1: empty source name"),
+    ("e.csv", "source,limit\nKPO,1,000,000\n", "row 2: 4 cells; expected two"),
+    ("f.csv", "źródło;kwota zł\nKPO;5\n", "row 1: expected a header"),
+    ("g.csv", "źródło;limit\n", "no source limits in the file"),
+    ("h.json", '{"KPO": true}', "KPO: the limit must be a number of PLN ≥ 0, got bool"),
+    ("i.json", '{"KPO": "dużo"}', "KPO: the limit must be a number of PLN ≥ 0, got 'dużo'"),
+    ("j.json", "[1, 2]", "expected an object at the top level"),
+    ("k.txt", "KPO;5", "unsupported file type '.txt'"),
+])
+def test_bad_source_limit_files(tmp_path, name, text, message):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_source_limits(path)
+    assert str(exc.value).startswith(str(path)) and message in str(exc.value) and "\n" not in str(exc.value)
+
+
+# --- the workbook ----------------------------------------------------------------------------------------
+
+def test_workbook_portfolio_sheet_recalculates(tmp_path, recalc, capsys):
+    path = tmp_path / "ocena.xlsx"
+    code, _, err = run(capsys, "portfolio", DOLINA, "--budget", "60000000", "--lang", "pl", "-o", path)
+    assert code == 0, err
+    pf = portfolio(load_package(DOLINA).rank(), 60e6)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[1] == "Portfel"
+    ws = wb["Portfel"]
+    assert ws["C6"].value.startswith("=SUM(F") and ws["C7"].value == "=C5-C6"
+    rows = {ws.cell(r, 2).value: r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "wybrany"}
+    assert list(rows) == [i.id for i in pf.chosen]
+    values = openpyxl.load_workbook(recalc(path), data_only=True)["Portfel"]
+    assert values["C5"].value == 60e6
+    assert values["C6"].value == pytest.approx(pf.total_cost, abs=1e-6)
+    assert values["C7"].value == pytest.approx(pf.money_left, abs=1e-6)
+    assert values["C8"].value == pytest.approx(pf.total_score, abs=1e-12)
+    assert all(values.cell(r, 6).value == next(i.cost for i in pf.chosen if i.id == k) for k, r in rows.items())
+
+
+def test_package_budget_puts_the_sheet_in_the_rank_workbook_and_survives_the_template(tmp_path, capsys):
+    doc = json.loads(DOLINA.read_text(encoding="utf-8"))
+    doc["budget"] = 50e6
+    src = tmp_path / "pakiet.json"
+    src.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "ocena.xlsx"
+    code, _, err = run(capsys, "rank", src, "-o", out, "--lang", "en")
+    assert code == 0, err
+    wb = openpyxl.load_workbook(out)
+    assert "Portfolio" in wb.sheetnames and wb["Portfolio"]["C5"].value == 50e6
+    back = load_package(out)  # the appraisal workbook reads back as the package, budget included
+    assert back.budget == 50e6
+    code, _, err = run(capsys, "rank", DOLINA, "-o", tmp_path / "plain.xlsx", "--lang", "pl")
+    assert code == 0, err
+    assert "Portfel" not in openpyxl.load_workbook(tmp_path / "plain.xlsx").sheetnames
+
+
+def test_bad_budget_cell_in_the_template_names_the_cell(tmp_path):
+    from appraisal.io.excel_template import write_template
+
+    pkg = load_package(DOLINA)
+    path = tmp_path / "pakiet.xlsx"
+    write_template(path, pkg.criteria_set, lang="pl", package=pkg)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Pakiet"]
+    row = next(r for r in range(1, 30) if ws.cell(r, 1).value == "budget")
+    ws.cell(row, 3).value = "sporo"
+    wb.save(path)
+    with pytest.raises(InputError, match=rf"Pakiet!C{row}: \"sporo\" is not an amount of PLN"):
+        load_package(path)
+    ws.cell(row, 3).value = "12 500 000 zł"
+    wb.save(path)
+    assert load_package(path).budget == 12.5e6
