@@ -119,3 +119,78 @@ def test_any_values_read_back_as_written(tmp_path_factory, table):
                 assert got == (kept or None)
             else:
                 assert got == v and type(got) is type(v) or (isinstance(v, float) and got == v)
+
+
+def _filled(tmp_path, elsewhere: bool, name: str, styles=(None, MONEY)):
+    """Sheet A written here, sheet B written by a forked process (or here too), same content."""
+    from appraisal.io.xlsx_rows import fill_elsewhere
+
+    wb = Workbook(write_only=True)
+    a, b = SheetRows(wb.create_sheet("A")), SheetRows(wb.create_sheet("B"))
+    rows_b = [["tytuł <1>", 1.5], ["=nie formuła", 2_000_000.0], [Formula("=SUM(B1:B2)"), "zażółć"]]
+
+    def fill_b():
+        for values in rows_b:
+            b.row(values, list(styles))
+        b.row(["do A"], links={0: "A"})
+
+    b.register(list(styles))
+    if elsewhere:
+        with fill_elsewhere([b], fill_b):
+            for k in range(50):
+                a.row([f"wiersz {k}", k], [BOLD, None])
+    else:
+        fill_b()
+        for k in range(50):
+            a.row([f"wiersz {k}", k], [BOLD, None])
+    return save_with_rows(wb, [a, b], tmp_path / name)
+
+
+def _cells(path):
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [[(c.value, c.number_format, c.font.b, c.quotePrefix,
+                         c.hyperlink.location if c.hyperlink else None) for c in r] for r in ws.iter_rows()]
+            for ws in wb.worksheets}
+
+
+def test_rows_written_by_another_process_equal_rows_written_here(tmp_path):
+    here = _cells(_filled(tmp_path, False, "here.xlsx"))
+    there = _cells(_filled(tmp_path, True, "there.xlsx"))
+    assert here == there
+    assert there["B"][1][0][0] == "=nie formuła" and there["B"][1][0][3]  # text, with the quote prefix
+    assert there["B"][3][0][4] == "'A'!A1" and len(there["A"]) == 50
+
+
+def test_a_style_not_registered_before_the_fork_is_an_error(tmp_path):
+    from appraisal.io.xlsx_rows import fill_elsewhere
+
+    wb = Workbook(write_only=True)
+    b = SheetRows(wb.create_sheet("B"))
+    with pytest.raises(RuntimeError, match="not registered"), fill_elsewhere([b], lambda: b.row([1.0], [MONEY])):
+        pass
+    b.discard()
+
+
+def test_no_row_is_written_here_while_another_process_writes_the_sheet(tmp_path):
+    from appraisal.io.xlsx_rows import fill_elsewhere
+
+    wb = Workbook(write_only=True)
+    b = SheetRows(wb.create_sheet("B"))
+    with fill_elsewhere([b], lambda: b.row(["tam"])), pytest.raises(RuntimeError, match="another process"):
+        b.row(["tu"])
+    assert b.r == 1  # the child's row
+    b.discard()
+
+
+def test_an_error_in_the_other_process_is_raised_here(tmp_path):
+    from appraisal.io.xlsx_rows import fill_elsewhere
+
+    wb = Workbook(write_only=True)
+    b = SheetRows(wb.create_sheet("B"))
+
+    def broken():
+        raise OSError("dysk pełny")
+
+    with pytest.raises(RuntimeError, match="dysk pełny"), fill_elsewhere([b], broken):
+        pass
+    b.discard()

@@ -12,8 +12,6 @@ output folder only.
 from __future__ import annotations
 
 import json
-import multiprocessing
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,41 +96,11 @@ def _write(result: BatchResult, out_dir: Path, source: str, method: str, lang: s
         summ, league = _merge(previous, summ, league, out_dir)
     atomic_write_json(out_dir / "summary.json", summ)
     atomic_write_json(out_dir / "errors.json", summ["errors"])
-    with _beside(write_league_json, out_dir / "league.json", league):  # on the other core, meanwhile:
-        write_national_workbook(summ, league, out_dir / ("podsumowanie_krajowe.xlsx" if lang == "pl"
-                                                         else "national_summary.xlsx"), lang)
+    # the league's sheet rows and league.json are written by a second process meanwhile (the other core)
+    write_national_workbook(summ, league, out_dir / ("podsumowanie_krajowe.xlsx" if lang == "pl"
+                                                     else "national_summary.xlsx"), lang,
+                            alongside=lambda: write_league_json(out_dir / "league.json", league))
     return summ
-
-
-@contextmanager
-def _beside(task, *args):
-    """Run ``task(*args)`` in a forked child process while the body runs (the two big summaries
-    are written side by side: a quarter of the time of a national run); where processes cannot
-    be forked, before the body. An error in the child is raised here, after the body."""
-    try:
-        ctx = multiprocessing.get_context("fork")
-    except ValueError:  # no fork on this platform
-        task(*args)
-        yield
-        return
-    errors = ctx.SimpleQueue()
-
-    def child() -> None:
-        try:
-            task(*args)
-            errors.put(None)
-        except BaseException as exc:  # noqa: BLE001 - reported by the parent
-            errors.put(f"{type(exc).__name__}: {exc}")
-
-    proc = ctx.Process(target=child, daemon=True)
-    proc.start()
-    try:
-        yield
-    finally:
-        proc.join()
-    problem = errors.get() if not errors.empty() else f"the process writing it stopped (exit code {proc.exitcode})"
-    if problem is not None:
-        raise OSError(f"cannot write {args[0]}: {problem}")
 
 
 def write_league_json(path: Path, league: list[Any]) -> Path:

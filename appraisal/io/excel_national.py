@@ -28,7 +28,7 @@ prefix); the only formulas are the sums written here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ from openpyxl.utils import get_column_letter
 from ..batch import LEAGUE_FIELDS, polish_key
 from ..criteria import InputError
 from .excel_report import HEAD, SUB, print_setup
-from .xlsx_rows import Formula, SheetRows, save_with_rows
+from .xlsx_rows import Formula, SheetRows, fill_elsewhere, save_with_rows
 
 TITLES = {
     "pl": {"national": "Kraj", "league": "Ranking krajowy", "errors": "Błędy"},
@@ -238,7 +238,8 @@ def _partnership_widths(sources: list[str]) -> dict[int, float]:
 
 def _league_tuples(league: Iterable[Any]) -> list[tuple]:
     """League rows as tuples of :data:`~appraisal.batch.LEAGUE_FIELDS` (dicts are accepted too)."""
-    return [tuple(x.get(f) for f in LEAGUE_FIELDS) if isinstance(x, dict) else tuple(x) for x in league]
+    return [x if type(x) is tuple else tuple(x.get(f) for f in LEAGUE_FIELDS) if isinstance(x, dict) else tuple(x)
+            for x in league]
 
 
 _VV, _PART, _KEY, _ID, _TITLE, _SCORE, _RANK, _ELIG, _GATES, _COST, _FUND, _REC = range(len(LEAGUE_FIELDS))
@@ -278,13 +279,18 @@ def _pages(n: int, first_capacity: int, capacity: int) -> list[tuple[int, int]]:
 
 # --- the workbook -------------------------------------------------------------------------------------
 
-def write_national_workbook(summary: dict, league: Iterable[Any], path: str | Path, lang: str = "pl") -> Path:
-    """Build and save the national workbook of a batch run (see the module docstring) atomically."""
+def write_national_workbook(summary: dict, league: Iterable[Any], path: str | Path, lang: str = "pl",
+                            alongside: Callable[[], None] | None = None) -> Path:
+    """Build and save the national workbook of a batch run (see the module docstring) atomically.
+
+    The league's rows are written by a second process while this one writes the other sheets;
+    ``alongside`` (a task that writes no part of the workbook, e.g. league.json from the same rows)
+    runs in that process after them."""
     if lang not in WORDS:
         raise ValueError(f"unsupported language {lang!r}; expected one of {', '.join(WORDS)}")
     sheets: list[_Sheet] = []
     try:
-        wb = _build(summary, league, lang, sheets)
+        wb = _build(summary, league, lang, sheets, alongside)
     except BaseException:
         for sh in sheets:
             sh.discard()
@@ -292,7 +298,8 @@ def write_national_workbook(summary: dict, league: Iterable[Any], path: str | Pa
     return save_with_rows(wb, sheets, path)
 
 
-def _build(summary: dict, league: Iterable[Any], lang: str, made: list[_Sheet]) -> Workbook:
+def _build(summary: dict, league: Iterable[Any], lang: str, made: list[_Sheet],
+           alongside: Callable[[], None] | None = None) -> Workbook:
     """The workbook (write-only) with every sheet's rows in ``made``, to be saved by save_with_rows."""
     w, t = WORDS[lang], TITLES[lang]
     partnerships = sorted(summary.get("partnerships") or [],
@@ -362,81 +369,87 @@ def _build(summary: dict, league: Iterable[Any], lang: str, made: list[_Sheet]) 
         league_sheets.append(new(sheet_title(f"{t['league']} ({k})", taken), league_widths, freeze="C5"))
     errors_sh = new(t["errors"], {1: 60, 2: 30, 3: 80})
 
-    # --- National ------------------------------------------------------------------------------------
-    national.row([w["national_title"]], [TITLE])
-    national.row([w["recommend_rule"]], [NOTE])
-    national.row([w["engine"].format(engine=summary.get("engine") or "—", source=summary.get("source") or "—")],
-                 [NOTE])
-    national.row([w["counts"].format(
-        found=counts.get("found", len(partnerships) + len(errors)), scored=counts.get("scored", len(partnerships)),
-        failed=counts.get("failed", len(errors)), skipped=counts.get("skipped", len(skipped)))], [NOTE])
-    if errors:
-        national.row([w["see_errors"].format(n=len(errors), sheet=t["errors"])], [WARN_LINK], links={0: t["errors"]})
-    else:
-        national.blank()
-    info = _partnership_table(national, partnerships, sources, w, links=vv_title)
-    if not partnerships:
-        national.blank()
-        national.row([w["no_rows"]], [NOTE])
-    last_col = get_column_letter(info["ncols"])
-    national.ws.auto_filter.ref = f"A{info['header']}:{last_col}{max(info['last'], info['header'])}"
-
-    # --- one sheet per voivodeship -------------------------------------------------------------------------
-    for v, vrows, projects, pages, pages_sheets in vv_plan:
-        first = pages_sheets[0]
-        first.row([v or w["no_voivodeship"]], [TITLE])
-        first.blank()
-        _partnership_table(first, vrows, sources, w)
-        first.blank()
-        first.row([w["vv_projects"]], [SUB])
-        for k, ((start, stop), sh) in enumerate(zip(pages, pages_sheets)):
-            if k:
-                sh.row([f"{v or w['no_voivodeship']} {w['continued']}"], [TITLE])
-                sh.blank()
-            sh.row(proj_heads, [HEAD] * len(proj_heads))
-            for x in projects[start:stop]:
-                sh.row(*_project_values(x, w, with_vv=False))
-
-    # --- National league -------------------------------------------------------------------------------
+    # --- National league: its rows written by another process while this one writes the rest --------
     heads = [w["voivodeship"], w["partnership"], w["id"], w["title"], w["score"], w["rank"], w["is_eligible"],
              w["failed_gates"], w["cost"], w["funding"], w["recommendation"]]
-    for k, ((start, stop), sh) in enumerate(zip(league_pages, league_sheets)):
-        sh.row([w["league_title"] + (f" {w['continued']}" if k else "")], [TITLE])
-        sh.row([w["league_note"]], [NOTE])
-        sh.blank()
-        hr = sh.row(heads, [HEAD] * len(heads), height=32)
-        last_scored = None
-        for x in ranked[start:stop]:
-            r = sh.row(*_project_values(x, w, with_vv=True))
-            if x[_ELIG] and _num(x[_SCORE]) is not None:
-                last_scored = r
-        if last_scored is not None:
+    hr = 4  # title, note, blank, heading
+    for sh, (start, stop) in zip(league_sheets, league_pages):
+        sh.register([TITLE], [NOTE], [HEAD] * len(heads), _LEAGUE_STYLES, _LEAGUE_STYLES_RED)
+        scored = [i for i in range(start, stop) if ranked[i][_ELIG] and _num(ranked[i][_SCORE]) is not None]
+        if scored:
             sh.ws.conditional_formatting.add(
-                f"E{hr + 1}:E{last_scored}",
+                f"E{hr + 1}:E{hr + 1 + scored[-1] - start}",
                 ColorScaleRule(start_type="min", start_color="F8696B", mid_type="percentile", mid_value=50,
                                mid_color="FFEB84", end_type="max", end_color="63BE7B"))
-        sh.ws.auto_filter.ref = f"A{hr}:{get_column_letter(len(heads))}{max(sh.r, hr)}"
+        sh.ws.auto_filter.ref = f"A{hr}:{get_column_letter(len(heads))}{hr + stop - start}"
 
-    # --- Errors ------------------------------------------------------------------------------------------
-    errors_sh.row([w["errors_title"]], [TITLE])
-    errors_sh.blank()
-    errors_sh.row([w["failed"]], [SUB])
-    if errors:
-        errors_sh.row([w["file"], w["where"], w["reason"]], [HEAD] * 3)
-        for e in errors:
-            errors_sh.row([str(e.get("file") or e.get("key") or ""),
-                           None if e.get("where") is None else str(e["where"]), str(e.get("reason") or "")],
-                          [None, None, RED])
-    else:
-        errors_sh.row([w["no_errors"]])
-    errors_sh.blank()
-    errors_sh.row([w["skipped"]], [SUB])
-    if skipped:
-        errors_sh.row([w["file"], w["reason"]], [HEAD] * 2)
-        for sk in skipped:
-            errors_sh.row([str(sk.get("file") or ""), str(sk.get("reason") or "")])
-    else:
-        errors_sh.row([w["no_skipped"]])
+    def fill_league() -> None:
+        for k, ((start, stop), sh) in enumerate(zip(league_pages, league_sheets)):
+            sh.row([w["league_title"] + (f" {w['continued']}" if k else "")], [TITLE])
+            sh.row([w["league_note"]], [NOTE])
+            sh.blank()
+            sh.row(heads, [HEAD] * len(heads), height=32)
+            for x in ranked[start:stop]:
+                sh.row(*_project_values(x, w, with_vv=True))
+        if alongside is not None:
+            alongside()
+
+    with fill_elsewhere(league_sheets, fill_league):
+        # --- National ------------------------------------------------------------------------------------
+        national.row([w["national_title"]], [TITLE])
+        national.row([w["recommend_rule"]], [NOTE])
+        national.row([w["engine"].format(engine=summary.get("engine") or "—", source=summary.get("source") or "—")],
+                     [NOTE])
+        national.row([w["counts"].format(
+            found=counts.get("found", len(partnerships) + len(errors)), scored=counts.get("scored", len(partnerships)),
+            failed=counts.get("failed", len(errors)), skipped=counts.get("skipped", len(skipped)))], [NOTE])
+        if errors:
+            national.row([w["see_errors"].format(n=len(errors), sheet=t["errors"])], [WARN_LINK], links={0: t["errors"]})
+        else:
+            national.blank()
+        info = _partnership_table(national, partnerships, sources, w, links=vv_title)
+        if not partnerships:
+            national.blank()
+            national.row([w["no_rows"]], [NOTE])
+        last_col = get_column_letter(info["ncols"])
+        national.ws.auto_filter.ref = f"A{info['header']}:{last_col}{max(info['last'], info['header'])}"
+
+        # --- one sheet per voivodeship -------------------------------------------------------------------------
+        for v, vrows, projects, pages, pages_sheets in vv_plan:
+            first = pages_sheets[0]
+            first.row([v or w["no_voivodeship"]], [TITLE])
+            first.blank()
+            _partnership_table(first, vrows, sources, w)
+            first.blank()
+            first.row([w["vv_projects"]], [SUB])
+            for k, ((start, stop), sh) in enumerate(zip(pages, pages_sheets)):
+                if k:
+                    sh.row([f"{v or w['no_voivodeship']} {w['continued']}"], [TITLE])
+                    sh.blank()
+                sh.row(proj_heads, [HEAD] * len(proj_heads))
+                for x in projects[start:stop]:
+                    sh.row(*_project_values(x, w, with_vv=False))
+
+        # --- Errors ------------------------------------------------------------------------------------------
+        errors_sh.row([w["errors_title"]], [TITLE])
+        errors_sh.blank()
+        errors_sh.row([w["failed"]], [SUB])
+        if errors:
+            errors_sh.row([w["file"], w["where"], w["reason"]], [HEAD] * 3)
+            for e in errors:
+                errors_sh.row([str(e.get("file") or e.get("key") or ""),
+                               None if e.get("where") is None else str(e["where"]), str(e.get("reason") or "")],
+                              [None, None, RED])
+        else:
+            errors_sh.row([w["no_errors"]])
+        errors_sh.blank()
+        errors_sh.row([w["skipped"]], [SUB])
+        if skipped:
+            errors_sh.row([w["file"], w["reason"]], [HEAD] * 2)
+            for sk in skipped:
+                errors_sh.row([str(sk.get("file") or ""), str(sk.get("reason") or "")])
+        else:
+            errors_sh.row([w["no_skipped"]])
     return wb
 
 

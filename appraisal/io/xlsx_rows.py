@@ -19,11 +19,14 @@ or a :class:`Formula` built by us. Styles are openpyxl style dicts (``{"font": F
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
 import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -59,6 +62,16 @@ def _attr(s: str) -> str:
     return _text(s).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
 
 
+class _Quoted:
+    """The quote-prefix style id for rows without styles, registered on first use."""
+
+    def __init__(self, rows: SheetRows):
+        self.rows = rows
+
+    def __getitem__(self, j: int) -> int:
+        return self.rows.style_id(None, quote=True)
+
+
 class SheetRows:
     """The rows of one sheet of a write-only openpyxl workbook, written from the top as OOXML."""
 
@@ -69,6 +82,8 @@ class SheetRows:
         self.links: list[tuple[str, str]] = []
         self._styles: dict[tuple[int, bool], int] = {}
         self._rows_styles: dict[tuple, tuple[list[int], list[int]]] = {}
+        self._frozen = False  # in the process that writes rows for another: no new style may be registered
+        self._busy = False  # in the process that handed its rows to another: no row may be written here
         self._keep: list[Any] = []  # the style dicts whose id() keys the cache stay alive
         fd, name = tempfile.mkstemp(prefix="appraise-rows-", suffix=".xml")
         self.path = Path(name)
@@ -81,6 +96,9 @@ class SheetRows:
         key = (id(style), quote)
         sid = self._styles.get(key)
         if sid is None:
+            if self._frozen:
+                raise RuntimeError(f"sheet {self.ws.title!r}: a style not registered before the rows were handed "
+                                   f"to another process (SheetRows.register)")
             cell = WriteOnlyCell(self.ws)
             for k, v in (style or {}).items():
                 setattr(cell, k, v)
@@ -90,10 +108,10 @@ class SheetRows:
             self._keep.append(style)
         return sid
 
-    def _ids(self, styles: list[dict | None] | None, n: int) -> tuple[list[int], list[int]]:
+    def _ids(self, styles: list[dict | None] | None, n: int) -> tuple[list[int], Any]:
         """The style ids of a row's styles, and the same with the quote prefix (text like ``=…``)."""
-        if styles is None:
-            return [0] * n, [self.style_id(None, quote=True)] * n
+        if styles is None:  # the quoted variant (text like "=…") is registered when first needed
+            return [0] * n, _Quoted(self)
         key = tuple(map(id, styles))
         hit = self._rows_styles.get(key)
         if hit is None:
@@ -104,12 +122,19 @@ class SheetRows:
             raise ValueError(f"{n} values but styles for {len(hit[0])}")
         return hit
 
+    def register(self, *style_rows: list[dict | None]) -> None:
+        """Register the styles of rows to come (before they are written in another process)."""
+        for styles in style_rows:
+            self._ids(styles, len(styles))
+
     def row(self, values: list[Any] = (), styles: list[dict | None] | None = None, height: float | None = None,
             links: dict[int, str] | None = None) -> int:
         """Append one row (``None`` or ``""`` = an empty cell); returns its number.
 
         ``styles``: one openpyxl style dict (or None) per value; ``links``: column index (0-based)
         → the title of the sheet that cell links to."""
+        if self._busy:
+            raise RuntimeError(f"sheet {self.ws.title!r}: its rows are being written by another process")
         self.r += 1
         r = str(self.r)
         sids, quoted = self._ids(styles, len(values))
@@ -154,6 +179,58 @@ class SheetRows:
     def discard(self) -> None:
         self.close()
         self.path.unlink(missing_ok=True)
+
+
+@contextmanager
+def fill_elsewhere(sheets: list[SheetRows], fill: Callable[[], None]):
+    """Run ``fill()``, which writes the rows of ``sheets`` (and may do other work that writes no rows
+    elsewhere), in a forked process while the body writes the other sheets: two cores build one
+    workbook. The styles ``fill`` uses must be registered first (:meth:`SheetRows.register`), since
+    style ids belong to the workbook in this process; an unregistered one stops the child with an
+    error. Afterwards ``sheets`` know their rows (count, columns, links) as if written here. Where
+    processes cannot be forked, ``fill()`` runs here before the body. An error in ``fill`` is
+    raised here after the body."""
+    try:
+        ctx = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform
+        fill()
+        yield
+        return
+    for sh in sheets:
+        sh._f.flush()  # nothing of this process's buffer may be written after the child's rows
+    reader, writer = ctx.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            for sh in sheets:
+                sh._frozen = True
+            fill()
+            for sh in sheets:
+                sh.close()
+            writer.send(("ok", [(sh.r, sh.max_col, sh.links) for sh in sheets]))
+        except BaseException as exc:  # noqa: BLE001 - reported by the parent
+            writer.send(("error", f"{type(exc).__name__}: {exc}"))
+
+    proc = ctx.Process(target=child, daemon=True)
+    proc.start()
+    writer.close()
+    for sh in sheets:
+        sh._busy = True
+    try:
+        yield
+    finally:
+        try:
+            status, payload = reader.recv()
+        except EOFError:
+            status, payload = "error", "the process writing them stopped"
+        proc.join()
+        reader.close()
+        for sh in sheets:
+            sh._busy = False
+    if status != "ok":
+        raise RuntimeError(f"sheets {', '.join(sh.ws.title for sh in sheets)}: {payload}")
+    for sh, (r, max_col, links) in zip(sheets, payload):
+        sh.r, sh.max_col, sh.links = r, max_col, links
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
