@@ -304,7 +304,11 @@ def test_result_carries_provenance_and_changes_with_the_inputs():
 
 
 @pytest.mark.parametrize("text,value", [("25000000", 25e6), ("25 000 000", 25e6), ("25_000_000", 25e6),
-                                        ("25 000 000,50 zł", 25000000.5), ("1.5e7", 1.5e7)])
+                                        ("25 000 000,50 zł", 25000000.5), ("1.5e7", 1.5e7),
+                                        # dots between groups of three: thousands, the Polish way (PLN has
+                                        # two decimals, so three digits after a dot are not grosze)
+                                        ("25.000.000", 25e6), ("12.345", 12345.0), ("1.234.567,89", 1234567.89),
+                                        ("12.5", 12.5), ("12.34", 12.34)])
 def test_budget_parsing(text, value):
     assert parse_budget(text) == value
 
@@ -420,6 +424,7 @@ def test_package_schema_has_the_budget(capsys):
     ("a.csv", "źródło;limit\nFEDS 2021-2027;25 000 000,50\nKPO;1 000 000 zł\n",
      {"FEDS 2021-2027": 25000000.5, "KPO": 1e6}),
     ("b.csv", "source,limit\nKPO,1000000\n", {"KPO": 1e6}),
+    ("b2.csv", "źródło;limit\nKPO;40.000\nFEDS;40.000.000\n", {"KPO": 40000.0, "FEDS": 4e7}),
     ("c.csv", "KPO;3000000\nFEnIKS;0\n", {"KPO": 3e6, "FEnIKS": 0.0}),
     ("d.json", '{"KPO": 3000000, "FEnIKS": "1 000 000"}', {"KPO": 3e6, "FEnIKS": 1e6}),
     ("e.toml", '[source_limits]\nKPO = 3_000_000\n"FE dla Mazowsza" = 2.5e6\n', {"KPO": 3e6, "FE dla Mazowsza": 2.5e6}),
@@ -505,3 +510,26 @@ def test_bad_budget_cell_in_the_template_names_the_cell(tmp_path):
     ws.cell(row, 3).value = "12 500 000 zł"
     wb.save(path)
     assert load_package(path).budget == 12.5e6
+
+
+def test_a_budget_that_cannot_be_used_does_not_stop_the_ranking_workbook(tmp_path, capsys):
+    """A package with a budget but an eligible project without a cost: `rank -o` still writes the
+    appraisal workbook, whose portfolio sheet says why no portfolio was chosen; a batch with
+    --workbooks scores the package."""
+    doc = cwd_package_doc(3)
+    doc["budget"] = 50e6
+    for p, c in zip(doc["projects"], (10e6, None, 5e6)):
+        p.pop("cost", None)
+        if c is not None:
+            p["cost"] = c
+    path = tmp_path / "in" / "lubelskie" / "pakiet.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    code = main(["rank", str(path), "-o", str(tmp_path / "ocena.xlsx"), "--lang", "pl"])
+    assert code == 0, capsys.readouterr().err
+    wb = openpyxl.load_workbook(tmp_path / "ocena.xlsx")
+    assert wb.sheetnames[1] == "Portfel"
+    text = wb["Portfel"]["A3"].value
+    assert "Nie można wybrać portfela" in text and "50 000 000 PLN" in text and "P2" in text and "cost" in text
+    code = main(["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--workbooks"])
+    assert code == 0 and len(list((tmp_path / "out" / "workbooks").rglob("*.xlsx"))) == 1

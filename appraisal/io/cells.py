@@ -42,9 +42,16 @@ def shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+_DOT_GROUPS = re.compile(r"[1-9]\d{0,2}(\.\d{3})+")
+
+
 def cell_number(value: Any, decimal_comma: bool = True, money: bool = False) -> float:
     """A finite number from a cell: int/float, or text such as "3", "3,5", "1 200 000", "1.234,5"
-    (with ``decimal_comma``), "38 500 000 zł" (with ``money``). Raises ValueError otherwise."""
+    (with ``decimal_comma``), "38 500 000 zł" (with ``money``). Raises ValueError otherwise.
+
+    An amount of money (``money`` and ``decimal_comma``) written with dots between groups of three
+    digits and no comma, "40.000" or "40.000.000", is read the Polish way, as thousands: PLN has two
+    decimal places, so three after a dot cannot be grosze."""
     if isinstance(value, (bool, _dt.date, _dt.time, _dt.timedelta)):
         raise ValueError
     if isinstance(value, (int, float)):
@@ -59,6 +66,8 @@ def cell_number(value: Any, decimal_comma: bool = True, money: bool = False) -> 
                     break
         if "_" in t:
             raise ValueError
+        if money and decimal_comma and _DOT_GROUPS.fullmatch(t):
+            t = t.replace(".", "")
         if decimal_comma and "," in t:
             if "." in t:
                 if t.rfind(",") < t.rfind("."):

@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 
 from .. import ahp
+from ..criteria import InputError
 from .xlsx import formula, put, save_atomic
 
 TITLES = {
@@ -384,7 +385,17 @@ def build_appraisal_workbook(rk, lang: str = "pl", portfolio=None) -> Workbook:
     if portfolio is None and rk.package is not None and getattr(rk.package, "budget", None) is not None:
         from ..portfolio import portfolio as choose
 
-        portfolio = choose(rk, rk.package.budget)
+        try:
+            portfolio = choose(rk, rk.package.budget)
+        except InputError as exc:  # the ranking still stands: the sheet says why there is no portfolio
+            ws = wb.create_sheet(PORTFOLIO_TITLE[lang], 1)
+            put(ws, 1, 1, PORTFOLIO_WORDS[lang]["title"], {"font": Font(bold=True, size=14)})
+            from .text import pln
+
+            put(ws, 3, 1, PORTFOLIO_WORDS[lang]["none"].format(budget=pln(rk.package.budget), reason=exc.message),
+                {"font": Font(bold=True, color="9C0006")})
+            ws.column_dimensions["A"].width = 120
+            print_setup(ws)
     if portfolio is not None:
         add_portfolio_sheet(wb, portfolio, lang, index=1)
     return wb
@@ -429,6 +440,7 @@ PORTFOLIO_TITLE = {"pl": "Portfel", "en": "Portfolio"}
 PORTFOLIO_WORDS = {
     "pl": {
         "title": "Portfel projektów w ramach budżetu", "budget": "Budżet (PLN)",
+        "none": "Nie można wybrać portfela dla budżetu pakietu ({budget} PLN): {reason}",
         "total_cost": "Koszt wybranych projektów (PLN)", "left": "Pozostaje (PLN)",
         "total_score": "Suma wyników wybranych", "next": "Następny przy większym budżecie",
         "none_next": "żaden projekt nie wejdzie przy większym budżecie",
@@ -444,7 +456,9 @@ PORTFOLIO_WORDS = {
         "must": "Obowiązkowo", "exclude": "Wyłączone",
     },
     "en": {
-        "title": "Portfolio under a budget", "budget": "Budget (PLN)", "total_cost": "Cost of the chosen projects (PLN)",
+        "title": "Portfolio under a budget", "budget": "Budget (PLN)",
+        "none": "No portfolio can be chosen for the package's budget ({budget} PLN): {reason}",
+        "total_cost": "Cost of the chosen projects (PLN)",
         "left": "Money left (PLN)", "total_score": "Total score of the chosen", "next": "Next with more money",
         "none_next": "no project can enter with more money",
         "next_text": "budget {budget} PLN (+{extra} PLN): {enter} enter{leave}; total score {score}",

@@ -19,13 +19,21 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise InputError("the folder to write into does not exist", source=str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    if path.is_dir():
+        raise InputError("is a folder; give a file name to write", source=str(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise InputError(f"cannot write here: {exc.strerror or exc}", source=str(path)) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         write(tmp_path)
         os.chmod(tmp_path, 0o644)
         os.replace(tmp_path, path)
+    except OSError as exc:  # disk full, permissions, a folder put in its place meanwhile: one line
+        tmp_path.unlink(missing_ok=True)
+        raise InputError(f"cannot write: {exc.strerror or exc}", source=str(path)) from None
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
