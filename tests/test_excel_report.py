@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from appraisal.console.cli import main
+from appraisal.criteria import InputError
 from appraisal.io.excel_report import TITLES, build_appraisal_workbook, write_appraisal_workbook
 from appraisal.package import load_package, package_from_document
 from appraisal.ranking import rank_matrix
@@ -157,7 +158,7 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(openpyxl.Workbook, "save", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(InputError, match="cannot write: disk full"):  # one line for the user, exit 2
         write_appraisal_workbook(rk, target, "en")
     assert target.read_bytes() == b"old contents"
     assert [p.name for p in tmp_path.iterdir()] == ["ocena.xlsx"]
