@@ -440,9 +440,16 @@ def opinions(source, out_dir, formats, lang, method, normalization, rules_file, 
         raise InputError("opinions need a package (.json, .toml or .xlsx) with its criteria set", source=str(source))
     pkg = load_package(source)
     rules = op.load_opinion_rules(rules_file, pkg.criteria_set) if rules_file is not None else None
-    rk = pkg.rank(method, normalization)
+    rk = op.ranking_for_opinions(pkg, method, normalization)
     if samples is None:
         samples = 0 if method == "points" else 10_000
+    if not rk.results:  # fewer than two projects pass the gates: opinions without a ranking
+        samples = 0
+        click.echo(f"note: only {len(rk.alternatives)} project(s) pass the gates, at least two are needed to rank; "
+                   "the opinions are written without scores (not ranked): failed gates ⇒ "
+                   f"{op.LABELS['en'][op.rules_for(rk, rules).gate.category]}"
+                   + (f", the one admissible project ⇒ {op.LABELS['en'][op.UNRANKED_CATEGORY]} (cannot be compared "
+                      "within the package)" if rk.alternatives else ""), err=True)
     run = op.robustness(rk, samples, seed, sampler) if samples > 0 else None
     written = write_opinions(rk, out_dir, fmts, lang, rules, run, advisor, date)
     for note in written.notes:

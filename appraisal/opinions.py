@@ -12,12 +12,14 @@ Definitions (the numbers agree with the appraisal workbook's "Wkład"/"Breakdown
   0 = the package's worst … 1 = its best (a criterion on which every project is equal has no
   attainment: it adds nothing and is neither a strength nor a weakness);
 - **contribution** = global weight × r; the contributions of a project sum to its WSM score;
-- **group score** = the group's contributions summed, as a % of the group's weight (its weighted
-  min-max attainment); a group minimum (rule) compares this percentage with the group's minimum;
-- **strengths**: up to 3 criteria with the highest attainment (contribution relative to the weight),
-  ties broken by the larger weight, only where r ≥ 0.5; **weaknesses and risks**: up to 3 with the
-  lowest attainment, ties broken by the larger weight, only where r < 0.5, then every group below its
-  minimum, and a failed selection card;
+- **group score** = the contributions of the group's non-constant criteria summed, as a % of their
+  weight (the weighted min-max attainment; a criterion equal in every project is left out of both);
+  a group minimum (rule) compares this percentage with the group's minimum; a group whose criteria
+  are all constant has no percentage, and its minimum does not apply;
+- **strengths**: up to 3 criteria with the largest weighted contributions w·r among those with
+  r ≥ 0.5; **weaknesses and risks**: up to 3 with the largest lost contributions w·(1 − r) among those
+  with r < 0.5 (0.5 compared with a 1e-9 tolerance; ties broken by the larger weight), then every
+  group below its minimum, and a failed selection card;
 - **rule score** (what the score thresholds read): the method's score for TOPSIS and WSM (0 … 1); for
   the selection card (method points) the merit points as a share of the maximum (bonus excluded).
 
@@ -25,6 +27,8 @@ Recommendation rules (:class:`~appraisal.criteria.OpinionRules`, from the criter
 ``[opinions]`` section, a ``--rules`` file, or the defaults):
 
 1. a failed admissibility gate decides outright (default: not recommended); the project has no score;
+   when only one project passes the gates it cannot be compared within the package: it gets no score
+   or rank and "needs rework" (rule ``unranked``: the package needs another admissible project);
 2. otherwise the best category whose score threshold the rule score reaches (defaults ≥ 0.60
    recommended, ≥ 0.45 with conditions, ≥ 0.30 needs rework, below: not recommended);
 3. caps can only lower it: each group below its minimum, and a failed selection card, make the
@@ -121,8 +125,8 @@ class Identification(_M):
 class RuleRef(_M):
     """A recommendation rule as stated in the opinion."""
 
-    id: str = Field(description="gate, score.<category>, score.below, group_minimum.<group> or card")
-    kind: Literal["gate", "score", "group_minimum", "card"]
+    id: str = Field(description="gate, score.<category>, score.below, group_minimum.<group>, card or unranked")
+    kind: Literal["gate", "score", "group_minimum", "card", "unranked"]
     category: Recommendation = Field(description="the category the rule gives (gate, score) or caps at")
     text: str
     note: str | None = None
@@ -152,7 +156,9 @@ class GroupAssessment(_M):
     label: str
     weight: float
     contribution: float | None = None
-    percent: float | None = Field(default=None, description="contribution as a % of the group's weight")
+    percent: float | None = Field(default=None, description=(
+        "the contributions of the group's non-constant criteria as a % of their weight; null when every "
+        "criterion of the group is equal across the package (the group's minimum then does not apply)"))
     minimum_percent: float | None = None
     below_minimum: bool = False
 
@@ -207,6 +213,9 @@ class AdvisorText(_M):
     recommendations: str = Field(default="", description="the advisor's own conditions and recommendations")
     source: Literal["new", "json", "docx"] = "new"
     written_digest: str = Field(default="", description="digest of notes and recommendations as written")
+    comments: dict[str, str] = Field(default_factory=dict, description=(
+        "per-criterion comments the advisor typed in the DOCX (section 3, comment column), by criterion id; "
+        "each replaces the package's comment on that criterion, and is kept across regenerations"))
 
 
 class Opinion(_M):
@@ -331,7 +340,7 @@ class Decision:
 
 
 def decide(rules: OpinionRules, score: float | None = None, failed_gates: bool = False,
-           group_percent: dict[str, float] | None = None, card_passed: bool | None = None) -> Decision:
+           group_percent: dict[str, float | None] | None = None, card_passed: bool | None = None) -> Decision:
     """The category and the deciding rule (see the module docstring). Rules are the model objects
     (a ScoreRule, ``None`` for "below every threshold", a GroupMinimum, the CardCap, the GateRule)."""
     if failed_gates:
@@ -406,6 +415,43 @@ def _rule_conditions(rule: Any, lang: str) -> list[str]:
     return [c.get(lang) for c in getattr(rule, "conditions", [])]
 
 
+# --- a package where fewer than two projects pass the gates ---------------------------------------------------
+
+#: the category of the one project that passes the gates when no other does: it cannot be compared
+#: within the package, so it has no score or rank, and needs rework (of the package: at least one more
+#: admissible project) before it can be recommended
+UNRANKED_CATEGORY = "needs_rework"
+
+
+def _unranked_ids(ranking) -> list[str]:
+    """Projects that pass the gates but were not ranked (the one admissible project of a package)."""
+    ranked = {r.id for r in ranking.results}
+    return [pid for pid in ranking.alternatives if pid not in ranked]
+
+
+def _unranked_ref(lang: str) -> RuleRef:
+    label = LABELS[lang][UNRANKED_CATEGORY]
+    text = (f"jedyny projekt pakietu spełniający kryteria dostępowe — brak porównania w pakiecie ⇒ {label}"
+            if lang == "pl" else
+            f"the only project of the package that passes the gates — no comparison within the package ⇒ {label}")
+    return RuleRef(id="unranked", kind="unranked", category=Recommendation(UNRANKED_CATEGORY), text=text)
+
+
+def ranking_for_opinions(pkg, method: str = "topsis", normalization: str = "vector"):
+    """The package's ranking, or — when fewer than two projects pass the gates — a ranking without
+    results that still lists the ineligible projects (and the one admissible project, unranked), so
+    that every project gets its opinion. ``len(result.results) == 0`` tells the two apart."""
+    from .ranking import Ranking, prepare_package, rank_package
+
+    prep = prepare_package(pkg, method, normalization, min_eligible=0)
+    if len(prep.ids) >= 2:
+        return rank_package(pkg, method, normalization)
+    norm = {"topsis": normalization, "wsm": "minmax", "points": None}[method]
+    return Ranking(input_hash=prep.input_hash, method=method, normalization=norm, partnership=pkg.partnership.name,
+                   source=pkg.source, criteria=prep.criteria, results=[], ineligible=prep.ineligible,
+                   weights=prep.weights, matrix=prep.x, alternatives=prep.ids, package=pkg)
+
+
 # --- numbers behind an opinion ------------------------------------------------------------------------------------
 
 def _package(ranking):
@@ -432,11 +478,14 @@ def _numbers(ranking, lang: str = "pl") -> _Numbers:
     pkg = _package(ranking)
     cs = pkg.criteria_set
     crit = [c.id for c in ranking.criteria]
-    x = np.asarray(ranking.matrix, dtype=float)
-    d = np.array([1.0 if c.direction == "benefit" else -1.0 for c in ranking.criteria])
     w = np.array([c.weight for c in ranking.criteria], dtype=float)
-    r = minmax(x, d)
-    constant = np.ptp(x, axis=0) == 0
+    x = np.asarray(ranking.matrix, dtype=float).reshape(-1, len(w))
+    d = np.array([1.0 if c.direction == "benefit" else -1.0 for c in ranking.criteria])
+    if x.shape[0] == 0:  # nothing passes the gates (opinions of an unranked package)
+        r, constant = np.zeros_like(x), np.ones(len(w), dtype=bool)
+    else:
+        r = minmax(x, d)
+        constant = np.ptp(x, axis=0) == 0
     group_cols: dict[str, list[int]] = {}
     for path, leaf in cs.leaf_paths():
         for g in path[1:]:
@@ -452,11 +501,18 @@ def _numbers(ranking, lang: str = "pl") -> _Numbers:
     return _Numbers(list(ranking.alternatives), r, constant, w, r * w[None, :], group_cols, labels, rule_scores)
 
 
-def _group_percent(nums: _Numbers, i: int) -> dict[str, float]:
-    out = {}
+def _group_percent(nums: _Numbers, i: int) -> dict[str, float | None]:
+    """Project ``i``'s group percentages over the group's informative criteria: a criterion equal in
+    every eligible project (constant) is left out of both the contribution and the weight; a group
+    whose criteria are all constant has no percentage (None), and its minimum does not apply."""
+    out: dict[str, float | None] = {}
     for g, cols in nums.group_cols.items():
-        gw = float(nums.w[cols].sum())
-        out[g] = 100.0 * float(nums.contributions[i, cols].sum()) / gw if gw > 0 else 100.0
+        live = [c for c in cols if not nums.constant[c]]
+        if not live:
+            out[g] = None
+            continue
+        gw = float(nums.w[live].sum())
+        out[g] = 100.0 * float(nums.contributions[i, live].sum()) / gw if gw > 0 else 100.0
     return out
 
 
@@ -471,6 +527,8 @@ def recommend(ranking, rules: OpinionRules | None = None,
         dec = decide(rules, nums.rule_scores[res.id], False, _group_percent(nums, i),
                      None if res.card is None else res.card.passed)
         out[res.id] = (dec.category, _rule_ref(dec.decided_by, lang, nums.group_labels))
+    for pid in _unranked_ids(ranking):
+        out[pid] = (Recommendation(UNRANKED_CATEGORY), _unranked_ref(lang))
     for inel in ranking.ineligible:
         dec = decide(rules, failed_gates=True)
         out[inel.id] = (dec.category, _rule_ref(dec.decided_by, lang, nums.group_labels))
@@ -487,11 +545,18 @@ def categories(ranking, rules: OpinionRules | None = None) -> dict[str, Recommen
     member = np.zeros((len(groups), len(nums.w)))
     for k, g in enumerate(groups):
         member[k, nums.group_cols[g]] = 1.0
+    member[:, nums.constant] = 0.0  # constant criteria count in neither the contribution nor the weight
     gw = member @ nums.w
+    void = member.sum(axis=1) == 0  # every criterion of the group constant: no percentage, no cap
     # every project's group percentages at once (as _group_percent does one by one)
     pct = np.where(gw > 0, 100.0 * (nums.contributions @ member.T) / np.where(gw > 0, gw, 1.0), 100.0)
-    out = {res.id: decide(rules, nums.rule_scores[res.id], False, dict(zip(groups, pct[row[res.id]].tolist())),
+
+    def percents(i: int) -> dict[str, float | None]:
+        return {g: None if void[k] else float(pct[i, k]) for k, g in enumerate(groups)}
+
+    out = {res.id: decide(rules, nums.rule_scores[res.id], False, percents(row[res.id]),
                           None if res.card is None else res.card.passed).category for res in ranking.results}
+    out.update((pid, Recommendation(UNRANKED_CATEGORY)) for pid in _unranked_ids(ranking))
     gate = Recommendation(rules.gate.category)
     out.update((inel.id, gate) for inel in ranking.ineligible)
     return out
@@ -598,6 +663,8 @@ class Previous:
     recommendation: Recommendation | None = None
     input_hash: str | None = None
     known: bool = True  # False when only the advisor's text is known (no previous JSON)
+    changes: ChangeBlock | None = None  # the previous opinion's own "what changed" block
+    comments: dict[str, str] = field(default_factory=dict)  # per-criterion comments edited in the DOCX
 
 
 def advisor_digest(notes: str, recommendations: str) -> str:
@@ -631,6 +698,22 @@ def _value_text(crit, value: float, lang: str) -> tuple[str, str | None, str | N
     return f"{numfmt.amount(value, lang)}{unit}", None, None
 
 
+HALF_TOLERANCE = 1e-9
+
+
+def split_points(crits: list[CriterionAssessment]) -> tuple[list[CriterionAssessment], list[CriterionAssessment]]:
+    """(strengths, weaknesses) among the criteria with an attainment: strengths are those with r ≥ 0.5
+    by largest contribution w·r, weaknesses those with r < 0.5 by largest lost contribution w·(1 − r);
+    ties by the larger weight, then the criteria order; at most TOP_STRENGTHS each. The comparison
+    with 0.5 allows 1e-9 (a mid-scale value can come out as 0.49999999999999994)."""
+    informative = [a for a in crits if a.attainment is not None]
+    strong = [a for a in informative if a.attainment >= 0.5 - HALF_TOLERANCE]
+    weak = [a for a in informative if a.attainment < 0.5 - HALF_TOLERANCE]
+    strong.sort(key=lambda a: (-a.weight * a.attainment, -a.weight))
+    weak.sort(key=lambda a: (-a.weight * (1.0 - a.attainment), -a.weight))
+    return strong[:TOP_STRENGTHS], weak[:TOP_STRENGTHS]
+
+
 def _point_text(a: CriterionAssessment, lang: str) -> str:
     c, w = numfmt.number(a.contribution or 0.0, 3, lang), numfmt.number(a.weight, 3, lang)
     share = numfmt.percent(a.attainment or 0.0, lang)
@@ -640,29 +723,38 @@ def _point_text(a: CriterionAssessment, lang: str) -> str:
 
 
 def _changes(prev: Previous | None, score: float | None, rank: int | None, category: Recommendation,
-             ranking, lang: str) -> ChangeBlock | None:
+             ranking, lang: str, h: str | None = None) -> ChangeBlock | None:
+    """The "what changed" block against the previous opinion. When the previous opinion came from the same
+    inputs (its input hash is ``h``: a re-run, e.g. to add a format), its own block is carried over — the
+    numbers it compares are still the latest change (its text in the current language)."""
     if prev is None or not prev.known:
         return None
-    score_changed = (prev.score is None) != (score is None) or (
-        score is not None and prev.score is not None and abs(score - prev.score) > 1e-9)
-    rank_changed = prev.rank != rank
-    cat_changed = prev.recommendation != category
+    old_score, old_rank, old_rec, old_hash = prev.score, prev.rank, prev.recommendation, prev.input_hash
+    if h is not None and prev.input_hash == h:
+        if prev.changes is None:
+            return None
+        ch = prev.changes
+        old_score, old_rank, old_rec, old_hash = ch.score_old, ch.rank_old, ch.recommendation_old, ch.previous_input_hash
+    score_changed = (old_score is None) != (score is None) or (
+        score is not None and old_score is not None and abs(score - old_score) > 1e-9)
+    rank_changed = old_rank != rank
+    cat_changed = old_rec != category
     if not (score_changed or rank_changed or cat_changed):
         return None
     parts = []
-    old_s, new_s = _fmt_score(ranking, prev.score, lang), _fmt_score(ranking, score, lang)
+    old_s, new_s = _fmt_score(ranking, old_score, lang), _fmt_score(ranking, score, lang)
     if score_changed:
         parts.append(f"{'wynik' if lang == 'pl' else 'score'} {old_s} → {new_s}")
     if rank_changed:
-        parts.append(f"{'miejsce' if lang == 'pl' else 'rank'} {prev.rank or '—'} → {rank or '—'}")
+        parts.append(f"{'miejsce' if lang == 'pl' else 'rank'} {old_rank or '—'} → {rank or '—'}")
     if cat_changed:
-        old_c = prev.recommendation.label(lang) if prev.recommendation else "—"
+        old_c = old_rec.label(lang) if old_rec else "—"
         parts.append(f"{'rekomendacja' if lang == 'pl' else 'recommendation'} {_q(old_c, lang)} → "
                      f"{_q(category.label(lang), lang)}")
     head = "Zmiany względem poprzedniej wersji opinii" if lang == "pl" else "Changes since the previous version"
-    return ChangeBlock(score_old=prev.score, score_new=score, rank_old=prev.rank, rank_new=rank,
-                       recommendation_old=prev.recommendation, recommendation_new=category,
-                       previous_input_hash=prev.input_hash, text=f"{head}: {'; '.join(parts)}.")
+    return ChangeBlock(score_old=old_score, score_new=score, rank_old=old_rank, rank_new=rank,
+                       recommendation_old=old_rec, recommendation_new=category,
+                       previous_input_hash=old_hash, text=f"{head}: {'; '.join(parts)}.")
 
 
 def opinions_input_hash(ranking, rules: OpinionRules, run: RobustnessRun | None) -> str:
@@ -715,15 +807,22 @@ def build_opinions(ranking, rules: OpinionRules | None = None, previous: dict[st
                 id=info.id, label=crit.label.get(lang), group=g.id, group_label=g.label.get(lang),
                 kind=crit.kind, direction=crit.direction, value=value, value_text=vt, level_label=lvl,
                 descriptor=desc, unit=crit.unit, weight=float(info.weight), attainment=att,
-                contribution=contrib, comment=p.comments.get(info.id) or None))
+                contribution=contrib, comment=comment_of(p, info.id)))
         return out
+
+    def comment_of(p, cid: str) -> str | None:
+        prev = previous.get(p.id)
+        if prev is not None and cid in prev.comments:  # typed in Word: wins over the package's comment
+            return prev.comments[cid] or None
+        return p.comments.get(cid) or None
 
     def advisor_text(pid: str) -> AdvisorText:
         prev = previous.get(pid)
         notes = prev.notes if prev else ""
         recs = prev.recommendations if prev else ""
         return AdvisorText(notes=notes, recommendations=recs, source=prev.source if prev else "new",
-                           written_digest=advisor_digest(notes, recs))
+                           written_digest=advisor_digest(notes, recs),
+                           comments=dict(sorted(prev.comments.items())) if prev else {})
 
     ranked = len(ranking.results)
     out: list[Opinion] = []
@@ -740,15 +839,12 @@ def build_opinions(ranking, rules: OpinionRules | None = None, previous: dict[st
         groups = [GroupAssessment(
             id=g.id, label=g.label.get(lang), weight=float(nums.w[nums.group_cols[g.id]].sum()),
             contribution=float(nums.contributions[i, nums.group_cols[g.id]].sum()), percent=gp[g.id],
-            minimum_percent=minima.get(g.id), below_minimum=g.id in minima and gp[g.id] < minima[g.id])
+            minimum_percent=minima.get(g.id),
+            below_minimum=g.id in minima and gp[g.id] is not None and gp[g.id] < minima[g.id])
             for g in inner_groups]
-        informative = [a for a in crits if a.attainment is not None]
-        strengths = [Point(kind="criterion", id=a.id, text=_point_text(a, lang)) for a in
-                     sorted((a for a in informative if a.attainment >= 0.5),
-                            key=lambda a: (-a.attainment, -a.weight))[:TOP_STRENGTHS]]
-        weaknesses = [Point(kind="criterion", id=a.id, text=_point_text(a, lang)) for a in
-                      sorted((a for a in informative if a.attainment < 0.5),
-                             key=lambda a: (a.attainment, -a.weight))[:TOP_STRENGTHS]]
+        strong, weak = split_points(crits)
+        strengths = [Point(kind="criterion", id=a.id, text=_point_text(a, lang)) for a in strong]
+        weaknesses = [Point(kind="criterion", id=a.id, text=_point_text(a, lang)) for a in weak]
         for g in groups:
             if g.below_minimum:
                 pct, mn = numfmt.percent(g.percent / 100, lang), numfmt.percent(g.minimum_percent / 100, lang)
@@ -784,7 +880,29 @@ def build_opinions(ranking, rules: OpinionRules | None = None, previous: dict[st
             recommendation_label=category.label(lang), decided_by=decided, decision_text=decision_text,
             rules_applied=refs, criteria=crits, groups=groups, strengths=strengths, weaknesses=weaknesses,
             robustness=rob, conditions=conditions, advisor=advisor_text(res.id),
-            changes=_changes(previous.get(res.id), float(res.score), res.rank, category, ranking, lang)))
+            changes=_changes(previous.get(res.id), float(res.score), res.rank, category, ranking, lang, h)))
+    for pid in _unranked_ids(ranking):
+        p = projects[pid]
+        decided = _unranked_ref(lang)
+        category = decided.category
+        if lang == "pl":
+            decision_text = (f"Rekomendacja {_q(category.label(lang), lang)} wynika z reguły: {decided.text}. "
+                             "Projekt spełnia kryteria dostępowe, ale żaden inny projekt pakietu ich nie spełnia, "
+                             "więc nie można go porównać w pakiecie: nie ma wyniku ani miejsca.")
+            conds = ["Uzupełnić pakiet o co najmniej jeden inny projekt spełniający kryteria dostępowe, "
+                     "aby projekt mógł zostać oceniony i uszeregowany."]
+        else:
+            decision_text = (f"The recommendation {_q(category.label(lang), lang)} follows from the rule: "
+                             f"{decided.text}. The project passes the gates but no other project of the package "
+                             "does, so it cannot be compared within the package: it has no score or rank.")
+            conds = ["Add at least one more project that passes the gates to the package, so that this project "
+                     "can be scored and ranked."]
+        out.append(Opinion(
+            lang=lang, identification=ident(p), eligible=True, score_label=_score_label(ranking, lang),
+            ranked=ranked, recommendation=category, recommendation_label=category.label(lang), decided_by=decided,
+            decision_text=decision_text, rules_applied=[decided], criteria=assessments(p, None), groups=[],
+            strengths=[], weaknesses=[], conditions=conds, advisor=advisor_text(pid),
+            changes=_changes(previous.get(pid), None, None, category, ranking, lang, h)))
     for inel in ranking.ineligible:
         p = projects[inel.id]
         dec = decide(rules, failed_gates=True)
@@ -809,7 +927,7 @@ def build_opinions(ranking, rules: OpinionRules | None = None, previous: dict[st
                 for f in failed],
             conditions=_dedup([*gate_conds, *_rule_conditions(dec.decided_by, lang)]),
             advisor=advisor_text(inel.id),
-            changes=_changes(previous.get(inel.id), None, None, dec.category, ranking, lang)))
+            changes=_changes(previous.get(inel.id), None, None, dec.category, ranking, lang, h)))
     return out
 
 

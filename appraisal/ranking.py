@@ -357,10 +357,13 @@ def _set_facts(cs) -> _SetFacts:
     return facts
 
 
-def prepare_package(pkg, method: str = "topsis", normalization: str = "vector", checked: bool = False) -> Prepared:
+def prepare_package(pkg, method: str = "topsis", normalization: str = "vector", checked: bool = False,
+                    min_eligible: int = 2) -> Prepared:
     """Everything before scoring: checks, gates, hierarchical weights, the matrix, the card.
 
     ``checked``: the package was checked just now (``load_package`` does), so skip checking it again.
+    ``min_eligible``: fewer projects passing the gates is an error (opinions pass 0: the gate-failure
+    opinions need no ranking).
     """
     if method not in METHODS:
         raise InputError(f"unknown method {method!r}; use topsis, wsm or points")
@@ -377,15 +380,16 @@ def prepare_package(pkg, method: str = "topsis", normalization: str = "vector", 
             ineligible.append(Ineligible(id=p.id, title=p.title, failed_gates=failed))
         else:
             eligible.append(p)
-    if len(eligible) < 2:
+    if len(eligible) < min_eligible:
         names = ", ".join(f"{i.id} ({', '.join(g.id for g in i.failed_gates)})" for i in ineligible)
         raise InputError(f"only {len(eligible)} project(s) pass the gates, at least two are needed to rank; "
                          f"failing: {names}", source=pkg.source)
 
     facts = _set_facts(cs)
-    x = np.array([[p.scores[c] for c in facts.crit_ids] for p in eligible], dtype=float)
+    x = np.array([[p.scores[c] for c in facts.crit_ids] for p in eligible], dtype=float).reshape(
+        len(eligible), len(facts.crit_ids))
     card_info, card_rows = None, None
-    if method == "points" or cs.card is not None:
+    if (method == "points" or cs.card is not None) and len(eligible) >= 2:
         card_info, card_rows = _card(cs, eligible, x)
     norm = {"topsis": normalization, "wsm": "minmax", "points": None}[method]
     h = input_hash_of_parts({"package": canonical_json(pkg.model_dump(mode="json", exclude={"criteria"})),

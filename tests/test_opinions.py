@@ -261,8 +261,11 @@ def test_strengths_and_weaknesses_follow_their_definitions(ranking):
         if not o.eligible:
             continue
         informative = [a for a in o.criteria if a.attainment is not None]
-        hi = sorted((a for a in informative if a.attainment >= 0.5), key=lambda a: (-a.attainment, -a.weight))[:3]
-        lo = sorted((a for a in informative if a.attainment < 0.5), key=lambda a: (a.attainment, -a.weight))[:3]
+        # strengths: the largest weighted contributions w·r (r ≥ 0.5); weaknesses: the largest lost w·(1 − r)
+        hi = sorted((a for a in informative if a.attainment >= 0.5 - 1e-9),
+                    key=lambda a: (-a.weight * a.attainment, -a.weight))[:3]
+        lo = sorted((a for a in informative if a.attainment < 0.5 - 1e-9),
+                    key=lambda a: (-a.weight * (1 - a.attainment), -a.weight))[:3]
         assert [p.id for p in o.strengths] == [a.id for a in hi]
         assert [p.id for p in o.weaknesses if p.kind == "criterion"] == [a.id for a in lo]
         for p in o.strengths:
@@ -414,3 +417,127 @@ def test_identification_carries_engine_and_input_hash(ranking):
     other = copy.deepcopy(ranking.package.criteria_set.opinions)
     other.score[0].min_score = 0.7
     assert op.build_opinions(ranking, other)[0].identification.input_hash != idn.input_hash  # rules are inputs
+
+
+# --- review fixes: constant groups, strengths by contribution, fewer than two eligible ------------------------
+
+FEASIBILITY = ("readiness", "institutional_capacity", "implementation_risk")
+
+
+def sample_with(**scores):
+    doc = json.loads(SAMPLE.read_text("utf-8"))
+    for p in doc["projects"]:
+        p["scores"].update(scores)
+    return package_from_document(doc)
+
+
+def test_a_group_of_constant_criteria_has_no_percentage_and_no_cap():
+    rk = sample_with(readiness=5, institutional_capacity=5, implementation_risk=1).rank()
+    ops = op.build_opinions(rk)
+    cats = op.categories(rk)
+    for o in ops:
+        if not o.eligible:
+            continue
+        feas = next(g for g in o.groups if g.id == "feasibility")
+        assert feas.percent is None and not feas.below_minimum
+        assert all(r.id != "group_minimum.feasibility" for r in o.rules_applied)
+        assert o.decided_by.id != "group_minimum.feasibility"
+        assert cats[o.identification.project_id] == o.recommendation
+    # the best projects are no longer all demoted to "needs rework"
+    assert {o.recommendation for o in ops if o.eligible} != {R.NEEDS_REWORK}
+    assert {k: v[0] for k, v in op.recommend(rk).items()} == cats
+
+
+def test_a_partly_constant_group_counts_only_its_varying_criteria():
+    rk = sample_with(readiness=5, institutional_capacity=5).rank()  # implementation_risk still varies
+    cats = op.categories(rk)
+    w = {c.id: c.weight for c in rk.criteria}
+    for o in op.build_opinions(rk):
+        if not o.eligible:
+            continue
+        risk = next(a for a in o.criteria if a.id == "implementation_risk")
+        feas = next(g for g in o.groups if g.id == "feasibility")
+        # only implementation_risk counts: its attainment, as a percentage
+        assert feas.percent == pytest.approx(100 * risk.contribution / w["implementation_risk"])
+        assert feas.percent == pytest.approx(100 * risk.attainment)
+        assert feas.below_minimum == (feas.percent < 40)
+        assert cats[o.identification.project_id] == o.recommendation
+    # the project with the best risk level is at 100 % of its feasibility group
+    best = [o for o in op.build_opinions(rk) if o.eligible
+            and next(a for a in o.criteria if a.id == "implementation_risk").attainment == 1.0]
+    assert best and all(next(g for g in o.groups if g.id == "feasibility").percent == pytest.approx(100) for o in best)
+
+
+def test_constant_group_is_shown_as_not_applicable(tmp_path):
+    from appraisal.io.markdown import opinion_markdown
+
+    rk = sample_with(readiness=5, institutional_capacity=5, implementation_risk=1).rank()
+    o = next(o for o in op.build_opinions(rk) if o.eligible)
+    md = opinion_markdown(o)
+    row = next(line for line in md.splitlines() if line.startswith("| Wykonalność |"))
+    assert row.split(" | ")[3] == "nie dotyczy"
+
+
+def test_strengths_are_the_largest_contributions_not_the_highest_attainment():
+    def a(cid, weight, r):
+        return op.CriterionAssessment(id=cid, label=cid, group="g", group_label="g", kind="scale", direction="benefit",
+                                      value_text="", weight=weight, attainment=r, contribution=weight * r)
+
+    crits = [a("small_full", 0.05, 1.0), a("big_good", 0.40, 0.75), a("mid", 0.20, 0.6),
+             a("small_zero", 0.05, 0.0), a("big_weak", 0.30, 0.3), a("half", 0.12, 0.49999999999999994)]
+    strong, weak = op.split_points(crits)
+    assert [c.id for c in strong] == ["big_good", "mid", "half"]  # 0.30, 0.12, 0.06; small_full (r = 1, 0.05) is left out
+    assert [c.id for c in weak] == ["big_weak", "small_zero"]  # lost 0.21, 0.05
+
+
+def test_mid_scale_value_is_a_strength_not_a_weakness(ranking):
+    # on a 0–5 scale, 2.5 of the range is exactly half; min-max arithmetic may give 0.49999999999999994
+    for o in op.build_opinions(ranking):
+        for a in o.criteria:
+            if a.attainment is not None and abs(a.attainment - 0.5) < 1e-9:
+                assert a.id not in [p.id for p in o.weaknesses]
+
+
+def one_eligible_doc(eligible: int):
+    doc = cwd_package_doc(3)
+    for p in doc["projects"][eligible:]:
+        p["gates"] = {k: False for k in p["gates"]}
+    return doc
+
+
+def test_one_project_passing_the_gates_gets_an_unranked_opinion():
+    pkg = package_from_document(one_eligible_doc(1))
+    with pytest.raises(InputError, match="only 1 project"):
+        pkg.rank()
+    rk = op.ranking_for_opinions(pkg)
+    ops = op.build_opinions(rk)
+    assert [o.identification.project_id for o in ops] == ["P1", "P2", "P3"]
+    first = ops[0]
+    assert first.eligible and first.score is None and first.rank is None
+    assert first.recommendation == R.NEEDS_REWORK and first.decided_by.id == "unranked"
+    assert "nie można go porównać" in first.decision_text
+    assert all(a.contribution is None for a in first.criteria)
+    for o in ops[1:]:
+        assert not o.eligible and o.recommendation == R.NOT_RECOMMENDED and o.decided_by.id == "gate"
+    assert op.categories(rk) == {o.identification.project_id: o.recommendation for o in ops}
+    bundle = op.build_bundle(rk, ops)
+    assert [s.rank for s in bundle.summary] == [None, None, None]
+
+
+def test_no_project_passing_the_gates_still_gets_gate_opinions():
+    rk = op.ranking_for_opinions(package_from_document(one_eligible_doc(0)))
+    ops = op.build_opinions(rk, lang="en")
+    assert [o.recommendation for o in ops] == [R.NOT_RECOMMENDED] * 3
+
+
+def test_unranked_cli_writes_opinions_and_says_so(tmp_path, capsys):
+    src = tmp_path / "one.json"
+    src.write_text(json.dumps(one_eligible_doc(1), ensure_ascii=False), "utf-8")
+    out = tmp_path / "o"
+    assert main(["opinions", str(src), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "only 1 project(s) pass the gates" in err and "not ranked" in err
+    o1 = json.loads((out / "p1.json").read_text("utf-8"))
+    assert o1["recommendation"] == "needs_rework" and o1["rank"] is None and o1["robustness"] is None
+    assert json.loads((out / "p2.json").read_text("utf-8"))["recommendation"] == "not_recommended"
+    assert (out / "pakiet.docx").exists() and (out / "p1.md").exists()

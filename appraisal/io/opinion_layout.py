@@ -42,6 +42,9 @@ WORDS = {
         "no_strengths": "Żadne kryterium nie osiąga co najmniej połowy rozpiętości wyników w pakiecie.",
         "no_weaknesses": "Brak kryteriów poniżej połowy rozpiętości wyników w pakiecie.",
         "not_scored": "Nie dotyczy — projekt nie spełnia kryteriów dostępowych, nie był oceniany ani szeregowany.",
+        "not_ranked": "Nie dotyczy — jedyny projekt pakietu spełniający kryteria dostępowe; bez porównania "
+                      "z innymi projektami nie ma wyniku ani miejsca.",
+        "n_a": "nie dotyczy",
         "no_robustness": "Analizy odporności nie przeprowadzono.",
         "none": "Brak.",
         "ph_recs": "[Miejsce na warunki i zalecenia doradcy. Tekst wpisany w tej sekcji zostanie zachowany "
@@ -84,6 +87,9 @@ WORDS = {
         "no_strengths": "No criterion reaches half of the package's range.",
         "no_weaknesses": "No criterion is below half of the package's range.",
         "not_scored": "Not applicable — the project fails an admissibility gate and was not scored or ranked.",
+        "not_ranked": "Not applicable — the only project of the package that passes the gates; without other "
+                      "projects to compare with it has no score or rank.",
+        "n_a": "not applicable",
         "no_robustness": "No robustness analysis was run.",
         "none": "None.",
         "ph_recs": "[Space for the advisor's conditions and recommendations. Text written in this section is "
@@ -203,9 +209,9 @@ def opinion_blocks(op: Opinion, level: int = 1, standalone: bool = True) -> list
     # 2. overall assessment and recommendation
     out.append(h("s2", "2."))
     kv = [[w["score"], score_text(op)], [w["rank"], rank_text(op)]]
-    if op.eligible:
+    if op.eligible and op.wsm_score is not None:
         kv.append([w["wsm"], numfmt.number(op.wsm_score, 3, lang)])
-    else:
+    elif not op.eligible:
         kv.append([w["gates"], f"{w['gates_failed']}: " + "; ".join(g.text for g in op.failed_gates)])
     if op.card is not None:
         c = op.card
@@ -219,7 +225,7 @@ def opinion_blocks(op: Opinion, level: int = 1, standalone: bool = True) -> list
         out.append(Block("bullets", items=[r.text for r in op.rules_applied]))
     if op.groups:
         rows = [[g.label, numfmt.number(g.weight, 3, lang), numfmt.number(g.contribution or 0, 3, lang),
-                 numfmt.percent((g.percent or 0) / 100, lang),
+                 w["n_a"] if g.percent is None else numfmt.percent(g.percent / 100, lang),
                  "—" if g.minimum_percent is None else numfmt.percent(g.minimum_percent / 100, lang)]
                 for g in op.groups]
         out.append(Block("table", headers=[w["group"], w["weight"], w["contribution"], w["group_pct"], w["minimum"]],
@@ -227,7 +233,7 @@ def opinion_blocks(op: Opinion, level: int = 1, standalone: bool = True) -> list
 
     # 3. by criterion
     out.append(h("s3", "3."))
-    if op.eligible:
+    if op.eligible and op.rank is not None:
         out.append(Block("small", w["s3_note"]))
     rows = [[a.group_label, a.label, a.value_text, a.descriptor or "—", numfmt.number(a.weight, 3, lang),
              "—" if a.contribution is None else numfmt.number(a.contribution, 3, lang), a.comment or ""]
@@ -238,19 +244,22 @@ def opinion_blocks(op: Opinion, level: int = 1, standalone: bool = True) -> list
 
     # 4, 5. strengths, weaknesses
     out.append(h("s4", "4."))
-    if not op.eligible:
-        out.append(Block("para", w["not_scored"]))
+    if not op.eligible or op.rank is None:
+        out.append(Block("para", w["not_scored" if not op.eligible else "not_ranked"]))
     else:
         out.append(Block("bullets", items=[p.text for p in op.strengths]) if op.strengths
                    else Block("para", w["no_strengths"]))
     out.append(h("s5", "5."))
-    out.append(Block("bullets", items=[p.text for p in op.weaknesses]) if op.weaknesses
-               else Block("para", w["no_weaknesses"]))
+    if op.eligible and op.rank is None:
+        out.append(Block("para", w["not_ranked"]))
+    else:
+        out.append(Block("bullets", items=[p.text for p in op.weaknesses]) if op.weaknesses
+                   else Block("para", w["no_weaknesses"]))
 
     # 6. robustness
     out.append(h("s6", "6."))
-    if not op.eligible:
-        out.append(Block("para", w["not_scored"]))
+    if not op.eligible or op.rank is None:
+        out.append(Block("para", w["not_scored" if not op.eligible else "not_ranked"]))
     else:
         out.append(Block("para", op.robustness.text if op.robustness else w["no_robustness"]))
 
