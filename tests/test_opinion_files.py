@@ -183,7 +183,7 @@ def test_advisor_edits_survive_regeneration_and_changes_are_shown(tmp_path, caps
     assert run("opinions", src, "-o", out, "--samples", "0") == 0
     before = json.loads((out / "p05.json").read_text("utf-8"))
     assert before["advisor"] == {"notes": "", "recommendations": "", "source": "new",
-                                 "written_digest": op.advisor_digest("", "")}
+                                 "written_digest": op.advisor_digest("", ""), "comments": {}}
     assert before["changes"] is None
 
     # the advisor edits the DOCX in Word: replaces the placeholder of section 8, writes two paragraphs
@@ -237,11 +237,18 @@ def test_advisor_edits_survive_regeneration_and_changes_are_shown(tmp_path, caps
         if o["identification"]["project_id"] != "P05" and o["changes"] is not None:
             assert (o["changes"]["rank_old"], o["changes"]["score_old"]) != (o["rank"], o["score"])
 
-    # a third run with nothing changed: the text stays, the change block goes (nothing changed since)
+    # a third run with the same inputs: the text stays, and so does the change block (still the latest change)
     assert run("opinions", src, "-o", out, "--samples", "0") == 0
     third = json.loads((out / "p05.json").read_text("utf-8"))
-    assert third["advisor"]["notes"] == notes and third["changes"] is None
+    assert third["advisor"]["notes"] == notes and third["changes"] == ch
     assert third["advisor"]["source"] == "json"
+    # new inputs where P05's numbers do not move: its block goes (nothing changed since)
+    pkg["advisor"] = "Inny Doradca"
+    src.write_text(json.dumps(pkg, ensure_ascii=False), "utf-8")
+    assert run("opinions", src, "-o", out, "--samples", "0") == 0
+    fourth = json.loads((out / "p05.json").read_text("utf-8"))
+    assert fourth["identification"]["input_hash"] != third["identification"]["input_hash"]
+    assert fourth["changes"] is None and fourth["advisor"]["notes"] == notes
 
 
 def test_json_edit_wins_when_the_docx_is_untouched(tmp_path, capsys):
@@ -357,3 +364,181 @@ def test_demo_writes_the_sample_opinions(tmp_path, capsys):
     assert "== Opinie doradcze: " in out
     for s in bundle["summary"]:
         assert f"{s['project_id']} {s['recommendation_label']}" in out
+
+
+# --- review fixes: advisor text in sub-headings and tables, Word comments, backups, other packages, ----------
+# --- change block carried over, target paths, non-opinion JSON -------------------------------------------
+
+def _docx_fresh(tmp_path, fmt="docx"):
+    out = tmp_path / "o"
+    assert run("opinions", SAMPLE, "-o", out, "--samples", "0", "--format", fmt) == 0
+    return out
+
+
+def test_advisor_sub_heading_and_paragraphs_after_it_survive(tmp_path, capsys):
+    out = _docx_fresh(tmp_path)
+    path = out / "p01.docx"
+    d = docx.Document(str(path))
+    paras = d.paragraphs
+    i8 = next(i for i, p in enumerate(paras) if p.text == "8. Uwagi doradcy")
+    placeholder = paras[i8 + 1]
+    placeholder.text = "Wstęp doradcy."
+    h = placeholder.insert_paragraph_before("", style="Heading 3")
+    placeholder._p.addnext(h._p)  # the heading after the first paragraph
+    h.add_run("Ryzyka")
+    after = d.add_paragraph("Ryzyko przesunięcia terminów — źródło: RDOŚ.")
+    h._p.addnext(after._p)
+    # the same in 7.2: a sub-heading and a paragraph under it, before "8."
+    i72 = next(i for i, p in enumerate(d.paragraphs) if p.text == "7.2. Zalecenia doradcy")
+    ph72 = d.paragraphs[i72 + 1]
+    ph72.text = "Zalecenie ogólne."
+    h2 = d.add_paragraph("Harmonogram", style="Heading 4")
+    ph72._p.addnext(h2._p)
+    tail = d.add_paragraph("Uzgodnić z RDOŚ do marca.")
+    h2._p.addnext(tail._p)
+    d.save(str(path))
+    got = read_advisor_sections(path)
+    assert got["notes"] == "Wstęp doradcy.\nRyzyka\nRyzyko przesunięcia terminów — źródło: RDOŚ."
+    assert got["recommendations"] == "Zalecenie ogólne.\nHarmonogram\nUzgodnić z RDOŚ do marca."
+    assert run("opinions", SAMPLE, "-o", out, "--samples", "0", "--format", "docx") == 0
+    again = json.loads((out / "p01.json").read_text("utf-8"))["advisor"]
+    assert again["notes"] == got["notes"] and again["recommendations"] == got["recommendations"]
+    assert read_advisor_sections(path) == got  # written back as lines, read back the same
+
+
+def test_advisor_table_in_section_8_is_kept_as_text(tmp_path):
+    out = _docx_fresh(tmp_path)
+    path = out / "p02.docx"
+    d = docx.Document(str(path))
+    paras = d.paragraphs
+    i8 = next(i for i, p in enumerate(paras) if p.text == "8. Uwagi doradcy")
+    placeholder = paras[i8 + 1]
+    placeholder.text = "Tabela ryzyk:"
+    t = d.add_table(rows=2, cols=2)
+    for (r, c), text in {(0, 0): "Ryzyko", (0, 1): "Działanie", (1, 0): "Natura 2000", (1, 1): "Wcześnie do RDOŚ"}.items():
+        t.cell(r, c).text = text
+    placeholder._p.addnext(t._tbl)
+    last = d.add_paragraph("Po tabeli: zdanie końcowe.")
+    t._tbl.addnext(last._p)
+    d.save(str(path))
+    assert read_advisor_sections(path)["notes"] == ("Tabela ryzyk:\nRyzyko | Działanie\nNatura 2000 | Wcześnie do RDOŚ\n"
+                                                    "Po tabeli: zdanie końcowe.")
+
+
+def test_comment_typed_in_the_criteria_table_is_kept_and_wins(tmp_path, capsys):
+    out = _docx_fresh(tmp_path)
+    path = out / "p01.docx"
+    d = docx.Document(str(path))
+    table = table_after(d, "3. Ocena według kryteriów")
+    assert table.rows[0].cells[-1].text == "Komentarz doradcy"
+    row = next(r for r in table.rows if r.cells[1].text.startswith("Gotowość"))
+    label = row.cells[1].text
+    row.cells[-1].text = "Pozwolenie na budowę wydane w listopadzie."
+    d.save(str(path))
+    assert run("opinions", SAMPLE, "-o", out, "--samples", "0", "--format", "docx") == 0
+    assert "(edited in Word)" in capsys.readouterr().err
+    o = json.loads((out / "p01.json").read_text("utf-8"))
+    crit = next(a for a in o["criteria"] if a["label"] == label)
+    assert crit["comment"] == "Pozwolenie na budowę wydane w listopadzie."
+    assert o["advisor"]["comments"] == {crit["id"]: "Pozwolenie na budowę wydane w listopadzie."}
+    # untouched comments still come from the package
+    pkg = json.loads(SAMPLE.read_text("utf-8"))
+    p01 = next(p for p in pkg["projects"] if p["id"] == "P01")
+    other = next(a for a in o["criteria"] if a["id"] == "implementation_risk")
+    assert other["comment"] == p01["comments"]["implementation_risk"]
+    # and the Word comment survives a further run (the DOCX is now as written)
+    assert run("opinions", SAMPLE, "-o", out, "--samples", "0", "--format", "docx") == 0
+    o = json.loads((out / "p01.json").read_text("utf-8"))
+    assert next(a for a in o["criteria"] if a["id"] == crit["id"])["comment"] == crit["comment"]
+    d = docx.Document(str(path))
+    assert any(r.cells[-1].text == crit["comment"] for r in table_after(d, "3. Ocena według kryteriów").rows)
+
+
+def test_edited_docx_is_kept_as_prev_docx(tmp_path, capsys):
+    out = _docx_fresh(tmp_path)
+    assert not (out / "p01.prev.docx").exists()
+    path = out / "p01.docx"
+    d = docx.Document(str(path))
+    i8 = next(i for i, p in enumerate(d.paragraphs) if p.text == "8. Uwagi doradcy")
+    d.paragraphs[i8 + 1].text = "Moja uwaga."
+    d.save(str(path))
+    edited = path.read_bytes()
+    assert run("opinions", SAMPLE, "-o", out, "--samples", "0", "--format", "docx") == 0
+    assert (out / "p01.prev.docx").read_bytes() == edited
+    assert "p01.prev.docx" in capsys.readouterr().err
+    assert not (out / "p02.prev.docx").exists()  # not edited: no copy
+    assert read_advisor_sections(path)["notes"] == "Moja uwaga."
+
+
+def test_another_packages_folder_stops_the_run(tmp_path, capsys):
+    out = _docx_fresh(tmp_path, "json")
+    other = json.loads(SAMPLE.read_text("utf-8"))
+    other["partnership"]["name"] = "Partnerstwo Doliny Nysy"
+    src = tmp_path / "other.json"
+    src.write_text(json.dumps(other, ensure_ascii=False), "utf-8")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    capsys.readouterr()
+    assert run("opinions", src, "-o", out, "--samples", "0") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert f"{out} holds the opinions of another package" in err[0] and "use another -o folder" in err[0]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing written
+    # same partnership name, but every project title different: another package too
+    other = json.loads(SAMPLE.read_text("utf-8"))
+    for p in other["projects"]:
+        p["title"] = "Inny " + p["title"]
+    src.write_text(json.dumps(other, ensure_ascii=False), "utf-8")
+    assert run("opinions", src, "-o", out, "--samples", "0") == 2
+    assert "holds the opinions of another package" in capsys.readouterr().err
+    # one title edited: a note, the run goes on
+    other = json.loads(SAMPLE.read_text("utf-8"))
+    other["projects"][0]["title"] += " (etap I)"
+    src.write_text(json.dumps(other, ensure_ascii=False), "utf-8")
+    assert run("opinions", src, "-o", out, "--samples", "0") == 0
+    assert "project title changed" in capsys.readouterr().err
+
+
+def test_change_block_carried_over_on_a_rerun_with_the_same_inputs(tmp_path):
+    pkg = json.loads(SAMPLE.read_text("utf-8"))
+    src = tmp_path / "p.json"
+    src.write_text(json.dumps(pkg, ensure_ascii=False), "utf-8")
+    out = tmp_path / "o"
+    assert run("opinions", src, "-o", out, "--samples", "0", "--format", "json") == 0
+    next(p for p in pkg["projects"] if p["id"] == "P05")["scores"]["readiness"] = 0
+    src.write_text(json.dumps(pkg, ensure_ascii=False), "utf-8")
+    assert run("opinions", src, "-o", out, "--samples", "0", "--format", "json") == 0
+    ch = json.loads((out / "p05.json").read_text("utf-8"))["changes"]
+    assert ch is not None
+    assert run("opinions", src, "-o", out, "--samples", "0", "--format", "docx,json") == 0  # to add the DOCX
+    assert json.loads((out / "p05.json").read_text("utf-8"))["changes"] == ch
+    d = docx.Document(str(out / "p05.docx"))
+    assert headings(d)[0] == "Zmiany względem poprzedniej wersji opinii"
+
+
+def test_output_under_a_file_is_one_line(tmp_path, capsys):
+    f = tmp_path / "afile"
+    f.write_text("x", "utf-8")
+    assert run("opinions", SAMPLE, "-o", f / "sub", "--samples", "0") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "cannot create the folder" in err[0] and "internal" not in err[0]
+
+
+@pytest.mark.parametrize("name", ["pakiet.md", "p03.json", "p01.docx"])
+def test_a_folder_in_place_of_a_target_stops_before_writing(tmp_path, capsys, name):
+    out = tmp_path / "o"
+    (out / name).mkdir(parents=True)
+    assert run("opinions", SAMPLE, "-o", out, "--samples", "0") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and name in err[0] and "is a folder" in err[0]
+    assert [p.name for p in out.iterdir()] == [name]  # nothing written
+
+
+@pytest.mark.parametrize("content", ["[]", '{"kind": "opinion_bundle"}', '"text"'])
+def test_previous_json_that_is_not_an_opinion_stops_the_run(tmp_path, capsys, content):
+    out = _docx_fresh(tmp_path, "json")
+    (out / "p04.json").write_text(content, "utf-8")
+    capsys.readouterr()
+    assert run("opinions", SAMPLE, "-o", out, "--samples", "0") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "p04.json" in err[0] and "is not an opinion" in err[0]
+    assert (out / "p04.json").read_text("utf-8") == content

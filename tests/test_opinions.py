@@ -490,12 +490,19 @@ def test_strengths_are_the_largest_contributions_not_the_highest_attainment():
     assert [c.id for c in weak] == ["big_weak", "small_zero"]  # lost 0.21, 0.05
 
 
-def test_mid_scale_value_is_a_strength_not_a_weakness(ranking):
-    # on a 0–5 scale, 2.5 of the range is exactly half; min-max arithmetic may give 0.49999999999999994
-    for o in op.build_opinions(ranking):
-        for a in o.criteria:
-            if a.attainment is not None and abs(a.attainment - 0.5) < 1e-9:
-                assert a.id not in [p.id for p in o.weaknesses]
+def test_mid_scale_value_is_a_strength_not_a_weakness():
+    doc = cwd_package_doc(3)
+    for i, p in enumerate(doc["projects"]):
+        p["scores"]["strategy_objective"] = i + 1  # 1, 2, 3: min-max gives 0.49999999999999994 for the middle
+    rk = package_from_document(doc).rank()
+    o = next(o for o in op.build_opinions(rk) if o.identification.project_id == "P2")
+    a = next(a for a in o.criteria if a.id == "strategy_objective")
+    assert a.attainment < 0.5 and abs(a.attainment - 0.5) < 1e-12  # the rounding the tolerance is for
+    assert "strategy_objective" not in [p.id for p in o.weaknesses]
+    strong, _ = op.split_points(o.criteria)
+    assert any(c.id == "strategy_objective" for c in
+               [c for c in o.criteria if c.attainment is not None and c.attainment >= 0.5 - 1e-9])
+    assert [p.id for p in o.strengths] == [c.id for c in strong]
 
 
 def one_eligible_doc(eligible: int):

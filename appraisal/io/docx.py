@@ -8,7 +8,9 @@
 - :func:`write_bundle_docx`: every opinion of the package after a summary table.
 - :func:`read_advisor_sections`: the text an advisor wrote under "7.2 Zalecenia doradcy" and
   "8. Uwagi doradcy" (found by heading text in either language, numbers ignored; the section runs to
-  the next heading or table; the placeholder line is dropped).
+  the next generated heading of the same or a higher level, or the signature block; the advisor's own
+  sub-headings and tables in it are kept as text; the placeholder line is dropped);
+  :func:`read_advisor_docx` also reads the comment column of the section-3 table.
 
 Files are written atomically and byte-reproducibly: the same opinion gives the same bytes (document
 dates taken from the opinion's date, fixed timestamps inside the zip).
@@ -20,6 +22,7 @@ import datetime as _dt
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
@@ -37,9 +40,11 @@ from ..opinions import Opinion, OpinionBundle
 from .files import atomic_write
 from .opinion_layout import (
     ADVISOR_SECTIONS,
+    WORDS,
     Block,
     bundle_blocks,
     footer_text,
+    generated_titles,
     heading_titles,
     opinion_blocks,
     placeholders,
@@ -215,40 +220,113 @@ def write_bundle_docx(bundle: OpinionBundle, path: str | Path) -> Path:
     return _save(doc, Path(path))
 
 
+def _heading(p: Paragraph) -> tuple[int, str] | None:
+    """(level, text without its number) of a heading paragraph (Title = level 0), or None."""
+    name = p.style.name if p.style is not None else ""
+    if name == "Title":
+        return 0, _NUMBER.sub("", p.text).strip()
+    m = re.fullmatch(r"Heading\s*(\d+)", name)
+    if m is None:
+        return None
+    return int(m.group(1)), _NUMBER.sub("", p.text).strip()
+
+
 def _heading_title(p: Paragraph) -> str | None:
     """The text of a heading paragraph without its number, or None if ``p`` is not a heading."""
-    name = p.style.name if p.style is not None else ""
-    if not (name.startswith("Heading") or name == "Title"):
-        return None
-    return _NUMBER.sub("", p.text).strip()
+    h = _heading(p)
+    return None if h is None else h[1]
 
 
-def read_advisor_sections(path: str | Path) -> dict[str, str]:
-    """The advisor's sections of an opinion document: {"recommendations": …, "notes": …}, each only
-    when its heading is found (an empty string when the section is there but empty)."""
-    path = Path(path)
+def _row_texts(row) -> list[str]:
+    """The texts of a table row's cells, a merged cell once."""
+    out, seen = [], set()
+    for cell in row.cells:
+        if id(cell._tc) in seen:
+            continue
+        seen.add(id(cell._tc))
+        out.append(cell.text.strip())
+    return out
+
+
+def _open(path: Path):
     try:
-        doc = Document(str(path))
+        return Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:
         # a damaged or foreign file (lxml's XMLSyntaxError is a SyntaxError)
         raise InputError(f"cannot read the earlier opinion document ({type(exc).__name__}: {exc}); the advisor's "
                          f"text in it would be lost — repair or remove the file", source=str(path)) from None
+
+
+@dataclass
+class AdvisorDocx:
+    """What the advisor may have written in an opinion document."""
+
+    sections: dict[str, str]  # "recommendations" / "notes" → text (only sections whose heading is found)
+    comments: list[tuple[str, str]]  # section 3's rows: (criterion label, advisor's comment cell)
+
+
+def read_advisor_docx(path: str | Path) -> AdvisorDocx:
+    """The advisor's sections (see :func:`read_advisor_sections`) and the comment column of the
+    section-3 table ("Komentarz doradcy"), row by row."""
+    path = Path(path)
+    doc = _open(path)
     keys = {title: fieldname for key, fieldname, _ in ADVISOR_SECTIONS for title in heading_titles(key)}
+    generated = generated_titles()
+    criteria_titles = heading_titles("s3")
+    comment_heads = {WORDS[lang]["comment"] for lang in WORDS}
+    signature = {WORDS[lang][k] for lang in WORDS for k in ("place_date", "signature")}
+    provenance = tuple(f"{WORDS[lang]['provenance']}:" for lang in WORDS)
     skip = placeholders()
     found: dict[str, list[str]] = {}
+    comments: list[tuple[str, str]] = []
     current: str | None = None
+    level = 0
+    in_criteria = False
     for item in doc.iter_inner_content():
         if isinstance(item, Table):
-            current = None
+            rows = [_row_texts(r) for r in item.rows]
+            if in_criteria and rows and rows[0] and rows[0][-1] in comment_heads:
+                comments = [(r[1] if len(r) > 1 else "", r[-1]) for r in rows[1:]]
+                in_criteria = False
+                continue
+            if current is not None and any(t in signature for r in rows for t in r):
+                current = None  # the generated signature block ends the last section
+                continue
+            if current is not None:  # a table the advisor added: its cells, row by row
+                found[current].extend(" | ".join(t for t in r) for r in rows if any(r))
             continue
-        title = _heading_title(item)
-        if title is not None:
-            current = keys.get(title)
-            if current is not None and current not in found:
-                found[current] = []
-            elif current is not None:  # the same section twice: read the first only
-                current = None
+        h = _heading(item)
+        if h is not None:
+            lvl, title = h
+            if title in generated or lvl == 0:
+                if current is not None and lvl > level:  # a generated sub-heading of the advisor's section
+                    found[current].append(item.text.rstrip())
+                    continue
+                in_criteria = title in criteria_titles
+                current = keys.get(title)
+                level = lvl
+                if current is not None and current not in found:
+                    found[current] = []
+                elif current is not None:  # the same section twice: read the first only
+                    current = None
+                continue
+            if current is not None:  # the advisor's own heading: kept as a line of text
+                found[current].append(item.text.rstrip())
+            continue
+        if current is not None and item.text.strip().startswith(provenance):
+            current = None  # the generated provenance line ends the document
             continue
         if current is not None and item.text.strip() not in skip:
             found[current].append(item.text.rstrip())
-    return {k: "\n".join(lines).strip("\n") for k, lines in found.items()}
+    return AdvisorDocx({k: "\n".join(lines).strip("\n") for k, lines in found.items()}, comments)
+
+
+def read_advisor_sections(path: str | Path) -> dict[str, str]:
+    """The advisor's sections of an opinion document: {"recommendations": …, "notes": …}, each only
+    when its heading is found (an empty string when the section is there but empty).
+
+    A section runs to the next generated heading of the same or a higher level (or the generated
+    signature block / provenance line). Inside it, the advisor's own headings are kept as lines of
+    text and the advisor's tables as their cells joined by " | ", one line per row, so nothing the
+    advisor typed there is lost; the placeholder line is dropped."""
+    return read_advisor_docx(path).sections

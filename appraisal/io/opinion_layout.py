@@ -116,6 +116,12 @@ def heading_titles(key: str) -> set[str]:
     return {WORDS[lang][key] for lang in WORDS}
 
 
+def generated_titles() -> set[str]:
+    """Every heading title the generator writes (numbers stripped), in every language."""
+    keys = ("s1", "s2", "s3", "s4", "s5", "s6", "s7", "s71", "s72", "s8", "changes", "summary")
+    return {WORDS[lang][k] for lang in WORDS for k in keys}
+
+
 def placeholders() -> set[str]:
     return {WORDS[lang][k] for lang in WORDS for k in ("ph_recs", "ph_notes")}
 
