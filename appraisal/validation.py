@@ -1,4 +1,6 @@
-"""``appraise validate``: every problem of a package, criteria set, pairwise or matrix file."""
+"""``appraise validate``: every problem of a package, criteria set, pairwise or matrix file, or of an
+advisory opinion (``"kind": "opinion"``) or a bundle of opinions (``"kind": "opinion_bundle"``), checked
+against the opinion models (the same models the opinion JSON Schema is exported from)."""
 
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ def validate_file(path: str | Path) -> tuple[list[InputError], list[str], str]:
         doc = read_document(path)
     except InputError as exc:
         return [exc], [], "file"
+    if doc.get("kind") in ("opinion", "opinion_bundle"):
+        return _validate_opinion(doc, src)
     if "projects" in doc:
         from .package import package_problems
 
@@ -39,6 +43,20 @@ def validate_file(path: str | Path) -> tuple[list[InputError], list[str], str]:
     cs, problems = criteria_problems(doc, src)
     warnings = _ahp_warnings(cs, src) if cs is not None and not problems else []
     return problems, warnings, "criteria set"
+
+
+def _validate_opinion(doc: dict, src: str) -> tuple[list[InputError], list[str], str]:
+    from pydantic import ValidationError
+
+    from .criteria import validation_problems
+    from .opinions import Opinion, OpinionBundle
+
+    model, what = (Opinion, "opinion") if doc.get("kind") == "opinion" else (OpinionBundle, "opinion bundle")
+    try:
+        model.model_validate(doc)
+    except ValidationError as exc:
+        return validation_problems(exc, src), [], what
+    return [], [], what
 
 
 def _ahp_warnings(cs, src: str) -> list[str]:

@@ -542,3 +542,21 @@ def test_previous_json_that_is_not_an_opinion_stops_the_run(tmp_path, capsys, co
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "p04.json" in err[0] and "is not an opinion" in err[0]
     assert (out / "p04.json").read_text("utf-8") == content
+
+
+def test_validate_recognises_opinions_and_bundles(generated, tmp_path, capsys):
+    capsys.readouterr()
+    assert run("validate", generated / "p01.json") == 0
+    assert "valid opinion" in capsys.readouterr().out
+    assert run("validate", generated / "pakiet.json") == 0
+    assert "valid opinion bundle" in capsys.readouterr().out
+    bad = json.loads((generated / "p01.json").read_text("utf-8"))
+    bad["recommendation"] = "maybe"
+    del bad["ranked"]
+    f = tmp_path / "bad.json"
+    f.write_text(json.dumps(bad, ensure_ascii=False), "utf-8")
+    assert run("validate", f) == 2
+    out = capsys.readouterr()
+    lines = out.out.strip().splitlines()
+    assert len(lines) == 2 and any("recommendation" in x for x in lines) and any("ranked" in x for x in lines)
+    assert "2 problems found" in out.err
