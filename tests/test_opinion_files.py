@@ -490,6 +490,14 @@ def test_another_packages_folder_stops_the_run(tmp_path, capsys):
     src.write_text(json.dumps(other, ensure_ascii=False), "utf-8")
     assert run("opinions", src, "-o", out, "--samples", "0") == 2
     assert "holds the opinions of another package" in capsys.readouterr().err
+    # no project id in common, but the bundle is another partnership's
+    other = json.loads(SAMPLE.read_text("utf-8"))
+    other["partnership"]["name"] = "Partnerstwo Doliny Nysy"
+    for p in other["projects"]:
+        p["id"] = "N" + p["id"]
+    src.write_text(json.dumps(other, ensure_ascii=False), "utf-8")
+    assert run("opinions", src, "-o", out, "--samples", "0") == 2
+    assert "holds the opinions of another package (Partnerstwo" in capsys.readouterr().err
     # one title edited: a note, the run goes on
     other = json.loads(SAMPLE.read_text("utf-8"))
     other["projects"][0]["title"] += " (etap I)"

@@ -229,6 +229,8 @@ def write_opinions(ranking, out_dir: str | Path, formats: list[str] | None = Non
     ids = [p.id for p in pkg.projects] if pkg is not None else list(ranking.alternatives)
     stems = file_stems(out_dir, ids)
     _check_targets(out_dir, stems, formats)
+    if pkg is not None:
+        _check_bundle_owner(out_dir, pkg.partnership.name)
     prev = read_previous(stems, pkg.partnership.name if pkg is not None else None,
                          {p.id: p.title for p in pkg.projects} if pkg is not None else None)
     opinions = build_opinions(ranking, rules, prev.previous, robustness, lang, advisor, date)
@@ -289,6 +291,20 @@ def _check_targets(out_dir: Path, stems: dict[str, Path], formats: list[str]) ->
                              source=str(path))
     if not os.access(out_dir, os.W_OK | os.X_OK):
         raise InputError("cannot write into this folder (permission denied)", source=str(out_dir))
+
+
+def _check_bundle_owner(out_dir: Path, partnership: str) -> None:
+    """The previous bundle (``pakiet.json``) must be this partnership's too, even when no project id is shared."""
+    path = _with(out_dir / BUNDLE_STEM, "json")
+    if not path.is_file():
+        return
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # output only: a damaged bundle is simply written again
+    if isinstance(doc, dict) and doc.get("kind") == "opinion_bundle" and doc.get("partnership") != partnership:
+        raise InputError(f"{out_dir} holds the opinions of another package ({doc.get('partnership')}); "
+                         f"use another -o folder")
 
 
 def _copy(src: Path, dst: Path) -> Path:
