@@ -21,7 +21,7 @@ def validate_file(path: str | Path) -> tuple[list[InputError], list[str], str]:
         from .io.excel_template import workbook_problems
 
         pkg, problems = workbook_problems(path)
-        warnings = _ahp_warnings(pkg.criteria_set, src) if pkg is not None and not problems else []
+        warnings = _package_warnings(pkg, src) if pkg is not None and not problems else []
         return problems, warnings, "package workbook"
     if suffix not in (".json", ".toml"):
         return [InputError(f"unsupported file type {suffix or '(none)'!r}; expected .json, .toml or .csv",
@@ -36,13 +36,25 @@ def validate_file(path: str | Path) -> tuple[list[InputError], list[str], str]:
         from .package import package_problems
 
         pkg, problems = package_problems(doc, src, path.parent)
-        warnings = []
-        if pkg is not None and not problems:
-            warnings = _ahp_warnings(pkg.criteria_set, src)
+        warnings = _package_warnings(pkg, src) if pkg is not None and not problems else []
         return problems, warnings, "package"
     cs, problems = criteria_problems(doc, src)
     warnings = _ahp_warnings(cs, src) if cs is not None and not problems else []
     return problems, warnings, "criteria set"
+
+
+def _package_warnings(pkg, src: str) -> list[str]:
+    """AHP consistency notes, and a budget that no portfolio can use (an admissible project without a cost)."""
+    warnings = _ahp_warnings(pkg.criteria_set, src)
+    if pkg.budget is not None:
+        gates = [g.id for g in pkg.criteria_set.gates]
+        no_cost = [p.id for p in pkg.projects if p.cost is None and all(p.gates.get(g, False) for g in gates)]
+        if no_cost:
+            warnings.append(f"{src}: the package has a budget, but {', '.join(no_cost)} "
+                            f"{'has' if len(no_cost) == 1 else 'have'} no cost: no portfolio can be chosen "
+                            f"until {'it has one' if len(no_cost) == 1 else 'they have one'} "
+                            f"(or with --exclude in 'appraise portfolio')")
+    return warnings
 
 
 def _validate_opinion(doc: dict, src: str) -> tuple[list[InputError], list[str], str]:

@@ -533,3 +533,23 @@ def test_a_budget_that_cannot_be_used_does_not_stop_the_ranking_workbook(tmp_pat
     assert "Nie można wybrać portfela" in text and "50 000 000 PLN" in text and "P2" in text and "cost" in text
     code = main(["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--workbooks"])
     assert code == 0 and len(list((tmp_path / "out" / "workbooks").rglob("*.xlsx"))) == 1
+
+
+def test_validate_warns_of_a_budget_no_portfolio_can_use(tmp_path, capsys):
+    doc = cwd_package_doc(3)
+    doc["budget"] = 50e6
+    for p, c in zip(doc["projects"], (10e6, None, None)):
+        p.pop("cost", None)
+        if c is not None:
+            p["cost"] = c
+    doc["projects"][2]["gates"]["min_two_jst"] = False  # P3 is not admissible: its missing cost does not matter
+    path = tmp_path / "pakiet.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    code = main(["validate", str(path)])
+    out = capsys.readouterr().out
+    assert code == 0 and "valid package" in out
+    assert "has a budget, but P2 has no cost" in out and "P3" not in out.split("has a budget")[1]
+    doc["projects"][1]["cost"] = 1e6
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    main(["validate", str(path)])
+    assert "budget" not in capsys.readouterr().out
