@@ -318,6 +318,10 @@ def batch(source, out_dir, criteria_ref, method, normalization, workers, workboo
     previous = None
     if only_failed:
         previous = _previous_summary(out_dir)
+        from appraisal.io.batch_output import check_retry
+
+        check_retry(previous, {"method": method, "normalization": normalization, "criteria": criteria_ref,
+                               "source": str(source)})
         failed = {e["key"] for e in previous["errors"]}
         jobs = [j for j in jobs if j.key in failed]
         skipped = previous.get("skipped", [])
@@ -333,7 +337,7 @@ def batch(source, out_dir, criteria_ref, method, normalization, workers, workboo
     if not dry_run:
         from appraisal.io.batch_output import write_results
 
-        write_results(result, out_dir, str(source), method, lang, previous)
+        write_results(result, out_dir, str(source), method, lang, previous, normalization, criteria_ref)
     summary_s = time.perf_counter() - t0
     for o in result.failed:
         click.echo(f"failed: {o.error}", err=True)

@@ -231,7 +231,7 @@ def run(jobs: list[Job], criteria: Any = None, method: str = "topsis", normaliza
             done: Iterable = map(_work, tasks)
             pool = None
         else:
-            pool = ProcessPoolExecutor(max_workers=workers)
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
             done = pool.map(_work, tasks)
         try:
             for task, (outs, tm) in zip(tasks, done):
@@ -246,6 +246,14 @@ def run(jobs: list[Job], criteria: Any = None, method: str = "topsis", normaliza
     timing["wall_s"] = time.perf_counter() - t0
     timing["workers"] = workers
     return BatchResult(outcomes, timing=timing)
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the main process, which stops handing out chunks and waits for the
+    ones under way (each a fraction of a second): no worker is killed half-way through a file."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 #: packages prepared, scored (one stacked kernel call per shape) and written together in a worker
@@ -279,21 +287,30 @@ def _work(task) -> tuple[list[Outcome], dict[str, float]]:
                 continue
             if not o.voivodeship and rk.package is not None:
                 o.voivodeship = rk.package.partnership.voivodeship or ""
-            if write is not None:
-                try:
-                    write(jobs[i], rk)
-                except (InputError, OSError) as exc:
-                    o.error = f"{jobs[i].file}: cannot write the results: {exc}"
-                    continue
             try:
                 cats = categories(rk)
+                line = partnership_line(rk, o.key, o.file, o.voivodeship, cats)
+                league = league_rows(rk, o.key, o.voivodeship, cats)
             except InputError as exc:
                 o.error, o.where = str(exc.located(jobs[i].file)), exc.where
                 continue
-            o.line = partnership_line(rk, o.key, o.file, o.voivodeship, cats)
-            o.league = league_rows(rk, o.key, o.voivodeship, cats)
+            except Exception as exc:  # noqa: BLE001 - one broken package must not stop the batch
+                o.error = f"{jobs[i].file}: internal error: {type(exc).__name__}: {exc}"
+                continue
+            if write is not None:
+                try:
+                    write(jobs[i], rk)
+                except Exception as exc:  # noqa: BLE001 - e.g. a text no spreadsheet cell can hold
+                    o.error = f"{jobs[i].file}: cannot write the results: {exc}"
+                    continue
+            o.line, o.league = line, league
             if keep:
                 o.ranking = rk
+        discard = getattr(write, "discard", None)
+        if discard is not None:  # a failed package leaves no results behind, not even an earlier run's
+            for j, o in zip(jobs, outcomes):
+                if not o.ok:
+                    discard(j)
         t3 = time.perf_counter()
     return outcomes, {"read_and_validate_s": t1 - t0, "score_s": t2 - t1, "write_s": t3 - t2}
 
@@ -380,12 +397,16 @@ def league_dict(row: tuple) -> dict[str, Any]:
     return dict(zip(LEAGUE_FIELDS, row))
 
 
-def summary(result: BatchResult, source: str, method: str) -> dict[str, Any]:
+def summary(result: BatchResult, source: str, method: str, normalization: str | None = None,
+            criteria: str | None = None) -> dict[str, Any]:
+    """The run's summary; ``criteria``: the shared criteria set given with ``--criteria`` (None: each
+    package's own)."""
     from .provenance import ENGINE
 
     lines = [o.line for o in result.scored]
     return {
-        "engine": ENGINE, "source": source, "method": method, "recommend_rule": RECOMMEND_RULE,
+        "engine": ENGINE, "source": source, "method": method, "normalization": normalization, "criteria": criteria,
+        "recommend_rule": RECOMMEND_RULE,
         "counts": {"found": len(result.outcomes), "scored": len(lines), "failed": len(result.failed),
                    "skipped": len(result.skipped)},
         "partnerships": lines,

@@ -269,3 +269,67 @@ def test_recommended_follows_the_opinion_rules(tree, tmp_path, capsys):
                                             "not_recommended")}
         assert {r["id"]: r["recommendation"] for r in league if r["key"] == line["key"]} == alone
     assert {r["recommendation"] for r in league} >= {"not_recommended"}  # the samples have failed gates
+
+
+def _tree_of(tmp_path, *files):
+    root = tmp_path / "in"
+    for f in files:
+        (root / f.parent.name).mkdir(parents=True, exist_ok=True)
+        shutil.copy(f, root / f.parent.name / f.name)
+    return root
+
+
+def test_a_package_whose_workbook_cannot_be_written_fails_alone(tmp_path, capsys):
+    """Control characters in a name are dropped from the workbooks; a title no cell can hold fails
+    only its own package, whose results are removed, and the rest is written."""
+    root = _tree_of(tmp_path, GOOD[1], GOOD[2])
+    doc = json.loads(GOOD[3].read_text(encoding="utf-8"))
+    doc["partnership"]["name"] = "Ctrl \x01\x1b nazwa"
+    (root / "mazowieckie").mkdir()
+    (root / "mazowieckie" / "ctrl.json").write_text(json.dumps(doc), encoding="utf-8")
+    doc["partnership"]["name"] = "Za długi tytuł"
+    doc["projects"][0]["title"] = "Ż" * 40_000
+    (root / "mazowieckie" / "dlugi.json").write_text(json.dumps(doc), encoding="utf-8")
+    out = tmp_path / "out"
+    code, last, err = run_cli(capsys, "batch", root, "-o", out, "--workbooks", "--workers", "2")
+    assert code == 3 and last.strip().splitlines()[-1] == "3 packages scored, 1 failed", err
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert [e["key"] for e in summary["errors"]] == ["mazowieckie/dlugi"]
+    assert "32,767" in summary["errors"][0]["reason"]
+    assert not (out / "packages" / "mazowieckie" / "dlugi.json").exists()
+    assert not (out / "workbooks" / "mazowieckie" / "dlugi.xlsx").exists()
+    assert (out / "workbooks" / "mazowieckie" / "ctrl.xlsx").exists()
+    assert "Ctrl \x01\x1b nazwa" in {p["partnership"] for p in summary["partnerships"]}  # JSON keeps it as given
+
+
+def test_a_package_that_fails_now_loses_its_earlier_results(tmp_path, capsys):
+    root = _tree_of(tmp_path, GOOD[1], GOOD[2])
+    out = tmp_path / "out"
+    assert run_cli(capsys, "batch", root, "-o", out)[0] == 0
+    stale = sorted((out / "packages").rglob("*.json"))
+    assert len(stale) == 2
+    broken = root / GOOD[2].parent.name / GOOD[2].name
+    broken.write_text("{ zepsuty", encoding="utf-8")
+    assert run_cli(capsys, "batch", root, "-o", out)[0] == 3
+    assert [p.name for p in sorted((out / "packages").rglob("*.json"))] == [GOOD[1].name]
+
+
+def test_only_failed_needs_the_earlier_league_and_the_same_settings(tree, tmp_path, capsys):
+    out = tmp_path / "wyniki"
+    assert run_cli(capsys, "batch", tree, "-o", out)[0] == 3
+    code, _, err = run_cli(capsys, "batch", tree, "-o", out, "--only-failed", "--method", "wsm")
+    assert code == 2 and "earlier run used method 'topsis'" in err and len(err.strip().splitlines()) == 1
+    (out / "league.json").unlink()
+    code, _, err = run_cli(capsys, "batch", tree, "-o", out, "--only-failed")
+    assert code == 2 and "league is missing" in err and len(err.strip().splitlines()) == 1
+    (out / "league.json").write_text("[{", encoding="utf-8")
+    code, _, err = run_cli(capsys, "batch", tree, "-o", out, "--only-failed")
+    assert code == 2 and "cannot be read" in err
+
+
+def test_a_folder_in_place_of_league_json_is_one_line(tmp_path, capsys):
+    root = _tree_of(tmp_path, GOOD[1], GOOD[2])
+    (tmp_path / "out" / "league.json").mkdir(parents=True)
+    code, _, err = run_cli(capsys, "batch", root, "-o", tmp_path / "out", "--workers", "2")
+    assert code == 2 and "league.json" in err and "is a folder" in err
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "out" / "summary.json").exists()

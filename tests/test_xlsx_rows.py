@@ -194,3 +194,13 @@ def test_an_error_in_the_other_process_is_raised_here(tmp_path):
     with pytest.raises(RuntimeError, match="dysk pełny"), fill_elsewhere([b], broken):
         pass
     b.discard()
+
+
+def test_a_text_longer_than_a_cell_is_cut_with_a_mark(tmp_path):
+    def fill(a, b):
+        a.row(["Ż" * 40_000, "krótki"])
+
+    _, wb = book(tmp_path, fill)
+    cell = wb["Arkusz A"]["A1"].value
+    assert len(cell) == 32_767 and cell.endswith("…") and cell[:-1] == "Ż" * 32_766
+    assert wb["Arkusz A"]["B1"].value == "krótki"

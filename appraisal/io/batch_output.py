@@ -58,11 +58,18 @@ class PackageWriter:
 
     def __call__(self, job: Job, ranking) -> None:
         assert job.out is not None, "plan() gives every job its path first"
-        atomic_write_text(self.out_dir / "packages" / f"{job.out}.json", package_json(job, ranking))
-        if self.workbooks:
+        if self.workbooks:  # the workbook first: it is the one that can refuse a text (a cell holds 32,767)
             from .excel_report import write_appraisal_workbook
 
             write_appraisal_workbook(ranking, self.out_dir / "workbooks" / f"{job.out}.xlsx", self.lang)
+        atomic_write_text(self.out_dir / "packages" / f"{job.out}.json", package_json(job, ranking))
+
+    def discard(self, job: Job) -> None:
+        """Remove a failed package's results (of this run or an earlier one into the same folder)."""
+        if job.out is None:
+            return
+        for path in (self.out_dir / "packages" / f"{job.out}.json", self.out_dir / "workbooks" / f"{job.out}.xlsx"):
+            path.unlink(missing_ok=True)
 
 
 def package_json(job: Job, ranking) -> str:
@@ -77,30 +84,52 @@ def package_json(job: Job, ranking) -> str:
 
 
 def write_results(result: BatchResult, out_dir: Path, source: str, method: str, lang: str = "pl",
-                  previous: dict[str, Any] | None = None) -> dict[str, Any]:
+                  previous: dict[str, Any] | None = None, normalization: str | None = None,
+                  criteria: str | None = None) -> dict[str, Any]:
     """Write the summaries (the per-package files were written during the run); return the summary.
 
-    ``previous`` (an earlier summary) keeps the packages that are not in this run (``--only-failed``)."""
+    ``previous`` (an earlier summary) keeps the packages that are not in this run (``--only-failed``).
+    summary.json is written last: it marks a complete run, the one ``--only-failed`` builds on."""
     with no_gc():
-        return _write(result, out_dir, source, method, lang, previous)
+        return _write(result, out_dir, source, method, lang, previous, normalization, criteria)
 
 
 def _write(result: BatchResult, out_dir: Path, source: str, method: str, lang: str,
-           previous: dict[str, Any] | None) -> dict[str, Any]:
+           previous: dict[str, Any] | None, normalization: str | None, criteria: str | None) -> dict[str, Any]:
     from .excel_national import write_national_workbook
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    summ = summary(result, source, method)
+    summ = summary(result, source, method, normalization, criteria)
     league: list[Any] = list(iter_league(result))
     if previous is not None:
         summ, league = _merge(previous, summ, league, out_dir)
-    atomic_write_json(out_dir / "summary.json", summ)
     atomic_write_json(out_dir / "errors.json", summ["errors"])
     # the league's sheet rows and league.json are written by a second process meanwhile (the other core)
     write_national_workbook(summ, league, out_dir / ("podsumowanie_krajowe.xlsx" if lang == "pl"
                                                      else "national_summary.xlsx"), lang,
                             alongside=lambda: write_league_json(out_dir / "league.json", league))
+    atomic_write_json(out_dir / "summary.json", summ)
     return summ
+
+
+SETTINGS = ("method", "normalization", "criteria", "source")
+
+
+def check_retry(previous: dict[str, Any], now: dict[str, Any]) -> None:
+    """``--only-failed`` builds on an earlier run: only with the same settings (method, normalization,
+    shared criteria set, source), or the summary would mix scores of different kinds."""
+    import os
+
+    def same(key: str) -> bool:
+        a, b = previous[key], now.get(key)
+        if key == "source" and a is not None and b is not None:
+            return os.path.realpath(a) == os.path.realpath(b)
+        return a == b
+
+    for key in SETTINGS:
+        if key in previous and not same(key):
+            raise InputError(f"--only-failed: the earlier run used {key} {previous[key]!r}, this one "
+                             f"{now.get(key)!r}; retry with the same settings, or run the whole batch again")
 
 
 def write_league_json(path: Path, league: list[Any]) -> Path:
@@ -117,6 +146,24 @@ def write_league_json(path: Path, league: list[Any]) -> Path:
     return atomic_write(path, write)
 
 
+def _earlier_league(path: Path, previous: dict[str, Any]) -> list[dict[str, Any]]:
+    """The earlier run's league, which must be there, readable, and cover its scored packages."""
+    again = "; run the whole batch again (without --only-failed)"
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"the earlier run's league is missing{again}", source=str(path)) from None
+    except (OSError, ValueError) as exc:
+        raise InputError(f"the earlier run's league cannot be read ({exc}){again}", source=str(path)) from None
+    if not isinstance(old, list) or not all(isinstance(r, dict) and "key" in r for r in old):
+        raise InputError(f"the earlier run's league is not a list of projects{again}", source=str(path))
+    missing = {p["key"] for p in previous.get("partnerships", [])} - {r["key"] for r in old}
+    if missing:
+        raise InputError(f"the earlier run's league lacks {len(missing)} scored package(s), e.g. "
+                         f"{min(missing)!r}{again}", source=str(path))
+    return old
+
+
 def _merge(previous: dict[str, Any], now: dict[str, Any], league: list[Any],
            out_dir: Path) -> tuple[dict[str, Any], list[Any]]:
     """Fold a retry of the failed packages into the earlier summary."""
@@ -127,8 +174,7 @@ def _merge(previous: dict[str, Any], now: dict[str, Any], league: list[Any],
 
     lines = order([p for p in previous["partnerships"] if p["key"] not in retried] + now["partnerships"])
     errors = order([e for e in previous["errors"] if e["key"] not in retried] + now["errors"])
-    old_league_path = out_dir / "league.json"
-    old = json.loads(old_league_path.read_text(encoding="utf-8")) if old_league_path.exists() else []
+    old = _earlier_league(out_dir / "league.json", previous)
     kept = [tuple(row.get(f) for f in LEAGUE_FIELDS) for row in old if row["key"] not in retried]
     league = order(kept + list(league), key=lambda r: r[2])
     merged = {**now, "partnerships": lines, "errors": errors, "skipped": previous.get("skipped", []),

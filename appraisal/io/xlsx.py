@@ -61,9 +61,13 @@ def open_workbook(path: str | Path, data_only: bool = False):
 
 
 def put(ws, row: int, col: int, value: Any, style: dict[str, Any] | None = None):
-    """Write ``value`` into a cell; strings are always text (``=cmd|...`` never becomes a formula)."""
+    """Write ``value`` into a cell; strings are always text (``=cmd|...`` never becomes a formula),
+    without the control characters a workbook cannot hold."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XML cannot carry
         cell.value = value
         cell.data_type = "s"
         if value.startswith(FORMULA_STARTS):

@@ -34,6 +34,7 @@ from xml.etree import ElementTree
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter, quote_sheetname
 
+from ..criteria import InputError
 from .files import atomic_write
 from .xlsx import FORMULA_STARTS
 
@@ -41,6 +42,10 @@ _COLS = [get_column_letter(j) for j in range(1, 16385)]
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+
+
+#: the most characters a spreadsheet cell holds (Excel); longer texts are cut, ending in "…"
+CELL_CHARS = 32_767
 
 
 class Formula(str):
@@ -150,6 +155,8 @@ class SheetRows:
             elif t is Formula:
                 parts.append(f'<c r="{_COLS[j]}{r}" s="{sids[j]}"><f>{_text(v[1:])}</f></c>')
             elif isinstance(v, str):
+                if len(v) > CELL_CHARS:  # what a cell holds; the full text stays in the JSON outputs
+                    v = v[:CELL_CHARS - 1] + "…"
                 text = _text(v)
                 if not text:  # nothing left that XML can carry
                     continue
@@ -208,6 +215,8 @@ def fill_elsewhere(sheets: list[SheetRows], fill: Callable[[], None]):
             for sh in sheets:
                 sh.close()
             writer.send(("ok", [(sh.r, sh.max_col, sh.links) for sh in sheets]))
+        except InputError as exc:  # a file-system refusal: one line for the user, as here
+            writer.send(("input", (exc.message, exc.source, exc.where)))
         except BaseException as exc:  # noqa: BLE001 - reported by the parent
             writer.send(("error", f"{type(exc).__name__}: {exc}"))
 
@@ -227,6 +236,9 @@ def fill_elsewhere(sheets: list[SheetRows], fill: Callable[[], None]):
         reader.close()
         for sh in sheets:
             sh._busy = False
+    if status == "input":
+        message, source, where = payload
+        raise InputError(message, source=source, where=where)
     if status != "ok":
         raise RuntimeError(f"sheets {', '.join(sh.ws.title for sh in sheets)}: {payload}")
     for sh, (r, max_col, links) in zip(sheets, payload):
