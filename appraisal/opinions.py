@@ -501,19 +501,21 @@ def _numbers(ranking, lang: str = "pl") -> _Numbers:
     return _Numbers(list(ranking.alternatives), r, constant, w, r * w[None, :], group_cols, labels, rule_scores)
 
 
-def _group_percent(nums: _Numbers, i: int) -> dict[str, float | None]:
-    """Project ``i``'s group percentages over the group's informative criteria: a criterion equal in
-    every eligible project (constant) is left out of both the contribution and the weight; a group
-    whose criteria are all constant has no percentage (None), and its minimum does not apply."""
-    out: dict[str, float | None] = {}
-    for g, cols in nums.group_cols.items():
-        live = [c for c in cols if not nums.constant[c]]
-        if not live:
-            out[g] = None
-            continue
-        gw = float(nums.w[live].sum())
-        out[g] = 100.0 * float(nums.contributions[i, live].sum()) / gw if gw > 0 else 100.0
-    return out
+def _group_percents(nums: _Numbers) -> list[dict[str, float | None]]:
+    """Every project's group percentages (one dict per row of ``nums``) over the group's informative
+    criteria: a criterion equal in every eligible project (constant) is left out of both the
+    contribution and the weight; a group whose criteria are all constant has no percentage (None),
+    and its minimum does not apply. One computation for the opinions, :func:`recommend` and
+    :func:`categories` (the batch), so that they always agree."""
+    groups = list(nums.group_cols)
+    member = np.zeros((len(groups), len(nums.w)))
+    for k, g in enumerate(groups):
+        member[k, nums.group_cols[g]] = 1.0
+    member[:, nums.constant] = 0.0  # constant criteria count in neither the contribution nor the weight
+    gw = member @ nums.w
+    void = member.sum(axis=1) == 0  # every criterion of the group constant: no percentage, no cap
+    pct = np.where(gw > 0, 100.0 * (nums.contributions @ member.T) / np.where(gw > 0, gw, 1.0), 100.0)
+    return [{g: None if void[k] else float(pct[i, k]) for k, g in enumerate(groups)} for i in range(len(nums.ids))]
 
 
 def recommend(ranking, rules: OpinionRules | None = None,
@@ -522,9 +524,10 @@ def recommend(ranking, rules: OpinionRules | None = None,
     rules = rules_for(ranking, rules)
     nums = _numbers(ranking, lang)
     out: dict[str, tuple[Recommendation, RuleRef]] = {}
+    percents = _group_percents(nums)
     for res in ranking.results:
         i = nums.ids.index(res.id)
-        dec = decide(rules, nums.rule_scores[res.id], False, _group_percent(nums, i),
+        dec = decide(rules, nums.rule_scores[res.id], False, percents[i],
                      None if res.card is None else res.card.passed)
         out[res.id] = (dec.category, _rule_ref(dec.decided_by, lang, nums.group_labels))
     for pid in _unranked_ids(ranking):
@@ -541,20 +544,8 @@ def categories(ranking, rules: OpinionRules | None = None) -> dict[str, Recommen
     rules = rules_for(ranking, rules)
     nums = _numbers(ranking)
     row = {ident: i for i, ident in enumerate(nums.ids)}
-    groups = list(nums.group_cols)
-    member = np.zeros((len(groups), len(nums.w)))
-    for k, g in enumerate(groups):
-        member[k, nums.group_cols[g]] = 1.0
-    member[:, nums.constant] = 0.0  # constant criteria count in neither the contribution nor the weight
-    gw = member @ nums.w
-    void = member.sum(axis=1) == 0  # every criterion of the group constant: no percentage, no cap
-    # every project's group percentages at once (as _group_percent does one by one)
-    pct = np.where(gw > 0, 100.0 * (nums.contributions @ member.T) / np.where(gw > 0, gw, 1.0), 100.0)
-
-    def percents(i: int) -> dict[str, float | None]:
-        return {g: None if void[k] else float(pct[i, k]) for k, g in enumerate(groups)}
-
-    out = {res.id: decide(rules, nums.rule_scores[res.id], False, percents(row[res.id]),
+    percents = _group_percents(nums)
+    out = {res.id: decide(rules, nums.rule_scores[res.id], False, percents[row[res.id]],
                           None if res.card is None else res.card.passed).category for res in ranking.results}
     out.update((pid, Recommendation(UNRANKED_CATEGORY)) for pid in _unranked_ids(ranking))
     gate = Recommendation(rules.gate.category)
@@ -825,12 +816,13 @@ def build_opinions(ranking, rules: OpinionRules | None = None, previous: dict[st
                            comments=dict(sorted(prev.comments.items())) if prev else {})
 
     ranked = len(ranking.results)
+    percents = _group_percents(nums)
     out: list[Opinion] = []
     for res in ranking.results:
         p = projects[res.id]
         i = nums.ids.index(res.id)
         crits = assessments(p, i)
-        gp = _group_percent(nums, i)
+        gp = percents[i]
         card = None
         if res.card is not None:
             card = _card_summary(ranking, res.card, cs, lang)
