@@ -161,7 +161,12 @@ def _polish_key(s: str) -> tuple:
 
 
 def _sort_polish(jobs: list[Job]) -> None:
-    jobs.sort(key=lambda j: [polish_key(p) for p in j.key.split("/")])
+    jobs.sort(key=lambda j: key_order(j.key))
+
+
+def key_order(key: str) -> list[tuple]:
+    """A package key (``voivodeship/partnership``) in Polish order, part by part: the batch's order."""
+    return [polish_key(p) for p in key.split("/")]
 
 
 # --- preparing (in worker processes) and scoring (batched) ---------------------------------------------------

@@ -21,10 +21,10 @@ from ..batch import (
     BatchResult,
     Job,
     iter_league,
+    key_order,
     league_dict,
     no_gc,
     output_path,
-    polish_key,
     summary,
 )
 from ..criteria import InputError
@@ -170,7 +170,7 @@ def _merge(previous: dict[str, Any], now: dict[str, Any], league: list[Any],
     retried = {e["key"] for e in now["errors"]} | {p["key"] for p in now["partnerships"]}
 
     def order(rows: list[Any], key=lambda r: r["key"]) -> list[Any]:
-        return sorted(rows, key=lambda r: [polish_key(p) for p in key(r).split("/")])
+        return sorted(rows, key=lambda r: key_order(key(r)))
 
     lines = order([p for p in previous["partnerships"] if p["key"] not in retried] + now["partnerships"])
     errors = order([e for e in previous["errors"] if e["key"] not in retried] + now["errors"])
