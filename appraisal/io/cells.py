@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..criteria.models import THOUSANDS_SEPARATORS
@@ -101,3 +102,28 @@ def split_list(text: str | None) -> list[str]:
     if not text:
         return []
     return [p.strip() for p in re.split(r"[;\n]", text) if p.strip()]
+
+
+#: what a spreadsheet shows in a cell whose formula failed
+EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+_PLAIN = (str, int, float, bool, _dt.date, _dt.time, _dt.timedelta)
+
+
+class CellValueError(Exception):
+    """A cell whose value cannot be used at all: an Excel error shown, or a formula never computed."""
+
+
+def seen_value(cell, computed: Callable[[], Any]) -> Any:
+    """The value a person sees in an openpyxl ``cell``: for a formula (or anything else that is not a
+    plain value), the value a spreadsheet last computed, which ``computed()`` reads (from the
+    workbook opened with ``data_only``). Raises :class:`CellValueError` for a formula never
+    computed and for an error value such as ``#DIV/0!``."""
+    v = cell.value
+    if cell.data_type == "f" or (v is not None and not isinstance(v, _PLAIN)):
+        v = computed()
+        if v is None:
+            raise CellValueError("the cell holds a formula whose value was never computed; type the value "
+                                 "itself (or open and save the workbook in a spreadsheet program)")
+    if cell.data_type == "e" or (isinstance(v, str) and v.strip() in EXCEL_ERRORS):
+        raise CellValueError(f"the cell shows the error {str(v).strip()}")
+    return v

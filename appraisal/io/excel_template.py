@@ -62,7 +62,7 @@ from ..criteria import (
     parse_judgment,
 )
 from ..criteria.models import _fmt as _criteria_fmt
-from .cells import cell_number, cell_text, gate_answer, shown, split_list
+from .cells import CellValueError, cell_number, cell_text, gate_answer, seen_value, shown, split_list
 from .xlsx import formula, open_workbook, put, save_atomic
 
 FORMAT_NAME = "appraise-package-workbook"
@@ -99,7 +99,6 @@ METHODS = {"pl": {"eigenvector": "wektor własny", "geometric": "średnie geomet
            "en": {"eigenvector": "eigenvector", "geometric": "geometric"}}
 AGGREGATIONS = {"aij": "AIJ", "aip": "AIP"}
 ANSWERS = {"pl": ("tak", "nie"), "en": ("yes", "no")}
-EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
 
 # --- the words on the sheets -------------------------------------------------------------------------
 
@@ -980,24 +979,19 @@ class _Reader:
     def value(self, ws, row: int, col: int) -> Any:
         """The value a person sees in the cell: for a formula, the value last computed by a spreadsheet."""
         cell = ws.cell(row=row, column=col)
-        v = cell.value
-        if cell.data_type == "f" or (v is not None and not isinstance(v, (str, int, float, bool, _dt.date,
-                                                                          _dt.time, _dt.timedelta))):
+
+        def computed() -> Any:
             if self._values_wb is None:
                 self._values_wb = _open_quietly(self.path, data_only=True)
-            v = self._values_wb[ws.title].cell(row=row, column=col).value
-            if v is None:
-                raise _FormulaError("the cell holds a formula whose value was never computed; type the value "
-                                    "itself (or open and save the workbook in a spreadsheet program)")
-        if cell.data_type == "e" or (isinstance(v, str) and v.strip() in EXCEL_ERRORS):
-            raise _FormulaError(f"the cell shows the error {str(v).strip()}")
-        return v
+            return self._values_wb[ws.title].cell(row=row, column=col).value
+
+        return seen_value(cell, computed)
 
     def get(self, ws, row: int, col: int) -> Any:
         """``value`` with formula problems recorded (and None returned)."""
         try:
             return self.value(ws, row, col)
-        except _FormulaError as exc:
+        except CellValueError as exc:
             self.err(ws, row, col, str(exc))
             return _BAD
 
@@ -1555,10 +1549,6 @@ class _Reader:
             if key in self.cells:
                 return self.cells[key]
         return None
-
-
-class _FormulaError(Exception):
-    pass
 
 
 class _BadValue:

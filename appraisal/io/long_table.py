@@ -36,7 +36,6 @@ with no project id that hold nothing but a voivodeship and a partnership.
 
 from __future__ import annotations
 
-import datetime as _dt
 import difflib
 import re
 import warnings
@@ -48,7 +47,7 @@ from pydantic import ValidationError
 
 from ..criteria import CriteriaSet, InputError, validation_problems
 from ..package import Package, Project, package_problems
-from .cells import cell_number, cell_text, gate_answer, shown, split_list
+from .cells import CellValueError, cell_number, cell_text, gate_answer, seen_value, shown, split_list
 from .csv import read_table
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -72,7 +71,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
 REQUIRED = ("voivodeship", "partnership", "id", "title")
 COMMENT_RE = re.compile(r"^\s*(comment|komentarz)\s*:\s*(.*?)\s*$", re.IGNORECASE)
 
-EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
 PROJECT_REF = re.compile(r"^projects\[(\d+)\](?: \([^)]*\))?(?:\.(.*))?$")
 
 
@@ -89,10 +87,6 @@ class TablePackage:
 
 
 # --------------------------------------------------------------------------- cell values
-
-class _CellError(Exception):
-    """A cell whose value cannot be used at all (an Excel error, a formula never computed)."""
-
 
 def _norm(text: str) -> str:
     return " ".join(text.replace("_", " ").split()).casefold()
@@ -198,22 +192,17 @@ class _XlsxGrid(_Grid):
         cell = self.cells.get((row, col))
         if cell is None:
             return None
-        v = cell.value
-        if cell.data_type == "f" or (v is not None and not isinstance(
-                v, (str, int, float, bool, _dt.date, _dt.time, _dt.timedelta))):
+
+        def computed() -> Any:
             if self._values_ws is None:
                 from .xlsx import open_workbook
 
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     self._values_ws = open_workbook(self.path, data_only=True)[self.title]
-            v = self._values_ws.cell(row=row, column=col).value
-            if v is None:
-                raise _CellError("the cell holds a formula whose value was never computed; type the value "
-                                 "itself (or open and save the workbook in a spreadsheet program)")
-        if cell.data_type == "e" or (isinstance(v, str) and v.strip() in EXCEL_ERRORS):
-            raise _CellError(f"the cell shows the error {str(v).strip()}")
-        return v
+            return self._values_ws.cell(row=row, column=col).value
+
+        return seen_value(cell, computed)
 
     def where(self, row: int, col: int, name: str) -> str:
         from openpyxl.utils import get_column_letter
@@ -380,7 +369,7 @@ class _TableReader:
             def get(c: int, problems=problems, r=r) -> Any:
                 try:
                     return grid.value(r, c)
-                except _CellError as exc:
+                except CellValueError as exc:
                     problems.append((r, c, str(exc)))
                     return None
 
@@ -417,7 +406,7 @@ class _TableReader:
     def _filled(self, r: int, c: int) -> bool:
         try:
             return cell_text(self.grid.value(r, c)) is not None
-        except _CellError:
+        except CellValueError:
             return True  # an error shown in a cell is content
 
     def read_project(self, r: int, pid: str, group: _Group, get) -> None:
