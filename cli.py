@@ -114,8 +114,10 @@ def weights(files, method, expert_weights, aggregation, as_json, lang) -> None:
               help="CSV matrix: + benefit, - cost, one per criterion (e.g. --directions=-,+).")
 @click.option("--method", type=click.Choice(["topsis", "wsm", "points"]), default="topsis", show_default=True,
               help="TOPSIS, weighted sum, or the selection card's total points (packages).")
-@click.option("--normalization", type=click.Choice(["vector", "minmax"]), default="vector", show_default=True,
-              help="TOPSIS normalization (WSM always uses oriented min-max).")
+@click.option("--normalization", type=click.Choice(["vector", "minmax", "reference"]), default="vector",
+              show_default=True, help="TOPSIS normalization: vector, min-max (both within the package), or "
+              "reference (R-TOPSIS on the criteria set's reference levels: no rank reversal). WSM always uses "
+              "oriented min-max.")
 @click.option("--json", "as_json", is_flag=True, help="Print the ranking as JSON.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the ranking to this file (.json).")
@@ -200,7 +202,8 @@ def _write_output(path: Path, rk, lang: str) -> None:
 @click.option("--weights", "weights_", default=None, metavar="0.4,0.3,...", help="CSV matrix: base weights.")
 @click.option("--directions", default=None, metavar="+,-,...", help="CSV matrix: + benefit, - cost.")
 @click.option("--method", type=click.Choice(["topsis", "wsm"]), default="topsis", show_default=True)
-@click.option("--normalization", type=click.Choice(["vector", "minmax"]), default="vector", show_default=True)
+@click.option("--normalization", type=click.Choice(["vector", "minmax", "reference"]), default="vector",
+              show_default=True, help="TOPSIS normalization (reference: R-TOPSIS on the criteria set's reference levels).")
 @click.option("--samples", type=int, default=10_000, show_default=True, help="Monte Carlo samples.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same output).")
 @click.option("--sampler", type=click.Choice(["dirichlet", "uniform", "ahp", "panel"]), default="dirichlet",
@@ -273,7 +276,8 @@ def sensitivity(source, weights_, directions, method, normalization, samples, se
 @click.option("--criteria", "criteria_ref", default=None,
               help="One criteria set for every package (built-in name or file); a long table defaults to cwd.")
 @click.option("--method", type=click.Choice(["topsis", "wsm", "points"]), default="topsis", show_default=True)
-@click.option("--normalization", type=click.Choice(["vector", "minmax"]), default="vector", show_default=True)
+@click.option("--normalization", type=click.Choice(["vector", "minmax", "reference"]), default="vector",
+              show_default=True, help="TOPSIS normalization (reference: R-TOPSIS on the criteria set's reference levels).")
 @click.option("--workers", type=click.IntRange(1, 256), default=None, help="Parallel processes [default: cores].")
 @click.option("--workbooks", is_flag=True, help="Also write one appraisal workbook per package.")
 @click.option("--only-failed", is_flag=True, help="Retry only the packages that failed in the last run into -o.")
@@ -408,7 +412,8 @@ def template(criteria_ref, lang, rows, from_package, output) -> None:
               help="Documents to write, comma-separated (each project's .json record is always written).")
 @click.option("--lang", type=LANGS, default="pl", show_default=True)
 @click.option("--method", type=click.Choice(["topsis", "wsm", "points"]), default="topsis", show_default=True)
-@click.option("--normalization", type=click.Choice(["vector", "minmax"]), default="vector", show_default=True)
+@click.option("--normalization", type=click.Choice(["vector", "minmax", "reference"]), default="vector",
+              show_default=True, help="TOPSIS normalization (reference: R-TOPSIS on the criteria set's reference levels).")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Recommendation rules (TOML/JSON) instead of the criteria set's [opinions] section.")
 @click.option("--samples", type=click.IntRange(min=0), default=None,
@@ -559,7 +564,8 @@ def validate(file) -> None:
 @click.option("--exclude", multiple=True, metavar="ID", help="A project to leave out (repeatable, or ID,ID).")
 @click.option("--method", type=click.Choice(["topsis", "wsm", "points"]), default="topsis", show_default=True,
               help="The ranking whose scores are summed (points: the selection card's totals).")
-@click.option("--normalization", type=click.Choice(["vector", "minmax"]), default="vector", show_default=True)
+@click.option("--normalization", type=click.Choice(["vector", "minmax", "reference"]), default="vector",
+              show_default=True, help="TOPSIS normalization (reference: R-TOPSIS on the criteria set's reference levels).")
 @click.option("--json", "as_json", is_flag=True, help="Print the portfolio as JSON.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write it: .json, or .xlsx (the appraisal workbook with a portfolio sheet).")

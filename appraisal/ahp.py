@@ -4,10 +4,18 @@ Kernels are pure numpy and batched: a matrix of shape (n, n) or a stack (S, n, n
 
 - :func:`eigenvector_weights`: principal right eigenvector (sum 1) and λmax, by power iteration
   started from the row geometric means (all-positive matrices are primitive, so it converges);
-- :func:`geometric_weights`: normalised row geometric means (λmax estimated as mean of (Aw)_i / w_i);
-- CI = (λmax − n)/(n − 1), CR = CI / RI with Saaty's random index (n ≤ 2: CR = 0);
+- :func:`geometric_weights`: normalised row geometric means (RGMM);
+- λmax is always the principal eigenvalue of the matrix, whichever method gives the weights, so CI and
+  CR are Saaty's CI and CR of the matrix itself: CI = (λmax − n)/(n − 1), CR = CI / RI with Saaty's
+  random index (n ≤ 2: CR = 0). λmax ≥ n for every positive reciprocal matrix, so CR ≥ 0;
+- :func:`geometric_consistency_index`: with the geometric method, also the GCI of Aguarón &
+  Moreno-Jiménez (2003), GCI = 2/((n − 1)(n − 2)) Σ_{i<j} ln²(a_ij·w_j/w_i) with the row-geometric-mean
+  weights, judged against its own thresholds (:func:`gci_threshold`: 0.31 for n = 3, 0.35 for n = 4,
+  0.37 for n > 4), not against CR ≤ 0.10;
 - :func:`diagnose`: the judgments most at odds with the weights, with the consistent value;
 - :func:`aggregate_judgments` (AIJ, weighted geometric mean) and :func:`aggregate_priorities` (AIP).
+  A panel's λmax, CI, CR (and GCI) are those of its AIJ matrix under either aggregation; see
+  :func:`analyse_panel`.
 """
 
 from __future__ import annotations
@@ -26,6 +34,10 @@ RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 
 RI_TABLE_NAME = "Saaty (1980), n = 3..15"
 MAX_N = max(RANDOM_INDEX)
 CR_THRESHOLD = 0.10
+#: Aguarón & Moreno-Jiménez (2003) thresholds of the geometric consistency index by n (n > 4: 0.37).
+GCI_THRESHOLDS = {3: 0.31, 4: 0.35}
+GCI_THRESHOLD_LARGE = 0.37
+GCI_TABLE_NAME = "Aguarón & Moreno-Jiménez (2003)"
 SAATY_SCALE = np.array([1 / 9, 1 / 8, 1 / 7, 1 / 6, 1 / 5, 1 / 4, 1 / 3, 1 / 2, 1, 2, 3, 4, 5, 6, 7, 8, 9])
 
 
@@ -77,6 +89,30 @@ def eigenvector_weights(a: np.ndarray, tol: float = 1e-14, max_iter: int = 200) 
     return w.reshape(*batch, n), lam.reshape(batch)
 
 
+def geometric_consistency_index(a: np.ndarray) -> np.ndarray:
+    """GCI (Aguarón & Moreno-Jiménez 2003) of (..., n, n) pairwise matrices; shape (...).
+
+    GCI = 2/((n − 1)(n − 2)) Σ_{i<j} ln²(a_ij·w_j/w_i), w the row geometric means (the GCI belongs to
+    that prioritisation method). 0 for a consistent matrix, and for n ≤ 2 (always consistent; the
+    formula's denominator vanishes).
+    """
+    a = np.asarray(a, dtype=float)
+    n = _check_shape(a)
+    if n <= 2:
+        return np.zeros(a.shape[:-2])
+    lw = np.log(geometric_weights(a))
+    err = np.log(a) + lw[..., None, :] - lw[..., :, None]  # ln(a_ij · w_j / w_i)
+    iu = np.triu_indices(n, k=1)
+    return 2.0 * (err[..., iu[0], iu[1]] ** 2).sum(axis=-1) / ((n - 1) * (n - 2))
+
+
+def gci_threshold(n: int) -> float | None:
+    """Aguarón & Moreno-Jiménez (2003): GCI ≤ 0.31 (n = 3), 0.35 (n = 4), 0.37 (n > 4); None for n ≤ 2."""
+    if n <= 2:
+        return None
+    return GCI_THRESHOLDS.get(n, GCI_THRESHOLD_LARGE)
+
+
 def random_index(n: int) -> float:
     if n not in RANDOM_INDEX:
         raise InputError(f"no random index for n = {n} (the table covers n ≤ {MAX_N})")
@@ -95,14 +131,17 @@ def consistency(lambda_max: np.ndarray | float, n: int) -> tuple[np.ndarray, np.
 
 
 def weights(a: np.ndarray, method: str = "eigenvector") -> tuple[np.ndarray, np.ndarray]:
-    """Weights and λmax of (..., n, n) pairwise matrices by ``method``."""
+    """Weights of (..., n, n) pairwise matrices by ``method``, and their λmax.
+
+    λmax is the principal eigenvalue of each matrix whatever the method (for ``geometric`` it is not
+    estimated from the geometric weights), so that CI and CR from it are Saaty's for the matrix.
+    """
     a = np.asarray(a, dtype=float)
     if method == "eigenvector":
         return eigenvector_weights(a)
     if method == "geometric":
-        w = geometric_weights(a)
-        aw = np.einsum("...ij,...j->...i", a, w)
-        return w, (aw / w).mean(axis=-1)
+        _, lam = eigenvector_weights(a)
+        return geometric_weights(a), lam
     raise InputError(f"unknown AHP method {method!r}; use eigenvector or geometric")
 
 
@@ -170,7 +209,14 @@ def complete_reciprocal(upper: np.ndarray) -> np.ndarray:
 
 @dataclass
 class AHPResult:
-    """Weights of one pairwise matrix (or a panel's aggregate) with its consistency."""
+    """Weights of one pairwise matrix (or a panel's aggregate) with its consistency.
+
+    ``lambda_max`` is the principal eigenvalue of ``matrix`` (for either method), ``ci``/``cr`` Saaty's
+    CI/CR from it and ``consistent`` means CR ≤ 0.10. With ``method == "geometric"`` also ``gci``, the
+    geometric consistency index of ``matrix``, and ``gci_threshold``, its own threshold (None for
+    n ≤ 2); both None with the eigenvector method. For a panel, ``matrix`` is the AIJ matrix and the
+    consistency figures are its own, also when the weights are aggregated priorities (AIP).
+    """
 
     names: list[str]
     matrix: np.ndarray
@@ -182,6 +228,8 @@ class AHPResult:
     diagnostics: list[Judgment] = field(default_factory=list)
     experts: list[ExpertResult] = field(default_factory=list)
     aggregation: str | None = None
+    gci: float | None = None
+    gci_threshold: float | None = None
 
     @property
     def n(self) -> int:
@@ -190,6 +238,13 @@ class AHPResult:
     @property
     def consistent(self) -> bool:
         return bool(self.cr <= CR_THRESHOLD)
+
+    @property
+    def gci_consistent(self) -> bool | None:
+        """GCI within its threshold (None without a GCI; True for n ≤ 2)."""
+        if self.gci is None:
+            return None
+        return self.gci_threshold is None or bool(self.gci <= self.gci_threshold)
 
     def weight_map(self) -> dict[str, float]:
         return {k: float(v) for k, v in zip(self.names, self.weights)}
@@ -202,12 +257,15 @@ class AHPResult:
             "ci": float(self.ci),
             "cr": float(self.cr),
             "consistent": self.consistent,
-            "random_index": RI_TABLE_NAME,
-            "revisit": [
-                {"row": d.row, "column": d.column, "given": d.given, "consistent_value": d.consistent,
-                 "nearest_saaty": d.nearest_saaty, "cr_if_changed": d.cr_if_changed} for d in self.diagnostics
-            ],
         }
+        if self.gci is not None:
+            out["gci"] = float(self.gci)
+            out["gci_threshold"] = self.gci_threshold
+        out["random_index"] = RI_TABLE_NAME
+        out["revisit"] = [
+            {"row": d.row, "column": d.column, "given": d.given, "consistent_value": d.consistent,
+             "nearest_saaty": d.nearest_saaty, "cr_if_changed": d.cr_if_changed} for d in self.diagnostics
+        ]
         if self.experts:
             out["aggregation"] = self.aggregation
             out["experts"] = [e.to_dict() for e in self.experts]
@@ -221,8 +279,11 @@ class ExpertResult:
     result: AHPResult
 
     def to_dict(self) -> dict:
-        return {"file": self.name, "expert_weight": self.weight, "weights": self.result.weight_map(),
-                "cr": float(self.result.cr), "consistent": self.result.consistent}
+        out = {"file": self.name, "expert_weight": self.weight, "weights": self.result.weight_map(),
+               "cr": float(self.result.cr), "consistent": self.result.consistent}
+        if self.result.gci is not None:
+            out["gci"] = float(self.result.gci)
+        return out
 
 
 def check_pairwise(a: np.ndarray, names: list[str] | None = None, tol: float = RECIPROCITY_TOLERANCE) -> int:
@@ -250,19 +311,35 @@ def check_pairwise(a: np.ndarray, names: list[str] | None = None, tol: float = R
 
 
 def analyse(matrix: np.ndarray, names: list[str], method: str = "eigenvector", top: int = 3) -> AHPResult:
-    """Weights, λmax, CI, CR and diagnostics of one (n, n) reciprocal matrix (checked first)."""
+    """Weights, λmax, CI, CR and diagnostics of one (n, n) reciprocal matrix (checked first).
+
+    λmax is the matrix's principal eigenvalue for either method; with ``geometric`` the result also
+    carries the GCI and its threshold.
+    """
     a = np.asarray(matrix, dtype=float)
     n = check_pairwise(a, names)
     w, lam = weights(a, method)
     ci, cr = consistency(lam, n)
     diag = diagnose(a, w, names, top) if float(cr) > CR_THRESHOLD else []
-    return AHPResult(list(names), a, w, float(lam), float(ci), float(cr), method, diag)
+    gci = float(geometric_consistency_index(a)) if method == "geometric" else None
+    return AHPResult(list(names), a, w, float(lam), float(ci), float(cr), method, diag,
+                     gci=gci, gci_threshold=gci_threshold(n) if gci is not None else None)
 
 
 def analyse_panel(matrices: list[np.ndarray], names: list[str], experts: list[str],
                   expert_weights: list[float] | None = None, method: str = "eigenvector",
                   aggregation: str = "aij") -> AHPResult:
-    """A panel: each expert's result, and the group's (AIJ: aggregated matrix; AIP: averaged weights)."""
+    """A panel: each expert's result (own weights, λmax, CI, CR, GCI), and the group's.
+
+    The group's ``matrix`` is always the AIJ matrix, the experts' judgments aggregated by the weighted
+    geometric mean, and the group's λmax, CI, CR (GCI with ``geometric``) and judgments to revisit are
+    those of that matrix analysed by ``method``, under either aggregation. With ``aij`` the group's
+    weights are that matrix's weights; with ``aip`` they are the weighted mean of the experts' priority
+    vectors, while the consistency stays the AIJ matrix's: there is no matrix whose eigenvector the AIP
+    weights are, and Σ(A·w) with w not the eigenvector of A is not an eigenvalue (it can fall below n,
+    giving a negative CR, or flag two perfectly consistent experts as inconsistent). The AIJ matrix of
+    consistent experts is consistent (CR = 0), and λmax ≥ n so CR ≥ 0.
+    """
     stack = np.stack([np.asarray(m, dtype=float) for m in matrices])
     ew = np.ones(len(matrices)) if expert_weights is None else np.asarray(expert_weights, dtype=float)
     if ew.shape != (len(matrices),):
@@ -276,18 +353,12 @@ def analyse_panel(matrices: list[np.ndarray], names: list[str], experts: list[st
     if not (ew > 0).any():
         raise InputError("expert weights are all zero", where="--expert-weights")
     individual = [analyse(m, names, method) for m in stack]
-    if aggregation == "aij":
-        group = analyse(aggregate_judgments(stack, ew), names, method)
-    elif aggregation == "aip":
-        w = aggregate_priorities(np.stack([r.weights for r in individual]), ew)
-        # consistency of the group is reported on the AIJ matrix, the matrix the weights best represent
-        agg = aggregate_judgments(stack, ew)
-        lam = float(np.einsum("ij,j->i", agg, w).sum())
-        ci, cr = consistency(lam, len(names))
-        group = AHPResult(list(names), agg, w, lam, float(ci), float(cr), method,
-                          diagnose(agg, w, names) if float(cr) > CR_THRESHOLD else [])
-    else:
+    if aggregation not in ("aij", "aip"):
         raise InputError(f"unknown panel aggregation {aggregation!r}; use aij or aip")
+    group = analyse(aggregate_judgments(stack, ew), names, method)
+    if aggregation == "aip":
+        # the weights are the averaged priorities; λmax, CI, CR, GCI and diagnostics stay the AIJ matrix's
+        group.weights = aggregate_priorities(np.stack([r.weights for r in individual]), ew)
     group.aggregation = aggregation
     shares = unit_sum(ew)
     group.experts = [ExpertResult(e, float(x), r) for e, x, r in zip(experts, shares, individual)]

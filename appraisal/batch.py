@@ -200,15 +200,17 @@ def _with_criteria(pkg, criteria):
 
 def score_prepared(preps: list[Prepared]) -> list[Ranking]:
     """Score prepared packages through the stacked kernels: packages sharing a shape, directions and
-    normalization go through one TOPSIS and one WSM call of shape (B, m, n)."""
+    normalization (and, for R-TOPSIS, value functions) go through one TOPSIS and one WSM call of shape
+    (B, m, n)."""
     groups: dict[tuple, list[int]] = {}
     for i, p in enumerate(preps):
-        groups.setdefault((p.x.shape, tuple(p.d), p.normalization), []).append(i)
+        ref = p.values.key() if p.normalization == "reference" and p.values is not None else None
+        groups.setdefault((p.x.shape, tuple(p.d), p.normalization, ref), []).append(i)
     out: list[Ranking | None] = [None] * len(preps)
-    for (_shape, d, normalization), idx in groups.items():
+    for (_shape, d, normalization, _ref), idx in groups.items():
         x = np.stack([preps[i].x for i in idx])
         w = np.stack([preps[i].w for i in idx])
-        t = topsis(x, w, np.array(d), normalization)
+        t = topsis(x, w, np.array(d), normalization, preps[idx[0]].values)
         s = wsm(x, w, np.array(d))
         for k, i in enumerate(idx):
             out[i] = finish_package(preps[i], t[k], s[k])

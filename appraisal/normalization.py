@@ -55,4 +55,5 @@ def row_dot(a: np.ndarray, v: np.ndarray) -> np.ndarray:
     return np.matmul(a, v[..., :, None])[..., 0]
 
 
-NORMALIZATIONS = ("vector", "minmax")
+#: TOPSIS normalizations; ``reference`` (R-TOPSIS) needs a criteria set's value functions
+NORMALIZATIONS = ("vector", "minmax", "reference")

@@ -6,38 +6,43 @@ per-criterion assessment, strengths, weaknesses and risks, a robustness sentence
 run), conditions, and the advisor's own text. Files are written by :mod:`appraisal.io.opinion_output`
 (DOCX through :mod:`appraisal.io.docx`, Markdown through :mod:`appraisal.io.markdown`, JSON).
 
-Definitions (the numbers agree with the appraisal workbook's "Wkład"/"Breakdown" sheet):
+Definitions (DESIGN.md section 3, "Reference levels and attainment"). Every number that decides an
+opinion rests on the criteria set's own yardstick, never on the other projects of the package, so
+adding or withdrawing another project changes no project's category, deciding rule, reasons or
+percentages — only its rank and its TOPSIS/WSM score, which are relative to the package by design
+and shown beside as its standing among its partners' projects:
 
-- **attainment** r of a criterion: the oriented min-max value among the package's eligible projects,
-  0 = the package's worst … 1 = its best (a criterion on which every project is equal has no
-  attainment: it adds nothing and is neither a strength nor a weakness);
-- **contribution** = global weight × r; the contributions of a project sum to its WSM score;
-- **group score** = the contributions of the group's non-constant criteria summed, as a % of their
-  weight (the weighted min-max attainment; a criterion equal in every project is left out of both);
-  a group minimum (rule) compares this percentage with the group's minimum; a group whose criteria
-  are all constant has no percentage, and its minimum does not apply;
-- **strengths**: up to 3 criteria with the largest weighted contributions w·r among those with
-  r ≥ 0.5; **weaknesses and risks**: up to 3 with the largest lost contributions w·(1 − r) among those
-  with r < 0.5 (0.5 compared with a 1e-9 tolerance; ties broken by the larger weight), then every
-  group below its minimum, and a failed selection card;
-- **rule score** (what the score thresholds read): the method's score for TOPSIS and WSM (0 … 1); for
-  the selection card (method points) the merit points as a share of the maximum (bonus excluded).
+- **value** v of a criterion (``CriterionAssessment.attainment``, 0 … 1): the criterion's value
+  function (:mod:`appraisal.value`): a scale by its own range, (level − worst)/(best − worst), or the
+  levels' explicit values; a quantity by the set's reference levels (neutral → 0, good → 1, linear
+  through optional breakpoints, clipped); reversed for a cost;
+- **contribution** = global weight × v; a project's contributions sum to its **attainment**
+  (0 … 100 %): the weighted sum on the set's yardstick;
+- **group percentage** = the contributions of the group's criteria as a % of the group's weight (the
+  group's attainment); a group minimum (rule) compares this percentage with the minimum;
+- **strengths**: up to 3 criteria with the largest contributions w·v among those with v ≥ 0.5;
+  **weaknesses and risks**: up to 3 with the largest lost contributions w·(1 − v) among those with
+  v < 0.5 (0.5 compared with a 1e-9 tolerance; ties broken by the larger weight, then the criteria
+  order), then every group below its minimum, and a failed selection card;
+- **rule score** (what the score thresholds read): the attainment; for a criteria set with a selection
+  card (karta oceny), the merit points as a share of the maximum (bonus excluded), shown as points.
 
 Recommendation rules (:class:`~appraisal.criteria.OpinionRules`, from the criteria set's
 ``[opinions]`` section, a ``--rules`` file, or the defaults):
 
 1. a failed admissibility gate decides outright (default: not recommended); the project has no score;
-   when only one project passes the gates it cannot be compared within the package: it gets no score
-   or rank and "needs rework" (rule ``unranked``: the package needs another admissible project);
-2. otherwise the best category whose score threshold the rule score reaches (defaults ≥ 0.60
-   recommended, ≥ 0.45 with conditions, ≥ 0.30 needs rework, below: not recommended);
-3. caps can only lower it: each group below its minimum, and a failed selection card, make the
-   project at most their category. The worst binding cap decides (the first listed on a tie); when no
-   cap binds, the threshold decides. The deciding rule is stated in the opinion, every rule that
-   applied is listed, and the conditions are those of the deciding rule and of every applicable cap.
+2. a project that fails the selection card (a criterion's minimum or the points threshold) is judged
+   by the card: the card rule's category (default "needs rework") decides — no score threshold does;
+3. otherwise the best category whose threshold the rule score reaches (defaults ≥ 0.60 recommended,
+   ≥ 0.45 with conditions, ≥ 0.30 needs rework, below: not recommended);
+4. caps can only lower it: each group below its minimum makes the project at most its category. The
+   worst binding cap decides (the first listed on a tie); when no cap binds, the threshold (or the
+   card) decides. The deciding rule is stated in the opinion, every rule that applied is listed, and
+   the conditions are those of the deciding rule and of every applicable cap.
 
-The category is monotone in the score: with everything else equal, a higher score never gives a
-worse category.
+A project that alone passes the gates has no rank or TOPSIS score (nothing to compare it with) but
+is judged exactly like any other. The category is monotone in the attainment: with everything else
+equal, a higher attainment never gives a worse category.
 """
 
 from __future__ import annotations
@@ -145,9 +150,10 @@ class CriterionAssessment(_M):
     descriptor: str | None = None
     unit: str | None = None
     weight: float = Field(description="global weight")
-    attainment: float | None = Field(default=None, description="oriented min-max value, 0 worst … 1 best; "
-                                     "null when every eligible project has the same value or the project is not ranked")
-    contribution: float | None = Field(default=None, description="weight × attainment (0 for a constant criterion)")
+    attainment: float | None = Field(default=None, description=(
+        "the value on the criteria set's yardstick (the scale's range or the reference levels), 0 worst … 1 "
+        "best, independent of the other projects; null for a project that fails a gate"))
+    contribution: float | None = Field(default=None, description="global weight × attainment")
     comment: str | None = None
 
 
@@ -157,8 +163,7 @@ class GroupAssessment(_M):
     weight: float
     contribution: float | None = None
     percent: float | None = Field(default=None, description=(
-        "the contributions of the group's non-constant criteria as a % of their weight; null when every "
-        "criterion of the group is equal across the package (the group's minimum then does not apply)"))
+        "the group's attainment: the contributions of its criteria as a % of the group's weight"))
     minimum_percent: float | None = None
     below_minimum: bool = False
 
@@ -229,8 +234,11 @@ class Opinion(_M):
     failed_gates: list[Point] = Field(default_factory=list)
     score: float | None = None
     score_label: str
-    rule_score: float | None = None
-    wsm_score: float | None = Field(default=None, description="the sum of the contributions")
+    rule_score: float | None = Field(default=None, description=(
+        "what the score thresholds read: the attainment, or for a selection card the merit points' share"))
+    attainment: float | None = Field(default=None, description=(
+        "Σ weight × value on the criteria set's yardstick, 0 … 1 (independent of the other projects)"))
+    wsm_score: float | None = Field(default=None, description="the sum of the contributions (= attainment)")
     rank: int | None = None
     ranked: int = Field(description="how many projects of the package are ranked")
     card: CardSummary | None = None
@@ -342,31 +350,56 @@ class Decision:
 def decide(rules: OpinionRules, score: float | None = None, failed_gates: bool = False,
            group_percent: dict[str, float | None] | None = None, card_passed: bool | None = None) -> Decision:
     """The category and the deciding rule (see the module docstring). Rules are the model objects
-    (a ScoreRule, ``None`` for "below every threshold", a GroupMinimum, the CardCap, the GateRule)."""
+    (a ScoreRule, ``("below", lowest ScoreRule)`` for "below every threshold", a GroupMinimum, the
+    CardCap, the GateRule). ``card_passed`` is None when the criteria set has no selection card."""
     if failed_gates:
         return Decision(Recommendation(rules.gate.category), rules.gate, [rules.gate])
     if score is None:
-        raise ValueError("a ranked project needs a score")
-    met = next((r for r in rules.score if score >= r.min_score), None)
-    category = Recommendation(met.category) if met is not None else Recommendation.NOT_RECOMMENDED
-    threshold_rule: Any = met if met is not None else ("below", rules.score[-1])
+        raise ValueError("a project that passes the gates needs a score")
     caps: list[tuple[Any, Recommendation]] = []
     for gm in rules.group_minimum:
         pct = (group_percent or {}).get(gm.group)
         if pct is not None and pct < gm.min_percent:
             caps.append((gm, Recommendation(gm.at_most)))
-    if rules.card is not None and card_passed is False:
-        caps.append((rules.card, Recommendation(rules.card.at_most)))
-    applied = [threshold_rule, *(c for c, _ in caps)]
+    if rules.card is not None and card_passed is False:  # judged by the card, not by a score threshold
+        base_rule: Any = rules.card
+        category = Recommendation(rules.card.at_most)
+    else:
+        met = next((r for r in rules.score if score >= r.min_score), None)
+        category = Recommendation(met.category) if met is not None else Recommendation.NOT_RECOMMENDED
+        base_rule = met if met is not None else ("below", rules.score[-1])
+    applied = [base_rule, *(c for c, _ in caps)]
     binding = [(c, cat) for c, cat in caps if cat.order > category.order]
     if not binding:
-        return Decision(category, threshold_rule, applied)
+        return Decision(category, base_rule, applied)
     worst = max(cat.order for _, cat in binding)
     cap, cat = next((c, k) for c, k in binding if k.order == worst)
     return Decision(cat, cap, applied)
 
 
-def _rule_ref(rule: Any, lang: str, group_labels: dict[str, str]) -> RuleRef:
+@dataclass
+class _Words:
+    """What the rule texts need to know: the language, the groups' labels, and — for a criteria set with
+    a selection card — the most merit points (the thresholds are then stated in points)."""
+
+    lang: str
+    group_labels: dict[str, str]
+    max_points: float | None = None
+
+
+def _threshold_words(w: _Words, share: float, op: str) -> str:
+    lang = w.lang
+    if w.max_points is not None:
+        pts = numfmt.amount(share * w.max_points, lang)
+        return (f"suma punktów {op} {pts} z {numfmt.amount(w.max_points, lang)} ({numfmt.percent(share, lang)})"
+                if lang == "pl" else
+                f"merit points {op} {pts} of {numfmt.amount(w.max_points, lang)} ({numfmt.percent(share, lang)})")
+    return (f"stopień spełnienia kryteriów {op} {numfmt.percent(share, lang)}" if lang == "pl"
+            else f"attainment {op} {numfmt.percent(share, lang)}")
+
+
+def _rule_ref(rule: Any, w: _Words) -> RuleRef:
+    lang = w.lang
     pl = lang == "pl"
 
     def cap_words(category: str) -> str:
@@ -380,26 +413,24 @@ def _rule_ref(rule: Any, lang: str, group_labels: dict[str, str]) -> RuleRef:
                 else f"a failed admissibility gate ⇒ {LABELS['en'][rule.category]}")
         ref = RuleRef(id="gate", kind="gate", category=Recommendation(rule.category), text=text)
     elif isinstance(rule, ScoreRule):
-        text = (f"wynik ≥ {numfmt.number(rule.min_score, 2, lang)} ⇒ {LABELS[lang][rule.category]}")
-        if not pl:
-            text = text.replace("wynik", "score")
+        text = f"{_threshold_words(w, rule.min_score, '≥')} ⇒ {LABELS[lang][rule.category]}"
         ref = RuleRef(id=f"score.{rule.category}", kind="score", category=Recommendation(rule.category), text=text)
     elif isinstance(rule, tuple):
-        lowest = rule[1]
-        word = "wynik" if pl else "score"
-        text = f"{word} < {numfmt.number(lowest.min_score, 2, lang)} ⇒ {LABELS[lang]['not_recommended']}"
+        text = f"{_threshold_words(w, rule[1].min_score, '<')} ⇒ {LABELS[lang]['not_recommended']}"
         ref = RuleRef(id="score.below", kind="score", category=Recommendation.NOT_RECOMMENDED, text=text)
         note = None
     elif isinstance(rule, GroupMinimum):
-        label = group_labels.get(rule.group, rule.group)
+        label = w.group_labels.get(rule.group, rule.group)
         pct = numfmt.percent(rule.min_percent / 100, lang)
         text = (f"grupa {_q(label, 'pl')} poniżej {pct} wagi grupy ⇒ {cap_words(rule.at_most)}" if pl
                 else f"group {_q(label, 'en')} below {pct} of the group's weight ⇒ {cap_words(rule.at_most)}")
         ref = RuleRef(id=f"group_minimum.{rule.group}", kind="group_minimum",
                       category=Recommendation(rule.at_most), text=text)
     elif isinstance(rule, CardCap):
-        text = (f"niespełnione wymogi karty oceny ⇒ {cap_words(rule.at_most)}" if pl
-                else f"failing the selection card ⇒ {cap_words(rule.at_most)}")
+        text = (f"niespełnione wymogi karty oceny (minimum kryterium lub próg punktowy) ⇒ "
+                f"{LABELS['pl'][rule.at_most]}" if pl else
+                f"failing the selection card (a criterion's minimum or the points threshold) ⇒ "
+                f"{LABELS['en'][rule.at_most]}")
         ref = RuleRef(id="card", kind="card", category=Recommendation(rule.at_most), text=text)
     else:  # pragma: no cover - decide() returns only the kinds above
         raise TypeError(f"not a rule: {rule!r}")
@@ -417,24 +448,11 @@ def _rule_conditions(rule: Any, lang: str) -> list[str]:
 
 # --- a package where fewer than two projects pass the gates ---------------------------------------------------
 
-#: the category of the one project that passes the gates when no other does: it cannot be compared
-#: within the package, so it has no score or rank, and needs rework (of the package: at least one more
-#: admissible project) before it can be recommended
-UNRANKED_CATEGORY = "needs_rework"
-
-
 def _unranked_ids(ranking) -> list[str]:
-    """Projects that pass the gates but were not ranked (the one admissible project of a package)."""
+    """Projects that pass the gates but were not ranked (the one admissible project of a package): they
+    have no rank or TOPSIS score, but are judged on the criteria set's yardstick like any other."""
     ranked = {r.id for r in ranking.results}
     return [pid for pid in ranking.alternatives if pid not in ranked]
-
-
-def _unranked_ref(lang: str) -> RuleRef:
-    label = LABELS[lang][UNRANKED_CATEGORY]
-    text = (f"jedyny projekt pakietu spełniający kryteria dostępowe — brak porównania w pakiecie ⇒ {label}"
-            if lang == "pl" else
-            f"the only project of the package that passes the gates — no comparison within the package ⇒ {label}")
-    return RuleRef(id="unranked", kind="unranked", category=Recommendation(UNRANKED_CATEGORY), text=text)
 
 
 def ranking_for_opinions(pkg, method: str = "topsis", normalization: str = "vector"):
@@ -462,60 +480,75 @@ def _package(ranking):
 
 @dataclass
 class _Numbers:
-    """Attainments, contributions and group percentages of the eligible projects."""
+    """Values, contributions and rule scores of the projects that pass the gates (rows in
+    ``ranking.alternatives`` order), all on the criteria set's yardstick."""
 
     ids: list[str]
-    r: np.ndarray  # (m, n) oriented min-max, 0 … 1
-    constant: np.ndarray  # (n,) bool
-    w: np.ndarray  # (n,)
-    contributions: np.ndarray  # (m, n)
+    v: np.ndarray  # (m, n) values 0 … 1 (appraisal.value)
+    w: np.ndarray  # (n,) global weights
+    contributions: np.ndarray  # (m, n) w · v
     group_cols: dict[str, list[int]]
     group_labels: dict[str, str]
-    rule_scores: dict[str, float]
+    rule_scores: dict[str, float]  # attainment, or the card's merit-point share
+    cards: dict[str, Any]  # the card result of each project (criteria sets with a selection card)
+    max_points: float | None  # the card's most merit points (None: no card)
+
+    def words(self, lang: str) -> _Words:
+        return _Words(lang, self.group_labels, self.max_points)
 
 
 def _numbers(ranking, lang: str = "pl") -> _Numbers:
+    from .ranking import card_scores, set_values
+
     pkg = _package(ranking)
     cs = pkg.criteria_set
     crit = [c.id for c in ranking.criteria]
     w = np.array([c.weight for c in ranking.criteria], dtype=float)
     x = np.asarray(ranking.matrix, dtype=float).reshape(-1, len(w))
-    d = np.array([1.0 if c.direction == "benefit" else -1.0 for c in ranking.criteria])
-    if x.shape[0] == 0:  # nothing passes the gates (opinions of an unranked package)
-        r, constant = np.zeros_like(x), np.ones(len(w), dtype=bool)
-    else:
-        r = minmax(x, d)
-        constant = np.ptp(x, axis=0) == 0
+    values = set_values(cs)
+    if list(values.ids) != crit:  # pragma: no cover - the ranking's criteria are the set's leaves
+        raise ValueError("the ranking's criteria are not the criteria set's leaves")
+    v = values(x)
+    contributions = v * w[None, :]
     group_cols: dict[str, list[int]] = {}
     for path, leaf in cs.leaf_paths():
         for g in path[1:]:
             group_cols.setdefault(g.id, []).append(crit.index(leaf.id))
     labels = {g.id: g.label.get(lang) for g in cs.iter_groups() if g is not cs}
+    ids = list(ranking.alternatives)
+    cards: dict[str, Any] = {}
+    max_points = None
+    if cs.card is not None and ids:  # judged by the card whatever method ranks the package
+        by_id = {p.id: p for p in pkg.projects}
+        info, rows = card_scores(cs, [by_id[i] for i in ids], x)
+        max_points = float(info["max_points"])
+        cards = dict(zip(ids, rows))
+    attained = contributions.sum(axis=1)
     rule_scores = {}
-    for res in ranking.results:
-        if ranking.method == "points":
-            top = (ranking.card or {}).get("max_points") or 0.0
-            rule_scores[res.id] = (res.card.base / top) if (res.card is not None and top > 0) else 0.0
+    for i, ident in enumerate(ids):
+        if max_points is not None:
+            rule_scores[ident] = cards[ident].base / max_points if max_points > 0 else 0.0
         else:
-            rule_scores[res.id] = float(res.score)
-    return _Numbers(list(ranking.alternatives), r, constant, w, r * w[None, :], group_cols, labels, rule_scores)
+            rule_scores[ident] = float(attained[i])
+    return _Numbers(ids, v, w, contributions, group_cols, labels, rule_scores, cards, max_points)
 
 
 def _group_percents(nums: _Numbers) -> list[dict[str, float | None]]:
-    """Every project's group percentages (one dict per row of ``nums``) over the group's informative
-    criteria: a criterion equal in every eligible project (constant) is left out of both the
-    contribution and the weight; a group whose criteria are all constant has no percentage (None),
-    and its minimum does not apply. One computation for the opinions, :func:`recommend` and
-    :func:`categories` (the batch), so that they always agree."""
+    """Every project's group percentages (one dict per row of ``nums``): the group's contributions as a %
+    of its weight (a group of weight 0 counts as fully attained). One computation for the opinions,
+    :func:`recommend` and :func:`categories` (the batch), so that they always agree."""
     groups = list(nums.group_cols)
     member = np.zeros((len(groups), len(nums.w)))
     for k, g in enumerate(groups):
         member[k, nums.group_cols[g]] = 1.0
-    member[:, nums.constant] = 0.0  # constant criteria count in neither the contribution nor the weight
     gw = member @ nums.w
-    void = member.sum(axis=1) == 0  # every criterion of the group constant: no percentage, no cap
     pct = np.where(gw > 0, 100.0 * (nums.contributions @ member.T) / np.where(gw > 0, gw, 1.0), 100.0)
-    return [{g: None if void[k] else float(pct[i, k]) for k, g in enumerate(groups)} for i in range(len(nums.ids))]
+    return [{g: float(pct[i, k]) for k, g in enumerate(groups)} for i in range(len(nums.ids))]
+
+
+def _card_passed(nums: _Numbers, ident: str) -> bool | None:
+    card = nums.cards.get(ident)
+    return None if nums.max_points is None or card is None else bool(card.passed)
 
 
 def recommend(ranking, rules: OpinionRules | None = None,
@@ -523,31 +556,28 @@ def recommend(ranking, rules: OpinionRules | None = None,
     """Each project's recommendation and the rule that decided it — without building opinions."""
     rules = rules_for(ranking, rules)
     nums = _numbers(ranking, lang)
+    words = nums.words(lang)
     out: dict[str, tuple[Recommendation, RuleRef]] = {}
     percents = _group_percents(nums)
-    for res in ranking.results:
-        i = nums.ids.index(res.id)
-        dec = decide(rules, nums.rule_scores[res.id], False, percents[i],
-                     None if res.card is None else res.card.passed)
-        out[res.id] = (dec.category, _rule_ref(dec.decided_by, lang, nums.group_labels))
-    for pid in _unranked_ids(ranking):
-        out[pid] = (Recommendation(UNRANKED_CATEGORY), _unranked_ref(lang))
+    for i, ident in enumerate(nums.ids):
+        dec = decide(rules, nums.rule_scores[ident], False, percents[i], _card_passed(nums, ident))
+        out[ident] = (dec.category, _rule_ref(dec.decided_by, words))
     for inel in ranking.ineligible:
         dec = decide(rules, failed_gates=True)
-        out[inel.id] = (dec.category, _rule_ref(dec.decided_by, lang, nums.group_labels))
+        out[inel.id] = (dec.category, _rule_ref(dec.decided_by, words))
     return out
 
 
 def categories(ranking, rules: OpinionRules | None = None) -> dict[str, Recommendation]:
     """Each project's category only (what a batch summary counts): :func:`recommend` without the
-    rule texts, ranked projects first in rank order, then the ineligible ones."""
+    rule texts, ranked projects first in rank order, then any unranked one, then the ineligible ones."""
     rules = rules_for(ranking, rules)
     nums = _numbers(ranking)
     row = {ident: i for i, ident in enumerate(nums.ids)}
     percents = _group_percents(nums)
-    out = {res.id: decide(rules, nums.rule_scores[res.id], False, percents[row[res.id]],
-                          None if res.card is None else res.card.passed).category for res in ranking.results}
-    out.update((pid, Recommendation(UNRANKED_CATEGORY)) for pid in _unranked_ids(ranking))
+    order = [res.id for res in ranking.results] + _unranked_ids(ranking)
+    out = {ident: decide(rules, nums.rule_scores[ident], False, percents[row[ident]],
+                         _card_passed(nums, ident)).category for ident in order}
     gate = Recommendation(rules.gate.category)
     out.update((inel.id, gate) for inel in ranking.ineligible)
     return out
@@ -665,7 +695,8 @@ def advisor_digest(notes: str, recommendations: str) -> str:
 
 def _score_label(ranking, lang: str) -> str:
     if ranking.method == "topsis":
-        norm = {"vector": ("wektorowa", "vector"), "minmax": ("min-max", "min-max")}[ranking.normalization]
+        norm = {"vector": ("wektorowa", "vector"), "minmax": ("min-max", "min-max"),
+                "reference": ("referencyjna, R-TOPSIS", "reference, R-TOPSIS")}[ranking.normalization]
         return f"TOPSIS (normalizacja {norm[0]})" if lang == "pl" else f"TOPSIS ({norm[1]} normalization)"
     if ranking.method == "wsm":
         return "WSM (suma ważona, min-max)" if lang == "pl" else "WSM (weighted sum, min-max)"
@@ -693,8 +724,8 @@ HALF_TOLERANCE = 1e-9
 
 
 def split_points(crits: list[CriterionAssessment]) -> tuple[list[CriterionAssessment], list[CriterionAssessment]]:
-    """(strengths, weaknesses) among the criteria with an attainment: strengths are those with r ≥ 0.5
-    by largest contribution w·r, weaknesses those with r < 0.5 by largest lost contribution w·(1 − r);
+    """(strengths, weaknesses) among the criteria with a value: strengths are those with v ≥ 0.5
+    by largest contribution w·v, weaknesses those with v < 0.5 by largest lost contribution w·(1 − v);
     ties by the larger weight, then the criteria order; at most TOP_STRENGTHS each. The comparison
     with 0.5 allows 1e-9 (a mid-scale value can come out as 0.49999999999999994)."""
     informative = [a for a in crits if a.attainment is not None]
@@ -705,12 +736,19 @@ def split_points(crits: list[CriterionAssessment]) -> tuple[list[CriterionAssess
     return strong[:TOP_STRENGTHS], weak[:TOP_STRENGTHS]
 
 
-def _point_text(a: CriterionAssessment, lang: str) -> str:
-    c, w = numfmt.number(a.contribution or 0.0, 3, lang), numfmt.number(a.weight, 3, lang)
+def _point_text(a: CriterionAssessment, lang: str, crit=None, card: bool = False) -> str:
+    """A strength or weakness line. On a selection card the points are shown as points ("7 z 10 pkt");
+    otherwise the value on the criterion's yardstick and the contribution."""
     share = numfmt.percent(a.attainment or 0.0, lang)
+    if card and crit is not None and crit.scale is not None and a.value is not None:
+        pts, top = numfmt.amount(a.value, lang), numfmt.amount(crit.scale.high, lang)
+        label = f" — {a.level_label}" if a.level_label else ""
+        return (f"{a.label}: {pts} z {top} pkt{label} ({share} skali)" if lang == "pl"
+                else f"{a.label}: {pts} of {top} points{label} ({share} of the scale)")
+    c, w = numfmt.number(a.contribution or 0.0, 3, lang), numfmt.number(a.weight, 3, lang)
     if lang == "pl":
-        return f"{a.label}: {a.value_text} (wkład {c} z możliwych {w}, {share} wagi)"
-    return f"{a.label}: {a.value_text} (contribution {c} of a possible {w}, {share} of the weight)"
+        return f"{a.label}: {a.value_text} ({share} skali kryterium; wkład {c} z możliwych {w})"
+    return f"{a.label}: {a.value_text} ({share} of the criterion's scale; contribution {c} of a possible {w})"
 
 
 def _changes(prev: Previous | None, score: float | None, rank: int | None, category: Recommendation,
@@ -768,7 +806,9 @@ def build_opinions(ranking, rules: OpinionRules | None = None, previous: dict[st
     group_of = {leaf.id: path[-1] for path, leaf in cs.leaf_paths()}
     leaves = {c.id: c for c in cs.leaves()}
     h = opinions_input_hash(ranking, rules, robustness)
-    minima = {gm.group: gm.min_percent for gm in rules.group_minimum}
+    minima: dict[str, float] = {}  # a group's highest minimum (the first to bind)
+    for gm in rules.group_minimum:
+        minima[gm.group] = max(gm.min_percent, minima.get(gm.group, 0.0))
     gate_labels = {g.id: g.label.get(lang) for g in cs.gates}
     inner_groups = [g for g in cs.iter_groups() if g is not cs]
 
@@ -793,7 +833,7 @@ def build_opinions(ranking, rules: OpinionRules | None = None, previous: dict[st
             att = contrib = None
             if i is not None:
                 contrib = float(nums.contributions[i, j])
-                att = None if nums.constant[j] else float(nums.r[i, j])
+                att = float(nums.v[i, j])
             out.append(CriterionAssessment(
                 id=info.id, label=crit.label.get(lang), group=g.id, group_label=g.label.get(lang),
                 kind=crit.kind, direction=crit.direction, value=value, value_text=vt, level_label=lvl,
@@ -817,16 +857,21 @@ def build_opinions(ranking, rules: OpinionRules | None = None, previous: dict[st
 
     ranked = len(ranking.results)
     percents = _group_percents(nums)
+    words = nums.words(lang)
+    results = {res.id: res for res in ranking.results}
     out: list[Opinion] = []
-    for res in ranking.results:
-        p = projects[res.id]
-        i = nums.ids.index(res.id)
+    for pid in [res.id for res in ranking.results] + _unranked_ids(ranking):
+        res = results.get(pid)  # None: the one project that passes the gates, not ranked
+        p = projects[pid]
+        i = nums.ids.index(pid)
         crits = assessments(p, i)
         gp = percents[i]
         card = None
-        if res.card is not None:
-            card = _card_summary(ranking, res.card, cs, lang)
-        dec = decide(rules, nums.rule_scores[res.id], False, gp, None if card is None else card.passed)
+        if pid in nums.cards:
+            card = _card_summary(nums, nums.cards[pid], cs, lang)
+        attained = float(nums.contributions[i].sum())
+        rule_score = nums.rule_scores[pid]
+        dec = decide(rules, rule_score, False, gp, _card_passed(nums, pid))
         category = dec.category
         groups = [GroupAssessment(
             id=g.id, label=g.label.get(lang), weight=float(nums.w[nums.group_cols[g.id]].sum()),
@@ -835,8 +880,11 @@ def build_opinions(ranking, rules: OpinionRules | None = None, previous: dict[st
             below_minimum=g.id in minima and gp[g.id] is not None and gp[g.id] < minima[g.id])
             for g in inner_groups]
         strong, weak = split_points(crits)
-        strengths = [Point(kind="criterion", id=a.id, text=_point_text(a, lang)) for a in strong]
-        weaknesses = [Point(kind="criterion", id=a.id, text=_point_text(a, lang)) for a in weak]
+        on_card = nums.max_points is not None
+        strengths = [Point(kind="criterion", id=a.id, text=_point_text(a, lang, leaves[a.id], on_card))
+                     for a in strong]
+        weaknesses = [Point(kind="criterion", id=a.id, text=_point_text(a, lang, leaves[a.id], on_card))
+                      for a in weak]
         for g in groups:
             if g.below_minimum:
                 pct, mn = numfmt.percent(g.percent / 100, lang), numfmt.percent(g.minimum_percent / 100, lang)
@@ -847,12 +895,11 @@ def build_opinions(ranking, rules: OpinionRules | None = None, previous: dict[st
             weaknesses.append(Point(kind="card", id="card", text=(
                 "Niespełnione wymogi karty oceny: " if lang == "pl" else "Fails the selection card: ")
                 + "; ".join(card.reasons)))
-        refs = [_rule_ref(r, lang, nums.group_labels) for r in dec.applied]
-        decided = _rule_ref(dec.decided_by, lang, nums.group_labels)
+        refs = [_rule_ref(r, words) for r in dec.applied]
+        decided = _rule_ref(dec.decided_by, words)
         conditions = _dedup([*_rule_conditions(dec.decided_by, lang),
                              *(c for r in dec.applied[1:] for c in _rule_conditions(r, lang))])
-        evidence = [("wynik projektu " if lang == "pl" else "the project's score ")
-                    + numfmt.number(nums.rule_scores[res.id], 3, lang)]
+        evidence = [_evidence(nums, pid, rule_score, card, lang)]
         if isinstance(dec.decided_by, GroupMinimum):
             g = dec.decided_by.group
             evidence.insert(0, f"{_q(nums.group_labels.get(g, g), lang)}: {numfmt.percent(gp[g] / 100, lang)}"
@@ -863,42 +910,27 @@ def build_opinions(ranking, rules: OpinionRules | None = None, previous: dict[st
         else:
             decision_text = (f"The recommendation {_q(category.label(lang), lang)} follows from the rule: "
                              f"{decided.text} ({'; '.join(evidence)}).")
-        rob = None if robustness is None else _robustness(robustness, res.id, res.rank, lang)
-        wsm_score = float(nums.contributions[i].sum())
+        if res is None:
+            decision_text += (" Projekt jako jedyny w pakiecie spełnia kryteria dostępowe: nie ma go z czym "
+                              "porównać, więc nie ma miejsca w pakiecie ani wyniku TOPSIS; ocenę wyznacza stopień "
+                              "spełnienia kryteriów." if lang == "pl" else
+                              " The project is the only one of the package that passes the gates: with nothing to "
+                              "compare it with it has no rank or TOPSIS score; its attainment decides.")
+        rob = None if (robustness is None or res is None) else _robustness(robustness, pid, res.rank, lang)
+        score = None if res is None else float(res.score)
+        rank = None if res is None else res.rank
         out.append(Opinion(
-            lang=lang, identification=ident(p), eligible=True, score=float(res.score),
-            score_label=_score_label(ranking, lang), rule_score=nums.rule_scores[res.id], wsm_score=wsm_score,
-            rank=res.rank, ranked=ranked, card=card, recommendation=category,
+            lang=lang, identification=ident(p), eligible=True, score=score,
+            score_label=_score_label(ranking, lang), rule_score=rule_score, attainment=attained, wsm_score=attained,
+            rank=rank, ranked=ranked, card=card, recommendation=category,
             recommendation_label=category.label(lang), decided_by=decided, decision_text=decision_text,
             rules_applied=refs, criteria=crits, groups=groups, strengths=strengths, weaknesses=weaknesses,
-            robustness=rob, conditions=conditions, advisor=advisor_text(res.id),
-            changes=_changes(previous.get(res.id), float(res.score), res.rank, category, ranking, lang, h)))
-    for pid in _unranked_ids(ranking):
-        p = projects[pid]
-        decided = _unranked_ref(lang)
-        category = decided.category
-        if lang == "pl":
-            decision_text = (f"Rekomendacja {_q(category.label(lang), lang)} wynika z reguły: {decided.text}. "
-                             "Projekt spełnia kryteria dostępowe, ale żaden inny projekt pakietu ich nie spełnia, "
-                             "więc nie można go porównać w pakiecie: nie ma wyniku ani miejsca.")
-            conds = ["Uzupełnić pakiet o co najmniej jeden inny projekt spełniający kryteria dostępowe, "
-                     "aby projekt mógł zostać oceniony i uszeregowany."]
-        else:
-            decision_text = (f"The recommendation {_q(category.label(lang), lang)} follows from the rule: "
-                             f"{decided.text}. The project passes the gates but no other project of the package "
-                             "does, so it cannot be compared within the package: it has no score or rank.")
-            conds = ["Add at least one more project that passes the gates to the package, so that this project "
-                     "can be scored and ranked."]
-        out.append(Opinion(
-            lang=lang, identification=ident(p), eligible=True, score_label=_score_label(ranking, lang),
-            ranked=ranked, recommendation=category, recommendation_label=category.label(lang), decided_by=decided,
-            decision_text=decision_text, rules_applied=[decided], criteria=assessments(p, None), groups=[],
-            strengths=[], weaknesses=[], conditions=conds, advisor=advisor_text(pid),
-            changes=_changes(previous.get(pid), None, None, category, ranking, lang, h)))
+            robustness=rob, conditions=conditions, advisor=advisor_text(pid),
+            changes=_changes(previous.get(pid), score, rank, category, ranking, lang, h)))
     for inel in ranking.ineligible:
         p = projects[inel.id]
         dec = decide(rules, failed_gates=True)
-        decided = _rule_ref(dec.decided_by, lang, nums.group_labels)
+        decided = _rule_ref(dec.decided_by, words)
         failed = [Point(kind="gate", id=g.id, text=gate_labels.get(g.id, g.label)) for g in inel.failed_gates]
         names = "; ".join(f.text for f in failed)
         if lang == "pl":
@@ -923,9 +955,24 @@ def build_opinions(ranking, rules: OpinionRules | None = None, previous: dict[st
     return out
 
 
-def _card_summary(ranking, card, cs, lang: str) -> CardSummary:
-    info = ranking.card or {}
-    threshold = info.get("threshold")
+def _evidence(nums: _Numbers, pid: str, rule_score: float, card, lang: str) -> str:
+    """The number the deciding threshold read: the attainment, or the card's merit points."""
+    if card is not None and nums.max_points is not None:
+        head = "suma punktów" if lang == "pl" else "merit points"
+        of = "z" if lang == "pl" else "of"
+        text = (f"{head} {numfmt.amount(card.points, lang)} {of} {numfmt.amount(card.max_points, lang)} "
+                f"({numfmt.percent(rule_score, lang)})")
+        if not card.passed and card.reasons:
+            text += "; " + "; ".join(card.reasons)
+        return text
+    return (f"stopień spełnienia kryteriów {numfmt.percent(rule_score, lang)}" if lang == "pl"
+            else f"attainment {numfmt.percent(rule_score, lang)}")
+
+
+def _card_summary(nums: _Numbers, card, cs, lang: str) -> CardSummary:
+    from .ranking import card_threshold
+
+    threshold = card_threshold(cs)
     reasons = []
     for c in cs.leaves():
         pts = card.points.get(c.id)
@@ -934,7 +981,7 @@ def _card_summary(ranking, card, cs, lang: str) -> CardSummary:
     if threshold is not None and card.base < threshold:
         word = ("suma punktów", "próg") if lang == "pl" else ("total points", "threshold")
         reasons.append(f"{word[0]} {numfmt.amount(card.base, lang)} < {word[1]} {numfmt.amount(threshold, lang)}")
-    return CardSummary(points=card.base, bonus=card.bonus, total=card.total, max_points=info.get("max_points", 0.0),
+    return CardSummary(points=card.base, bonus=card.bonus, total=card.total, max_points=nums.max_points or 0.0,
                        threshold=threshold, passed=card.passed, reasons=reasons)
 
 

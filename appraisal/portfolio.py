@@ -3,35 +3,45 @@
 An exact 0/1 programme solved with :func:`scipy.optimize.milp` (HiGHS). Definitions (the tests
 check each against brute force over all subsets):
 
+- **Money** (:func:`to_grosze`, :func:`from_grosze`): every amount — project costs, funding
+  amounts, the budget, source limits — is converted once to a whole number of grosze (1/100 PLN,
+  a Python ``int``) and every comparison of money is between exact integer sums. The conversion
+  takes the decimal the amount is written as (``Decimal(repr(x))`` for a float, which is the typed
+  decimal for any amount of up to 15 significant digits, so every amount to the grosz below
+  10 000 000 000 000 PLN) and rounds it to the grosz, half a grosz and more up (``ROUND_HALF_UP``):
+  2.675 is 268 grosze, 0.004 is 0. So a set whose cost equals the budget to the grosz fits:
+  2 696 372,75 + 1 218 360,57 is exactly a budget of 3 914 733,32. Amounts are reported as
+  ``grosze / 100`` (the float whose shortest form is that amount to the grosz).
 - **Eligible for funding**: ranked in the :class:`~appraisal.ranking.Ranking` (passed every gate)
   and, when the ranking's method is ``points``, passing the selection card. Every other project is
   listed as ineligible with the reason.
 - **Feasible set**: its total cost ≤ the budget; for every source limit, its spending from that
-  source ≤ the limit; it holds every ``must`` project and no ``exclude`` project. Sums are exact
-  (:func:`math.fsum` in Python): the solver's answer is re-checked and, if its tolerances let in a
-  set that does not fit exactly, that set is cut off and the programme solved again.
+  source ≤ the limit (all in grosze); it holds every ``must`` project and no ``exclude`` project.
+  The solver works on floats with tolerances: its answer is re-checked with the integer sums and,
+  if it let in a set that does not fit exactly, that set is cut off and the programme solved again
+  (:func:`_solve`).
 - **Optimum**: the largest total score S* (the projects' scores in the ranking). Sets whose score
   is within ``score_tolerance(scores)`` = 1e-9 · max(1, max |score|) of S* tie with it; among them
-  the one that spends the least wins (costs within ``COST_TOLERANCE`` = 0.005 PLN tie); among
-  those the one that holds the better-ranked project at the first project (in ranking order)
-  where they differ. So the same input always gives the same choice.
+  the one that spends the least wins (costs compared to the grosz); among those the one that holds
+  the better-ranked project at the first project (in ranking order) where they differ. So the same
+  input always gives the same choice.
 - **Spending per source**: a limit named L applies to a project's funding entries whose source is
   L, or L followed by `` (`` and a sub-measure — ``"FEDS 2021-2027"`` covers
   ``"FEDS 2021-2027 (priorytet 2)"`` — compared without regard to case and runs of spaces. An entry
-  with an amount spends that amount; a project's only entry without an amount spends the whole
-  cost; several entries of one project with a missing amount are an error, raised only when a
+  with an amount spends that amount (in grosze); a project's only entry without an amount spends the
+  whole cost; several entries of one project with a missing amount are an error, raised only when a
   limit needs that entry. A project without funding entries spends nothing from any limited source.
 - **Next project**: the smallest budget B' > B at which a better total score (by strictly more than
-  the tie tolerance) becomes possible under the same source limits, must and exclude lists; the
-  portfolio chosen at B' (same rules) says which projects enter and leave. None when no feasible set
-  scores better.
+  the tie tolerance) becomes possible under the same source limits, must and exclude lists: the
+  cost, in grosze, of a set that scores better, so an amount to the grosz. The portfolio chosen at
+  B' (same rules) says which projects enter and leave. None when no feasible set scores better.
 - **Projects without a cost**: an error naming them when they are eligible and not excluded.
 - **Infeasible constraints** (unknown ids, a must project that is ineligible or also excluded,
   must projects over the budget or a source limit): :class:`InputError` with one line.
 
-The numeric part (:func:`select`, :func:`next_budget`) works on plain arrays and knows nothing of
-packages or files; :func:`portfolio` builds the arrays from a ranking and returns a
-:class:`Portfolio`.
+The numeric part (:func:`select`, :func:`next_budget`) works on plain arrays of PLN (converted to
+grosze as above) and knows nothing of packages or files; :func:`portfolio` builds the arrays from a
+ranking and returns a :class:`Portfolio`.
 """
 
 from __future__ import annotations
@@ -42,6 +52,7 @@ import re
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Literal
 
 import numpy as np
@@ -50,11 +61,58 @@ from pydantic import BaseModel, ConfigDict, Field
 from .criteria import InputError
 from .provenance import ENGINE, input_hash
 
-COST_TOLERANCE = 0.005  # PLN: half a grosz
 MAX_CUTS = 2_000
 #: the solver sees every bound loosened by this fraction of the row's largest coefficient, ten times its
 #: own tolerance (~1e-7): sets in that band are then refused by the exact check and cut off.
 SOLVER_MARGIN = 1e-6
+
+
+# --- money ---------------------------------------------------------------------------------------------
+
+def to_grosze(amount: Any) -> int:
+    """An amount of PLN as a whole number of grosze, rounded to the grosz, half a grosz up.
+
+    A float is taken as the decimal it is written as (``Decimal(repr(x))``: 0.1 is 10 grosze, 2.675 is
+    268), an int as PLN, a string as a plain decimal (``"3914733.32"``), a :class:`~decimal.Decimal`
+    as is. Raises ValueError for a value that is not a finite amount (nan, inf, bool, other types)."""
+    if isinstance(amount, bool):
+        raise ValueError(f"not an amount of PLN: {amount!r}")
+    try:
+        if isinstance(amount, Decimal):
+            d = amount
+        elif isinstance(amount, (int, np.integer)):
+            d = Decimal(int(amount))
+        elif isinstance(amount, (float, np.floating)):
+            d = Decimal(repr(float(amount)))
+        elif isinstance(amount, str):
+            d = Decimal(amount.strip())
+        else:
+            raise ValueError(f"not an amount of PLN: {amount!r}")
+        if not d.is_finite():
+            raise ValueError(f"not an amount of PLN: {amount!r}")
+        return int((d * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    except InvalidOperation:
+        raise ValueError(f"not an amount of PLN: {amount!r}") from None
+
+
+def from_grosze(grosze: int) -> float:
+    """Grosze as PLN: the float nearest to ``grosze / 100`` (exact division, correctly rounded), whose
+    shortest form is the amount to the grosz; :func:`to_grosze` gives ``grosze`` back."""
+    return int(grosze) / 100
+
+
+def _grosze_array(values: Any) -> np.ndarray:
+    """PLN amounts as an array of Python ints (grosze), so that sums are exact at any size."""
+    flat = np.asarray(values, dtype=object).ravel()
+    return np.array([to_grosze(v) for v in flat], dtype=object)
+
+
+def _money(grosze: int) -> str:
+    """Grosze as "1 234 567,89 PLN"-style text with spaces and a dot ("20 000 000 PLN" without grosze)."""
+    g = int(grosze)
+    sign, g = ("-", -g) if g < 0 else ("", g)
+    whole = f"{g // 100:,}".replace(",", " ")
+    return f"{sign}{whole}" + (f".{g % 100:02d}" if g % 100 else "") + " PLN"
 
 
 def score_tolerance(scores: np.ndarray) -> float:
@@ -65,18 +123,31 @@ def score_tolerance(scores: np.ndarray) -> float:
 
 # --- the exact 0/1 kernel ------------------------------------------------------------------------------
 
+def _exact_sum(values: np.ndarray) -> int | float:
+    """Integer grosze (object arrays) add up exactly as ints; scores (floats) with :func:`math.fsum`."""
+    if values.dtype == object:
+        return sum((int(v) for v in values), 0)
+    return math.fsum(values)
+
+
 @dataclass
 class _Rows:
-    """Constraints ``rows @ x <= upper``, checked exactly in Python and given to the solver scaled."""
+    """Constraints ``rows @ x <= upper``, checked exactly in Python and given to the solver scaled.
+
+    A money row holds Python ints (grosze, an object array) with an int bound and is checked with
+    integer sums; a score row holds floats and is checked with :func:`math.fsum`."""
 
     rows: list[np.ndarray]
-    upper: list[float]
+    upper: list[int | float]
 
-    def add(self, row: np.ndarray, upper: float) -> _Rows:
-        return _Rows([*self.rows, np.asarray(row, dtype=float)], [*self.upper, float(upper)])
+    def add(self, row: np.ndarray, upper: float) -> _Rows:  # upper: an int for a money row
+        row = np.asarray(row)
+        if row.dtype != object:
+            row, upper = row.astype(float), float(upper)
+        return _Rows([*self.rows, row], [*self.upper, upper])
 
     def holds(self, x: np.ndarray) -> bool:
-        return all(math.fsum(r[x]) <= u for r, u in zip(self.rows, self.upper))
+        return all(_exact_sum(r[x]) <= u for r, u in zip(self.rows, self.upper))
 
 
 @contextmanager
@@ -101,29 +172,33 @@ def _quiet_stdout():
 def _solve(objective: np.ndarray, rows: _Rows, lb: np.ndarray, ub: np.ndarray) -> np.ndarray | None:
     """A set (bool array) minimising ``objective`` over the sets that satisfy ``rows`` *exactly*, or None.
 
-    HiGHS works with tolerances (feasibility ~1e-7 relative, integrality 1e-6), and was seen to miss
-    the optimum when a set's activity sat within that tolerance of a bound. So it is given every
-    bound loosened by ``SOLVER_MARGIN`` times the row's largest coefficient (a superset of the feasible
-    sets, with no set near its bounds but by coincidence); each set it returns is re-checked with
-    exact sums, and one that fails is cut off (Σ_{i∈S} x_i − Σ_{i∉S} x_i ≤ |S| − 1, integers, so
-    exact) and the programme solved again. The first set that passes is optimal among the feasible
-    sets. Rows are scaled to a largest coefficient of 1 and the objective to ~1e6 (HiGHS's absolute
-    gap is 1e-6; the relative gap is set to 0).
+    HiGHS works on floats with tolerances (feasibility ~1e-7 relative, integrality 1e-6): it may let
+    in a set a grosz over a bound, or refuse one exactly at it, and was seen to miss the optimum when
+    a set's activity sat within that tolerance of a bound. So it is given every bound loosened by
+    ``SOLVER_MARGIN`` times the row's largest coefficient (a superset of the feasible sets, so a set
+    costing exactly the budget is never refused, and with no set near its bounds but by coincidence);
+    each set it returns is re-checked with exact sums (integer grosze for money), and one that fails
+    is cut off (Σ_{i∈S} x_i − Σ_{i∉S} x_i ≤ |S| − 1, integers, so exact) and the programme solved
+    again. The first set that passes is optimal among the feasible sets. Rows are scaled to a largest
+    coefficient of 1 and the objective to ~1e6 (HiGHS's absolute gap is 1e-6; the relative gap is
+    set to 0).
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     m = lb.size
-    big = float(np.max(np.abs(objective))) if objective.size else 0.0
-    c = objective / big * 1e6 if big > 0 else np.zeros(m)
+    obj = np.asarray(objective, dtype=float)
+    big = float(np.max(np.abs(obj))) if obj.size else 0.0
+    c = obj / big * 1e6 if big > 0 else np.zeros(m)
     a_rows, b = [], []
     for r, u in zip(rows.rows, rows.upper):
-        s = float(np.max(np.abs(r))) if r.size else 0.0
+        rf = np.asarray(r, dtype=float)
+        s = float(np.max(np.abs(rf))) if rf.size else 0.0
         if s == 0.0:
             if u < 0:
                 return None
             continue
-        a_rows.append(r / s)
-        b.append(u / s + SOLVER_MARGIN)
+        a_rows.append(rf / s)
+        b.append(float(u) / s + SOLVER_MARGIN)
     cuts: list[np.ndarray] = []
     cut_b: list[float] = []
     for _ in range(MAX_CUTS):
@@ -149,19 +224,24 @@ def _solve(objective: np.ndarray, rows: _Rows, lb: np.ndarray, ub: np.ndarray) -
 class Selection:
     chosen: np.ndarray  # bool, one per project
     total_score: float
-    total_cost: float
+    cost_grosze: int  # exact
+
+    @property
+    def total_cost(self) -> float:
+        """The total cost in PLN (``cost_grosze / 100``)."""
+        return from_grosze(self.cost_grosze)
 
 
-def _selection(x: np.ndarray, scores: np.ndarray, costs: np.ndarray) -> Selection:
-    return Selection(x, math.fsum(scores[x]), math.fsum(costs[x]))
+def _selection(x: np.ndarray, scores: np.ndarray, cost_g: np.ndarray) -> Selection:
+    return Selection(x, math.fsum(scores[x]), _exact_sum(cost_g[x]))
 
 
-def _base_rows(costs, budget, spend, limits) -> _Rows:
+def _base_rows(cost_g: np.ndarray, budget_g: int | None, spend_g: list[np.ndarray], limits_g: list[int]) -> _Rows:
     rows = _Rows([], [])
-    if budget is not None:
-        rows = rows.add(costs, budget)
-    for k in range(0 if spend is None else len(limits)):
-        rows = rows.add(spend[k], limits[k])
+    if budget_g is not None:
+        rows = rows.add(cost_g, int(budget_g))
+    for row, lim in zip(spend_g, limits_g):
+        rows = rows.add(row, int(lim))
     return rows
 
 
@@ -171,19 +251,38 @@ def _bounds(m: int, must, exclude) -> tuple[np.ndarray, np.ndarray]:
     return lb, ub
 
 
-def select(scores: Any, costs: Any, budget: float, spend: Any = None, limits: Any = None,
+def _money_inputs(scores: Any, costs: Any, spend: Any, limits: Any) -> tuple[np.ndarray, np.ndarray,
+                                                                              list[np.ndarray], list[int]]:
+    """Scores as floats; costs, spending (k, m) and limits (k,) in PLN as grosze."""
+    s = np.asarray(scores, dtype=float)
+    m = s.size
+    cost_g = _grosze_array(costs)
+    if spend is None:
+        return s, cost_g, [], []
+    spend_g = _grosze_array(spend).reshape(-1, m)
+    limits_g = [to_grosze(v) for v in np.asarray(limits, dtype=object).ravel()]
+    if len(limits_g) != spend_g.shape[0]:
+        raise ValueError(f"{spend_g.shape[0]} rows of spending but {len(limits_g)} limits")
+    return s, cost_g, list(spend_g), limits_g
+
+
+def select(scores: Any, costs: Any, budget: Any, spend: Any = None, limits: Any = None,
            must: Any = None, exclude: Any = None) -> Selection | None:
     """The optimal set (see the module docstring for the tie-break), projects in ranking order.
 
-    ``spend``: (k, m) spending of each project from each of the k limited sources; ``limits``: (k,).
-    ``must``/``exclude``: bool masks. None when no set is feasible.
+    ``costs``, ``budget``: PLN; ``spend``: (k, m) spending of each project from each of the k limited
+    sources, ``limits``: (k,), PLN; all converted with :func:`to_grosze`. ``must``/``exclude``: bool
+    masks. None when no set is feasible.
     """
-    s = np.asarray(scores, dtype=float)
-    cost = np.asarray(costs, dtype=float)
+    s, cost_g, spend_g, limits_g = _money_inputs(scores, costs, spend, limits)
+    return _select(s, cost_g, None if budget is None else to_grosze(budget), spend_g, limits_g, must, exclude)
+
+
+def _select(s: np.ndarray, cost_g: np.ndarray, budget_g: int | None, spend_g: list[np.ndarray],
+            limits_g: list[int], must: Any, exclude: Any) -> Selection | None:
     m = s.size
     lb, ub = _bounds(m, must, exclude)
-    rows = _base_rows(cost, budget, None if spend is None else np.asarray(spend, dtype=float).reshape(-1, m),
-                      limits)
+    rows = _base_rows(cost_g, budget_g, spend_g, limits_g)
     first = _solve(-s, rows, lb, ub)
     if first is None:
         return None
@@ -191,15 +290,15 @@ def select(scores: Any, costs: Any, budget: float, spend: Any = None, limits: An
     tol = score_tolerance(s)
     # among the sets that tie on score, the cheapest
     tied = rows.add(-s, -(best - tol))
-    cheap = _solve(cost, tied, lb, ub)
+    cheap = _solve(np.asarray(cost_g, dtype=float), tied, lb, ub)
     if cheap is None:  # pragma: no cover - ``first`` itself satisfies ``tied``
         cheap = first
-    least = math.fsum(cost[cheap])
-    cands = tied.add(cost, least + COST_TOLERANCE)
+    least = _exact_sum(cost_g[cheap])
+    cands = tied.add(cost_g, least)  # the same cost, to the grosz
     # unique?  (one more solve: is there another tying set?)
     other = _solve(np.zeros(m), cands.add(np.where(cheap, 1.0, -1.0), float(cheap.sum()) - 1.0), lb, ub)
     if other is None:
-        return _selection(cheap, s, cost)
+        return _selection(cheap, s, cost_g)
     # several tie on score and cost: the one with the better-ranked project at the first difference
     incumbent = cheap if _lex_greater(cheap, other) else other
     lo, hi = lb.copy(), ub.copy()
@@ -217,7 +316,7 @@ def select(scores: Any, costs: Any, budget: float, spend: Any = None, limits: An
             lo[i] = 1.0
         else:
             hi[i] = 0.0
-    return _selection(incumbent, s, cost)
+    return _selection(incumbent, s, cost_g)
 
 
 def _lex_greater(a: np.ndarray, b: np.ndarray) -> bool:
@@ -229,17 +328,22 @@ def next_budget(scores: Any, costs: Any, best_score: float, spend: Any = None, l
                 must: Any = None, exclude: Any = None) -> float | None:
     """The smallest total cost of a set that scores strictly more than ``best_score`` + the tie tolerance
     under the other constraints (no budget): the budget at which a strictly better portfolio appears
-    (strictly, so that at that budget the old optimum no longer ties with the new one)."""
-    s = np.asarray(scores, dtype=float)
-    cost = np.asarray(costs, dtype=float)
-    m = s.size
-    lb, ub = _bounds(m, must, exclude)
-    rows = _base_rows(cost, None, None if spend is None else np.asarray(spend, dtype=float).reshape(-1, m),
-                      limits)
+    (strictly, so that at that budget the old optimum no longer ties with the new one). In PLN, exact
+    to the grosz: ``from_grosze`` of that set's cost in grosze. Arguments as for :func:`select`."""
+    s, cost_g, spend_g, limits_g = _money_inputs(scores, costs, spend, limits)
+    g = _next_budget(s, cost_g, best_score, spend_g, limits_g, must, exclude)
+    return None if g is None else from_grosze(g)
+
+
+def _next_budget(s: np.ndarray, cost_g: np.ndarray, best_score: float, spend_g: list[np.ndarray],
+                 limits_g: list[int], must: Any, exclude: Any) -> int | None:
+    """:func:`next_budget` in grosze."""
+    lb, ub = _bounds(s.size, must, exclude)
+    rows = _base_rows(cost_g, None, spend_g, limits_g)
     # strictly more: score > t  <=>  -score <= the float just below -t (sums are correctly rounded)
     floor = -(best_score + score_tolerance(s))
-    x = _solve(cost, rows.add(-s, math.nextafter(floor, -math.inf)), lb, ub)
-    return None if x is None else math.fsum(cost[x])
+    x = _solve(np.asarray(cost_g, dtype=float), rows.add(-s, math.nextafter(floor, -math.inf)), lb, ub)
+    return None if x is None else _exact_sum(cost_g[x])
 
 
 # --- the result --------------------------------------------------------------------------------------
@@ -285,7 +389,10 @@ class NextStep(_Out):
 
 
 class Portfolio(_Out):
-    """The answer to "which projects fit our budget?", serialisable to JSON (``--json``)."""
+    """The answer to "which projects fit our budget?", serialisable to JSON (``--json``).
+
+    Every amount (budget, limits, costs, totals, money left, the next budget) is a whole number of
+    grosze divided by 100 (see :func:`from_grosze`): exact to the grosz."""
 
     engine: str = ENGINE
     input_hash: str
@@ -306,8 +413,8 @@ class Portfolio(_Out):
     sources: list[SourceUse] = Field(default_factory=list)
     next: NextStep | None = None
     tie_break: str = ("largest total score; ties (within 1e-9 relative) go to the set that spends less "
-                      "(within 0.005 PLN), then to the set holding the better-ranked project at the first "
-                      "difference in ranking order")
+                      "(amounts compared in grosze), then to the set holding the better-ranked project at the "
+                      "first difference in ranking order")
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -325,37 +432,68 @@ def source_matches(limit_name: str, source: str) -> bool:
     return b == a or b.startswith(a + " (")
 
 
-def _spending(project, limit_name: str) -> float:
+def _project_grosze(project, value: Any, what: str) -> int:
+    try:
+        return to_grosze(value)
+    except ValueError:
+        raise InputError(f"project {project.id}: {what} {value!r} is not an amount of PLN") from None
+
+
+def _spending(project, limit_name: str, cost_g: int) -> int:
+    """What ``project`` spends from the source ``limit_name``, in grosze (``cost_g``: its cost)."""
     entries = [f for f in project.funding if source_matches(limit_name, f.source)]
-    total = []
+    total = 0
     for f in entries:
         if f.amount is not None:
-            total.append(f.amount)
+            total += _project_grosze(project, f.amount, f"the amount of funding source {f.source!r}")
         elif len(project.funding) == 1:
-            total.append(float(project.cost))
+            total += cost_g
         else:
             raise InputError(f"project {project.id}: funding source {f.source!r} has no amount, and the project "
                              f"has {len(project.funding)} sources, so its spending under the limit "
                              f"{limit_name!r} is unknown; give the amount of each source")
-    return math.fsum(total)
+    return total
 
 
-def _money(v: float) -> str:
-    return f"{v:,.2f}".replace(",", " ").removesuffix(".00") + " PLN"
+def _reported(value: Any) -> Any:
+    """An amount as reported: rounded to the grosz (a value that is no amount, e.g. inf, as it is)."""
+    if value is None:
+        return None
+    try:
+        return from_grosze(to_grosze(value))
+    except ValueError:
+        return value
+
+
+def _amount_arg(value: Any) -> int | None:
+    """A budget or limit given to :func:`portfolio` in grosze, or None when it is not a finite number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return None
+    try:
+        return to_grosze(value)
+    except ValueError:
+        return None
 
 
 def portfolio(rk, budget: float, source_limits: dict[str, float] | None = None,
               must: list[str] | tuple[str, ...] = (), exclude: list[str] | tuple[str, ...] = ()) -> Portfolio:
-    """Choose the portfolio of a ranked package (``rk.package``) under ``budget`` (PLN)."""
+    """Choose the portfolio of a ranked package (``rk.package``) under ``budget`` (PLN; amounts are
+    rounded to the grosz and compared in grosze, see the module docstring)."""
     pkg = rk.package
     if pkg is None:
         raise InputError("a portfolio needs a package (with project costs), not a plain matrix")
-    if not (isinstance(budget, (int, float)) and math.isfinite(budget) and budget > 0):
+    budget_g = _amount_arg(budget)
+    if budget_g is None or budget <= 0:
         raise InputError(f"the budget must be a positive number of PLN, got {budget!r}", where="--budget")
+    if budget_g == 0:
+        raise InputError(f"the budget must be at least 0.01 PLN (one grosz), got {budget!r}", where="--budget")
     limits = dict(source_limits or {})
+    limits_of: dict[str, int] = {}
     for name, lim in limits.items():
-        if not (isinstance(lim, (int, float)) and math.isfinite(lim) and lim >= 0):
+        g = _amount_arg(lim)
+        if g is None or lim < 0:
             raise InputError(f"the limit for source {name!r} must be a number ≥ 0, got {lim!r}")
+        limits_of[name] = g
     projects = {p.id: p for p in pkg.projects}
     known = ", ".join(projects)
     must, exclude = list(dict.fromkeys(must)), list(dict.fromkeys(exclude))
@@ -382,9 +520,9 @@ def portfolio(rk, budget: float, source_limits: dict[str, float] | None = None,
     def item(pid, result=None, why=None, details=()) -> Item:
         p = projects[pid]
         reason = None if why is None else reasons[why] + (f": {'; '.join(details)}" if details else "")
-        return Item(id=pid, title=p.title, cost=p.cost, score=None if result is None else result.score,
+        return Item(id=pid, title=p.title, cost=_reported(p.cost), score=None if result is None else result.score,
                     rank=None if result is None else result.rank, reason=reason, why=why, details=list(details),
-                    funding=[FundingLine(source=f.source, amount=f.amount) for f in p.funding])
+                    funding=[FundingLine(source=f.source, amount=_reported(f.amount)) for f in p.funding])
 
     ineligible = [item(i.id, None, "failed_gates", [g.label or g.id for g in i.failed_gates]) for i in rk.ineligible]
     ineligible += [item(r.id, r, "failed_card", r.card.reasons) for r in rk.results if r.id in card_fail]
@@ -402,59 +540,63 @@ def portfolio(rk, budget: float, source_limits: dict[str, float] | None = None,
     ids = [r.id for r in ranked]
     m = len(ids)
     scores = np.array([r.score for r in ranked], dtype=float)
-    costs = np.array([0.0 if projects[i].cost is None else projects[i].cost for i in ids], dtype=float)
     must_mask = np.array([i in must for i in ids], dtype=bool)
     excl_mask = np.array([i in exclude for i in ids], dtype=bool)
+    # money, converted once: grosze (Python ints) from here on
+    cost_g = np.array([0 if projects[i].cost is None or excl_mask[j] else
+                       _project_grosze(projects[i], projects[i].cost, "cost") for j, i in enumerate(ids)], dtype=object)
     names = list(limits)
-    spend = np.zeros((len(names), m))
-    for k, name in enumerate(names):
-        for j, i in enumerate(ids):
-            if not excl_mask[j]:
-                spend[k, j] = _spending(projects[i], name)
-    lim = np.array([limits[n] for n in names], dtype=float)
+    lim_g = [limits_of[n] for n in names]
+    spend_g = [np.array([0 if excl_mask[j] else _spending(projects[i], name, cost_g[j]) for j, i in enumerate(ids)],
+                        dtype=object).reshape(m) for name in names]
 
-    must_cost = math.fsum(costs[must_mask])
-    if must_cost > budget:
+    must_cost = _exact_sum(cost_g[must_mask])
+    if must_cost > budget_g:
         raise InputError(f"the projects that must be in ({', '.join(must)}) "
-                         f"cost {_money(must_cost)}, more than the budget {_money(budget)}")
+                         f"cost {_money(must_cost)}, more than the budget {_money(budget_g)}")
     for k, name in enumerate(names):
-        used = math.fsum(spend[k][must_mask])
-        if used > lim[k]:
+        used = _exact_sum(spend_g[k][must_mask])
+        if used > lim_g[k]:
             raise InputError(f"the projects that must be in spend {_money(used)} from {name!r}, more than its "
-                             f"limit {_money(lim[k])}")
+                             f"limit {_money(lim_g[k])}")
 
-    sel = select(scores, costs, budget, spend, lim, must_mask, excl_mask)
+    sel = _select(scores, cost_g, budget_g, spend_g, lim_g, must_mask, excl_mask)
     if sel is None:  # pragma: no cover - the must set alone is feasible (checked above)
         raise InputError("no set of projects satisfies the budget and the limits")
     by_id = {r.id: r for r in ranked}
     chosen = [item(i, by_id[i]) for i, x in zip(ids, sel.chosen) if x]
     not_chosen = [item(i, by_id[i], "excluded" if excl_mask[j] else "does_not_fit")
                   for j, (i, x) in enumerate(zip(ids, sel.chosen)) if not x]
-    assert sel.total_cost <= budget  # exact: select() re-checks every set with math.fsum
-    sources = [SourceUse(source=n, limit=float(lim[k]), spent=math.fsum(spend[k][sel.chosen]),
-                         left=float(lim[k]) - math.fsum(spend[k][sel.chosen])) for k, n in enumerate(names)]
+    assert sel.cost_grosze <= budget_g  # exact: _select() re-checks every set in integer grosze
+    spent = [_exact_sum(spend_g[k][sel.chosen]) for k in range(len(names))]
+    sources = [SourceUse(source=n, limit=from_grosze(lim_g[k]), spent=from_grosze(spent[k]),
+                         left=from_grosze(lim_g[k] - spent[k])) for k, n in enumerate(names)]
 
     nxt = None
-    b2 = next_budget(scores, costs, sel.total_score, spend, lim, must_mask, excl_mask)
+    b2 = _next_budget(scores, cost_g, sel.total_score, spend_g, lim_g, must_mask, excl_mask)
     if b2 is not None:
-        bigger = select(scores, costs, b2, spend, lim, must_mask, excl_mask)
+        bigger = _select(scores, cost_g, b2, spend_g, lim_g, must_mask, excl_mask)
         assert bigger is not None
-        nxt = NextStep(budget=b2, extra=b2 - budget, total_score=bigger.total_score, total_cost=bigger.total_cost,
+        nxt = NextStep(budget=from_grosze(b2), extra=from_grosze(b2 - budget_g), total_score=bigger.total_score,
+                       total_cost=bigger.total_cost,
                        enter=[i for i, a, b in zip(ids, sel.chosen, bigger.chosen) if b and not a],
                        leave=[i for i, a, b in zip(ids, sel.chosen, bigger.chosen) if a and not b])
-    h = input_hash({"ranking": rk.input_hash, "budget": budget, "source_limits": limits, "must": sorted(must),
-                    "exclude": sorted(exclude)})
+    budget_pln = from_grosze(budget_g)
+    limits_pln = {n: from_grosze(g) for n, g in limits_of.items()}
+    h = input_hash({"ranking": rk.input_hash, "budget": budget_pln, "source_limits": limits_pln,
+                    "must": sorted(must), "exclude": sorted(exclude)})
     return Portfolio(input_hash=h, method=rk.method, normalization=rk.normalization, partnership=rk.partnership,
-                     source=rk.source, budget=float(budget), source_limits={k: float(v) for k, v in limits.items()},
+                     source=rk.source, budget=budget_pln, source_limits=limits_pln,
                      must=must, exclude=exclude, chosen=chosen, not_chosen=not_chosen, ineligible=ineligible,
-                     total_cost=sel.total_cost, total_score=sel.total_score, money_left=budget - sel.total_cost,
-                     sources=sources, next=nxt)
-
-
+                     total_cost=sel.total_cost, total_score=sel.total_score,
+                     money_left=from_grosze(budget_g - sel.cost_grosze), sources=sources, next=nxt)
 
 
 def parse_budget(text: str) -> float:
-    """A budget typed on the command line: 25000000, "25 000 000", 25_000_000, "25000000,50", "… zł"."""
+    """A budget typed on the command line: 25000000, "25 000 000", 25_000_000, "25000000,50", "… zł".
+
+    Rounded to the grosz (:func:`to_grosze`; exact for any amount of up to 15 significant digits) and
+    returned as ``grosze / 100``, which :func:`portfolio` turns back into the same grosze."""
     from .io.cells import cell_number
 
     try:
@@ -462,10 +604,10 @@ def parse_budget(text: str) -> float:
     except (ValueError, OverflowError):
         raise InputError(f"{text!r} is not an amount of PLN (write e.g. 25000000 or '25 000 000')",
                          where="--budget") from None
-    if value <= 0:
+    if value <= 0 or to_grosze(value) <= 0:
         raise InputError(f"the budget must be more than 0 PLN, got {text!r}", where="--budget")
-    return value
+    return from_grosze(to_grosze(value))
 
 
-__all__ = ["Item", "NextStep", "Portfolio", "Selection", "next_budget", "parse_budget", "portfolio",
-           "score_tolerance", "select", "source_matches"]
+__all__ = ["Item", "NextStep", "Portfolio", "Selection", "from_grosze", "next_budget", "parse_budget", "portfolio",
+           "score_tolerance", "select", "source_matches", "to_grosze"]

@@ -21,6 +21,7 @@ from .criteria import InputError
 from .normalization import NORMALIZATIONS, unit_sum
 from .provenance import ENGINE, canonical_json, input_hash, input_hash_of_parts
 from .topsis import topsis
+from .value import ValueFunctions, value_functions
 from .wsm import wsm
 
 TIE_TOLERANCE = 1e-12
@@ -97,13 +98,22 @@ def check_matrix(x: Any, ids: list[str], criteria: list[str]) -> np.ndarray:
     return x
 
 
+def check_normalization(normalization: str, has_reference: bool = True, where: str = "--normalization") -> None:
+    """An unknown normalization, or ``reference`` without a criteria set's value functions, is an error."""
+    if normalization not in NORMALIZATIONS:
+        raise InputError(f"unknown normalization {normalization!r}; use {', '.join(NORMALIZATIONS)}", where=where)
+    if normalization == "reference" and not has_reference:
+        raise InputError("the reference normalization (R-TOPSIS) needs a package whose criteria set gives every "
+                         "criterion its reference levels; a plain matrix has none", where=where)
+
+
 def score(x: np.ndarray, w: np.ndarray, directions: np.ndarray, method: str = "topsis",
-          normalization: str = "vector") -> np.ndarray:
-    """Scores by ``method`` (topsis or wsm) for any broadcastable (…, m, n) × (…, n)."""
+          normalization: str = "vector", reference: ValueFunctions | None = None) -> np.ndarray:
+    """Scores by ``method`` (topsis or wsm) for any broadcastable (…, m, n) × (…, n); ``reference``: the
+    value functions that ``normalization="reference"`` (R-TOPSIS) reads."""
     if method == "topsis":
-        if normalization not in NORMALIZATIONS:
-            raise InputError(f"unknown normalization {normalization!r}; use vector or minmax")
-        return topsis(x, w, directions, normalization)
+        check_normalization(normalization, reference is not None)
+        return topsis(x, w, directions, normalization, reference)
     if method == "wsm":
         return wsm(x, w, directions)
     raise InputError(f"unknown method {method!r}; use topsis, wsm or points")
@@ -175,6 +185,15 @@ class Revisit(_Out):
 
 
 class GroupWeights(_Out):
+    """One group's local weights; for pairwise judgments also their consistency.
+
+    ``lambda_max`` is the principal eigenvalue of ``matrix`` (whichever method gave the weights), ``ci``
+    and ``cr`` Saaty's CI and CR from it. For a panel ``matrix`` is the AIJ matrix (weighted geometric
+    mean of the judgments) and these figures are its own under both aggregations (with AIP the weights
+    are the averaged priorities). ``gci``/``gci_threshold``: geometric consistency index and its
+    threshold (Aguarón & Moreno-Jiménez 2003), with the geometric method only.
+    """
+
     group: str
     label: str | None = None
     how: Literal["pairwise", "direct", "equal"]
@@ -184,6 +203,8 @@ class GroupWeights(_Out):
     ci: float | None = None
     cr: float | None = None
     consistent: bool | None = None
+    gci: float | None = Field(default=None, description="geometric consistency index (method geometric only)")
+    gci_threshold: float | None = Field(default=None, description="the GCI's threshold for this n")
     revisit: list[Revisit] = Field(default_factory=list)
     aggregation: str | None = None
     experts: list[ExpertWeights] = Field(default_factory=list)
@@ -240,6 +261,7 @@ def group_weights_report(node: ahp.NodeWeights) -> GroupWeights:
     return GroupWeights(
         group=node.group, label=node.label, how="pairwise", method=a.method, weights=local,
         lambda_max=a.lambda_max, ci=a.ci, cr=a.cr, consistent=a.consistent,
+        gci=a.gci, gci_threshold=a.gci_threshold,
         revisit=[Revisit(row=d.row, column=d.column, given=d.given, consistent_value=d.consistent,
                          nearest_saaty=d.nearest_saaty, cr_if_changed=d.cr_if_changed) for d in a.diagnostics],
         aggregation=a.aggregation,
@@ -262,13 +284,16 @@ def _results(ids, titles, main, others, main_ranks=None) -> list[Result]:
 
 
 def _method_scores(t, s_wsm, method, normalization, card_totals=None):
-    """The main method's scores and the others' as cross-checks (TOPSIS, WSM, card points)."""
-    t = check_defined(t)
+    """The main method's scores and the others' as cross-checks (TOPSIS, WSM, card points).
+
+    TOPSIS is undefined when every weighted column is constant: an error when TOPSIS ranks, but when
+    WSM or the card ranks, the TOPSIS cross-check is left out (WSM then ranks everyone tied)."""
     if method == "topsis":
-        return t, [("wsm", s_wsm)]
+        return check_defined(t), [("wsm", s_wsm)]
+    cross = [] if np.isnan(t).any() else [(f"topsis_{normalization}", t)]
     if method == "wsm":
-        return s_wsm, [(f"topsis_{normalization}", t)]
-    return card_totals, [(f"topsis_{normalization}", t), ("wsm", s_wsm)]
+        return s_wsm, cross
+    return card_totals, [*cross, ("wsm", s_wsm)]
 
 
 def rank_matrix(ids: list[str], criteria: list[str], x: Any, weights: Any, directions: Any,
@@ -276,8 +301,7 @@ def rank_matrix(ids: list[str], criteria: list[str], x: Any, weights: Any, direc
     """Rank the rows of a decision matrix."""
     if method not in ("topsis", "wsm"):
         raise InputError(f"unknown method {method!r} for a plain matrix; use topsis or wsm")
-    if normalization not in NORMALIZATIONS:
-        raise InputError(f"unknown normalization {normalization!r}; use vector or minmax")
+    check_normalization(normalization, has_reference=False)
     x = check_matrix(x, ids, criteria)
     w = normalise_weights(weights, len(criteria))
     d = direction_signs(directions, len(criteria))
@@ -314,6 +338,8 @@ class Prepared:
     criteria: list[CriterionInfo]
     weights: list[GroupWeights]
     input_hash: str
+    #: the criteria set's value functions (the yardstick of attainment and of R-TOPSIS)
+    values: ValueFunctions | None = None
     card_info: dict[str, Any] | None = None
     card_rows: list[CardScore] | None = None
 
@@ -330,6 +356,7 @@ class _SetFacts:
     criteria: list[CriterionInfo]
     weights: list[GroupWeights]
     canonical: str
+    values: ValueFunctions
 
 
 _FACTS: dict[int, tuple[Any, _SetFacts]] = {}
@@ -350,11 +377,16 @@ def _set_facts(cs) -> _SetFacts:
         criteria=[CriterionInfo(id=c.id, label=c.label.get("pl"), group=group_of[c.id], direction=c.direction,
                                 weight=float(global_w[c.id])) for c in leaves],
         weights=[group_weights_report(nd) for nd in nodes],
-        canonical=canonical_json(cs.model_dump(mode="json")))
+        canonical=canonical_json(cs.model_dump(mode="json")), values=value_functions(leaves))
     if len(_FACTS) >= _FACTS_LIMIT:  # packages with their own weights each bring a new set: keep a few
         _FACTS.pop(next(iter(_FACTS)))
     _FACTS[id(cs)] = (cs, facts)  # the set is kept alive with its facts, so its id is never reused
     return facts
+
+
+def set_values(cs) -> ValueFunctions:
+    """The criteria set's value functions, leaves in order (worked out once per set)."""
+    return _set_facts(cs).values
 
 
 def prepare_package(pkg, method: str = "topsis", normalization: str = "vector", checked: bool = False,
@@ -367,8 +399,7 @@ def prepare_package(pkg, method: str = "topsis", normalization: str = "vector", 
     """
     if method not in METHODS:
         raise InputError(f"unknown method {method!r}; use topsis, wsm or points")
-    if normalization not in NORMALIZATIONS:
-        raise InputError(f"unknown normalization {normalization!r}; use vector or minmax")
+    check_normalization(normalization)
     if not checked:
         pkg.check()
     cs = pkg.criteria_set
@@ -390,7 +421,7 @@ def prepare_package(pkg, method: str = "topsis", normalization: str = "vector", 
         len(eligible), len(facts.crit_ids))
     card_info, card_rows = None, None
     if (method == "points" or cs.card is not None) and len(eligible) >= 2:
-        card_info, card_rows = _card(cs, eligible, x)
+        card_info, card_rows = card_scores(cs, eligible, x)
     norm = {"topsis": normalization, "wsm": "minmax", "points": None}[method]
     h = input_hash_of_parts({"package": canonical_json(pkg.model_dump(mode="json", exclude={"criteria"})),
                              "criteria": facts.canonical, "method": canonical_json(method),
@@ -398,7 +429,8 @@ def prepare_package(pkg, method: str = "topsis", normalization: str = "vector", 
     return Prepared(
         pkg=pkg, method=method, normalization=normalization, ids=[p.id for p in eligible],
         titles=[p.title for p in eligible], x=x, w=facts.w.copy(), d=facts.d.copy(), ineligible=ineligible,
-        criteria=facts.criteria, weights=facts.weights, input_hash=h, card_info=card_info, card_rows=card_rows)
+        criteria=facts.criteria, weights=facts.weights, input_hash=h, values=facts.values, card_info=card_info,
+        card_rows=card_rows)
 
 
 def finish_package(prep: Prepared, topsis_scores: np.ndarray, wsm_scores: np.ndarray) -> Ranking:
@@ -429,10 +461,23 @@ def finish_package(prep: Prepared, topsis_scores: np.ndarray, wsm_scores: np.nda
 def rank_package(pkg, method: str = "topsis", normalization: str = "vector") -> Ranking:
     """Appraise a :class:`~appraisal.package.Package` (see the module docstring)."""
     prep = prepare_package(pkg, method, normalization)
-    return finish_package(prep, topsis(prep.x, prep.w, prep.d, normalization), wsm(prep.x, prep.w, prep.d))
+    return finish_package(prep, topsis(prep.x, prep.w, prep.d, normalization, prep.values),
+                          wsm(prep.x, prep.w, prep.d))
 
 
-def _card(cs, projects, x) -> tuple[dict[str, Any], list[CardScore]]:
+def card_threshold(cs) -> float | None:
+    """The selection card's threshold on the merit points (None: no threshold)."""
+    rules = cs.card
+    if rules is not None and rules.threshold_points is not None:
+        return rules.threshold_points
+    if rules is not None and rules.threshold_percent is not None:
+        return float(sum(c.scale.high for c in cs.leaves() if c.scale)) * rules.threshold_percent / 100.0
+    return None
+
+
+def card_scores(cs, projects, x) -> tuple[dict[str, Any], list[CardScore]]:
+    """The selection card of these projects (rows of ``x``, the criteria set's leaves as columns): the
+    card's facts (most points, threshold, bonus) and each project's points, pass/fail and reasons."""
     leaves = cs.leaves()
     quantities = [c.id for c in leaves if c.kind != "scale"]
     if quantities:
@@ -440,11 +485,7 @@ def _card(cs, projects, x) -> tuple[dict[str, Any], list[CardScore]]:
                          f"scale; {', '.join(quantities)} {'is a quantity' if len(quantities) == 1 else 'are quantities'}")
     rules = cs.card
     top = float(sum(c.scale.high for c in leaves))
-    threshold = None
-    if rules is not None and rules.threshold_points is not None:
-        threshold = rules.threshold_points
-    elif rules is not None and rules.threshold_percent is not None:
-        threshold = top * rules.threshold_percent / 100.0
+    threshold = card_threshold(cs)
     minima = np.array([np.nan if c.minimum is None else c.minimum for c in leaves])
     bonus_ids = [b.id for b in cs.bonus]
     bx = np.array([[p.scores.get(b, 0.0) for b in bonus_ids] for p in projects], dtype=float).reshape(

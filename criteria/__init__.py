@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from .documents import parse_document, read_document
 from .errors import InputError, validation_problems
 from .models import (
+    Breakpoint,
     CardRules,
     CriteriaSet,
     Criterion,
@@ -24,6 +25,7 @@ from .models import (
     Judgments,
     Level,
     OpinionRules,
+    Reference,
     Scale,
     Text,
     Weighting,
@@ -32,6 +34,7 @@ from .models import (
 )
 
 __all__ = [
+    "Breakpoint",
     "CardRules",
     "CriteriaSet",
     "Criterion",
@@ -41,6 +44,7 @@ __all__ = [
     "Judgments",
     "Level",
     "OpinionRules",
+    "Reference",
     "Scale",
     "Text",
     "Weighting",

@@ -47,6 +47,9 @@ class Level(_Model):
     value: float
     label: Text | None = None
     descriptor: Text
+    attainment: float | None = Field(default=None, ge=0, le=1, description=(
+        "this level's value on the criterion's yardstick, 0 (worst) … 1 (best); give it on every level "
+        "or on none (then the scale's own range is used: (level − worst)/(best − worst))"))
 
 
 class Scale(_Model):
@@ -78,6 +81,11 @@ class Scale(_Model):
                 return lv
         return None
 
+    @property
+    def explicit(self) -> bool:
+        """Whether the levels carry their own attainment values."""
+        return any(lv.attainment is not None for lv in self.levels)
+
     def describe(self) -> str:
         vals = [_fmt(v) for v in self.values]
         if len(vals) > 2 and all(float(v).is_integer() for v in self.values) and (
@@ -89,6 +97,50 @@ class Scale(_Model):
 
 def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else f"{v:g}"
+
+
+class Breakpoint(_Model):
+    """A point of a quantity's value function between its neutral and good levels."""
+
+    at: float = Field(description="the quantity (in the criterion's unit), strictly between neutral and good")
+    value: float = Field(ge=0, le=1, description="its value: 0 = neutral … 1 = good")
+
+
+class Reference(_Model):
+    """Reference levels of a quantity criterion: the yardstick its values are read on, owned by the
+    criteria set (as M-MACBETH's "neutral" and "good" levels; Bana e Costa & Vansnick). A project at
+    ``neutral`` or worse gets value 0, at ``good`` or better 1, linear in between (through the
+    ``breakpoints``, when given). For a cost criterion ``good`` is below ``neutral``."""
+
+    neutral: float = Field(description="the level that earns nothing (value 0)")
+    good: float = Field(description="the level that earns the full weight (value 1)")
+    breakpoints: list[Breakpoint] = Field(default_factory=list)
+    note: Text | None = Field(default=None, description="where the reference levels come from")
+
+    @model_validator(mode="after")
+    def _sound(self) -> Reference:
+        if self.good == self.neutral:
+            raise ValueError(f"good ({_fmt(self.good)}) must differ from neutral ({_fmt(self.neutral)})")
+        lo, hi = sorted((self.neutral, self.good))
+        last_at, last_v = self.neutral, 0.0
+        toward = 1.0 if self.good > self.neutral else -1.0
+        for i, b in enumerate(sorted(self.breakpoints, key=lambda b: toward * b.at)):
+            if not lo < b.at < hi:
+                raise ValueError(f"breakpoint at {_fmt(b.at)} must lie strictly between neutral "
+                                 f"{_fmt(self.neutral)} and good {_fmt(self.good)}")
+            if b.at == last_at and i:
+                raise ValueError(f"two breakpoints at {_fmt(b.at)}")
+            if b.value < last_v:
+                raise ValueError(f"breakpoint values must not fall from neutral to good "
+                                 f"({_fmt(last_v)} at {_fmt(last_at)}, then {_fmt(b.value)} at {_fmt(b.at)})")
+            last_at, last_v = b.at, b.value
+        return self
+
+    def points(self) -> tuple[list[float], list[float]]:
+        """The value function as points (quantity, value) with the quantities ascending."""
+        pts = [(self.neutral, 0.0), *((b.at, b.value) for b in self.breakpoints), (self.good, 1.0)]
+        pts.sort()
+        return [p[0] for p in pts], [p[1] for p in pts]
 
 
 class Criterion(_Model):
@@ -106,6 +158,8 @@ class Criterion(_Model):
     minimum: float | None = Field(
         default=None, description="selection card: the least a project must score on this criterion"
     )
+    reference: Reference | None = Field(default=None, description=(
+        "a quantity's reference levels (neutral → 0, good → 1): required for every quantity"))
 
     @model_validator(mode="after")
     def _kind_fits(self) -> Criterion:
@@ -116,6 +170,22 @@ class Criterion(_Model):
         if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
             raise ValueError(f"criterion {self.id!r}: min_value is above max_value")
         return self
+
+    def value_points(self) -> tuple[list[float], list[float]]:
+        """The criterion's value function as points (raw value ascending, value 0 … 1, oriented so that
+        1 is best): piecewise linear between the points, flat beyond them. It depends on the criteria
+        set alone, never on the other projects: a scale by its own range (or its levels' explicit
+        attainment), a quantity by its reference levels."""
+        if self.scale is not None:
+            xs = self.scale.values
+            if self.scale.explicit:
+                return xs, [float(lv.attainment) for lv in self.scale.levels]  # type: ignore[arg-type]
+            lo, hi = self.scale.low, self.scale.high
+            up = [(v - lo) / (hi - lo) for v in xs]
+            return xs, (up if self.direction == "benefit" else [1.0 - u for u in up])
+        if self.reference is None:
+            raise ValueError(f"quantity criterion {self.id!r} has no reference levels")
+        return self.reference.points()
 
     @property
     def sign(self) -> int:
@@ -291,20 +361,26 @@ Category = Literal["recommended", "recommended_with_conditions", "needs_rework",
 
 
 class ScoreRule(_Model):
-    """A score threshold: a score at or above ``min_score`` earns ``category`` (the best category whose
-    threshold is met wins; below every threshold a project is not recommended)."""
+    """A score threshold: a rule score at or above ``min_score`` earns ``category`` (the best category
+    whose threshold is met wins; below every threshold a project is not recommended). The rule score is
+    the project's attainment on the criteria set's yardstick (0 … 1), or on a selection card its merit
+    points as a share of the maximum — never a score relative to the package."""
 
     category: Literal["recommended", "recommended_with_conditions", "needs_rework"]
-    min_score: float = Field(ge=0, le=1, description="score (0 … 1) from which the category is given")
+    min_score: float = Field(ge=0, le=1, description=(
+        "attainment (0 … 1; on a selection card the merit points' share) from which the category is given"))
     note: Text | None = Field(default=None, description="why this threshold (shown with the rule)")
     conditions: list[Text] = Field(default_factory=list, description="conditions stated when this rule decides")
 
 
 class GroupMinimum(_Model):
-    """A cap: a group scoring below ``min_percent`` of its weight makes the project at most ``at_most``."""
+    """A cap: a group scoring below ``min_percent`` of its weight makes the project at most ``at_most``.
+    A group may have several minima with different caps (e.g. below 40 % at most "with conditions",
+    below 25 % at most "needs rework"): the worst binding one decides."""
 
     group: Identifier
-    min_percent: float = Field(gt=0, le=100, description="the group's weighted min-max attainment, in % of its weight")
+    min_percent: float = Field(gt=0, le=100, description=(
+        "the group's attainment (Σ weight × value on the criteria set's yardstick) in % of its weight"))
     at_most: Category = "needs_rework"
     note: Text | None = None
     conditions: list[Text] = Field(default_factory=list, description="conditions stated whenever the cap applies")
@@ -369,9 +445,9 @@ class OpinionRules(_Model):
                 out.append((loc, f"{gm.group!r} is the whole criteria set, not a group; use the score thresholds"))
             elif gm.group not in group_ids:
                 out.append((loc, f"unknown group {gm.group!r}; the groups are {', '.join(group_ids)}"))
-            elif gm.group in seen:
-                out.append((loc, f"group {gm.group!r} has two minima"))
-            seen.add(gm.group)
+            elif (gm.group, gm.at_most) in seen:
+                out.append((loc, f"group {gm.group!r} has two minima capping at {gm.at_most!r}"))
+            seen.add((gm.group, gm.at_most))
         return out
 
 
@@ -445,6 +521,35 @@ class CriteriaSet(Group):
 
 def _criterion_problems(crit: Criterion, where: str) -> list[tuple[str, str]]:
     out = []
+    if crit.kind == "quantity" and crit.reference is None:
+        out.append((f"{where}.reference", f"quantity criterion {crit.id!r} needs reference levels: "
+                    "reference = { neutral = …, good = … } (the value earning nothing and the value earning "
+                    "the full weight, in its unit)"))
+    if crit.reference is not None:
+        ref = crit.reference
+        if crit.kind == "scale":
+            out.append((f"{where}.reference", f"criterion {crit.id!r} is a scale: its yardstick is its own "
+                        "levels (give 'attainment' on the levels instead of reference levels)"))
+        elif crit.direction == "benefit" and ref.good < ref.neutral:
+            out.append((f"{where}.reference.good", f"criterion {crit.id!r} is a benefit: good "
+                        f"({_fmt(ref.good)}) must be above neutral ({_fmt(ref.neutral)})"))
+        elif crit.direction == "cost" and ref.good > ref.neutral:
+            out.append((f"{where}.reference.good", f"criterion {crit.id!r} is a cost: good "
+                        f"({_fmt(ref.good)}) must be below neutral ({_fmt(ref.neutral)})"))
+    if crit.scale is not None and crit.scale.explicit:
+        levels = crit.scale.levels
+        missing = [_fmt(lv.value) for lv in levels if lv.attainment is None]
+        if missing:
+            out.append((f"{where}.scale.levels", f"criterion {crit.id!r}: attainment is given on some levels "
+                        f"but not on {', '.join(missing)}; give it on every level or on none"))
+        else:
+            vals = [lv.attainment for lv in levels]
+            if crit.direction == "cost":
+                vals = vals[::-1]
+            if any(b < a for a, b in pairwise(vals)):
+                better = "higher" if crit.direction == "benefit" else "lower"
+                out.append((f"{where}.scale.levels", f"criterion {crit.id!r}: attainment must not fall as the "
+                            f"level gets better ({better} levels are better for a {crit.direction})"))
     if crit.minimum is not None and crit.scale is not None and crit.minimum > crit.scale.high:
         out.append((where, f"criterion {crit.id!r}: minimum {_fmt(crit.minimum)} is above the top of "
                     f"its scale ({_fmt(crit.scale.high)})"))

@@ -9,6 +9,13 @@ Published examples (numbers copied from the sources, compared within the roundin
 * Saaty, T.L. (2008) "Decision making with the analytic hierarchy process", Int. J. Services
   Sciences 1(1), 83-98, Table 2 (relative consumption of drinks in the USA, 7x7); the paper publishes
   the derived priority vector only.
+* Escobar, M.T., Aguarón, J. & Moreno-Jiménez, J.M. (2015) "Some extensions of the precise consistency
+  consensus matrix", Decision Support Systems, doi:10.1016/j.dss.2015.04.005: Table 1 (the 5x5 judgment
+  matrices of the parties PSOE, PP and PAR), the matrix of the new party NP, the table of individual
+  row-geometric-mean priorities and GCIs (PSOE .143, PP .303, PAR .298, NP .203), and Tables 5-6 (the
+  AIJ of PSOE, PP, PAR with no weights: priorities .540 .191 .096 .036 .137, GCI .149). The GCI there is
+  Aguarón & Moreno-Jiménez (2003), EJOR 147(1), 137-145: GCI = 2/((n-1)(n-2)) sum_{i<j} ln^2(a_ij w_j/w_i)
+  with thresholds 0.31 (n = 3), 0.35 (n = 4), 0.37 (n > 4).
 
 Everything else here is a property: it holds for every input, so hypothesis looks for a counter-example.
 """
@@ -426,3 +433,276 @@ def test_slow_matrices_are_finished_by_eig():
     np.testing.assert_allclose(w_full, v, atol=1e-12)
     np.testing.assert_allclose(lam_fast, ev.real.max(axis=1), atol=1e-10)
     np.testing.assert_allclose(lam_full, ev.real.max(axis=1), atol=1e-10)
+
+
+# --- geometric method: Saaty's CR of the matrix, and the geometric consistency index -----------------
+
+# Escobar, Aguarón & Moreno-Jiménez (2015) DSS, doi:10.1016/j.dss.2015.04.005, Table 1 and the new
+# party's matrix: upper triangles as published, alternatives DUV, IUV, PUV, EV, BV.
+PARTIES_UPPER = {
+    "PSOE": [[1, 3, 5, 8, 6], [0, 1, 3, 5, 4], [0, 0, 1, 3, 2], [0, 0, 0, 1, 1 / 3], [0, 0, 0, 0, 1]],
+    "PP": [[1, 3, 7, 9, 5], [0, 1, 3, 7, 1], [0, 0, 1, 5, 1 / 5], [0, 0, 0, 1, 1 / 5], [0, 0, 0, 0, 1]],
+    "PAR": [[1, 5, 7, 7, 5], [0, 1, 1, 5, 1], [0, 0, 1, 5, 1 / 3], [0, 0, 0, 1, 1 / 5], [0, 0, 0, 0, 1]],
+    "NP": [[1, 1 / 2, 1 / 5, 1 / 8, 1 / 7], [0, 1, 1 / 4, 1 / 6, 1 / 5], [0, 0, 1, 1 / 4, 1 / 3],
+           [0, 0, 0, 1, 3], [0, 0, 0, 0, 1]],
+}
+# the same paper: individual priority vectors (row geometric means) and GCIs, published to 3 decimals
+PARTIES_PUBLISHED = {
+    "PSOE": ([0.513, 0.251, 0.115, 0.042, 0.079], 0.143),
+    "PP": ([0.520, 0.195, 0.072, 0.030, 0.182], 0.303),
+    "PAR": ([0.560, 0.135, 0.101, 0.035, 0.168], 0.298),
+    "NP": ([0.038, 0.059, 0.149, 0.480, 0.274], 0.203),
+}
+PARTIES_AIJ_WEIGHTS, PARTIES_AIJ_GCI = [0.540, 0.191, 0.096, 0.036, 0.137], 0.149  # Tables 5, 6 (no weights)
+ALTERNATIVES = ["DUV", "IUV", "PUV", "EV", "BV"]
+
+
+def party(name: str) -> np.ndarray:
+    return ahp.complete_reciprocal(np.array(PARTIES_UPPER[name], dtype=float))
+
+
+@pytest.mark.parametrize("name", sorted(PARTIES_UPPER))
+def test_escobar_2015_gci_of_each_party(name):
+    """Escobar et al. (2015) DSS: RGM priorities and GCI of each party's 5x5 matrix (threshold 0.37, n > 4)."""
+    published_w, published_gci = PARTIES_PUBLISHED[name]
+    res = ahp.analyse(party(name), ALTERNATIVES, method="geometric")
+    np.testing.assert_allclose(res.weights, published_w, rtol=0, atol=TOL3)
+    assert res.gci == pytest.approx(published_gci, abs=TOL3)
+    assert float(ahp.geometric_consistency_index(party(name))) == res.gci
+    assert res.gci_threshold == 0.37 and res.gci_consistent is True  # all four are below 0.37
+    d = res.to_dict()
+    assert d["gci"] == res.gci and d["gci_threshold"] == 0.37
+    # Saaty's λmax/CI/CR of the same matrix, as with the eigenvector method
+    eig = ahp.analyse(party(name), ALTERNATIVES, method="eigenvector")
+    assert (res.lambda_max, res.ci, res.cr) == pytest.approx((eig.lambda_max, eig.ci, eig.cr), abs=1e-12)
+    assert eig.gci is None and "gci" not in eig.to_dict() and "gci_threshold" not in eig.to_dict()
+
+
+def test_escobar_2015_gci_of_the_aij_panel():
+    """Escobar et al. (2015) DSS, Tables 5-6: AIJ of PSOE, PP, PAR (equal weights), RGM priorities
+    .540 .191 .096 .036 .137 and GCI .149. Under AIP the group's GCI (as its CR) is the same AIJ matrix's."""
+    mats = [party(k) for k in ("PSOE", "PP", "PAR")]
+    aij = ahp.analyse_panel(mats, ALTERNATIVES, ["PSOE", "PP", "PAR"], method="geometric", aggregation="aij")
+    np.testing.assert_allclose(aij.weights, PARTIES_AIJ_WEIGHTS, rtol=0, atol=TOL3)
+    assert aij.gci == pytest.approx(PARTIES_AIJ_GCI, abs=TOL3)
+    assert [e.result.gci for e in aij.experts] == pytest.approx([0.143, 0.303, 0.298], abs=TOL3)
+    assert [e.to_dict()["gci"] for e in aij.experts] == [e.result.gci for e in aij.experts]
+    aip = ahp.analyse_panel(mats, ALTERNATIVES, ["PSOE", "PP", "PAR"], method="geometric", aggregation="aip")
+    assert aip.gci == aij.gci and aip.cr == aij.cr and aip.lambda_max == aij.lambda_max
+    np.testing.assert_allclose(aip.weights, np.mean([e.result.weights for e in aip.experts], axis=0), atol=1e-15)
+
+
+def test_gci_of_a_three_by_three_by_hand():
+    """By hand for n = 3: with the row geometric means, ln e_12 = ln e_23 = −ln e_13 = t/3 where
+    t = ln(a_12·a_23/a_13), so GCI = 2/(2·1)·3·(t/3)² = t²/3. Saaty's (1990) transportation matrix
+    (a_12 = 7, a_13 = 1/5, a_23 = 1/8): t = ln 4.375 = 1.4759, GCI = 0.7261 > 0.31, inconsistent by GCI too
+    (its published CR is 0.213). Its λmax = 1 + 2·cosh(t/3) (the closed form for 3×3 reciprocal matrices)."""
+    a = np.array(HOUSE_LOCAL["transportation"][0], dtype=float)
+    t = np.log(7 * (1 / 8) / (1 / 5))
+    res = ahp.analyse(a, ["A", "B", "C"], method="geometric")
+    assert res.gci == pytest.approx(t**2 / 3, rel=1e-12)
+    assert res.gci == pytest.approx(0.7261, abs=5e-5)
+    assert res.gci_threshold == 0.31 and res.gci_consistent is False
+    assert res.lambda_max == pytest.approx(1 + 2 * np.cosh(t / 3), rel=1e-12)
+    assert res.cr == pytest.approx(0.213, abs=TOL3)
+
+
+def test_gci_thresholds():
+    assert ahp.gci_threshold(3) == 0.31 and ahp.gci_threshold(4) == 0.35
+    assert all(ahp.gci_threshold(n) == 0.37 for n in range(5, 16))
+    assert ahp.gci_threshold(2) is None and ahp.gci_threshold(1) is None
+    res = ahp.analyse(np.array([[1.0, 9.0], [1 / 9, 1.0]]), ["x", "y"], method="geometric")
+    assert res.gci == 0.0 and res.gci_threshold is None and res.gci_consistent is True
+
+
+def test_saaty_1990_house_geometric_reports_the_matrix_cr():
+    """Whatever the method, λmax is the matrix's principal eigenvalue: the house matrix's CR stays
+    Saaty's published 0.169 (λmax 9.669) with the geometric weights, not mean((Aw)_i/w_i) (= 9.593)."""
+    res = ahp.analyse(house_matrix(), [f"c{i}" for i in range(1, 9)], method="geometric")
+    assert res.lambda_max == pytest.approx(HOUSE_LAMBDA, abs=TOL3)
+    assert res.ci == pytest.approx(HOUSE_CI, abs=TOL3)
+    assert res.cr == pytest.approx(HOUSE_CR, abs=TOL3)
+    np.testing.assert_allclose(res.weights, ahp.geometric_weights(house_matrix()), rtol=0, atol=0)
+
+
+@given(a=reciprocal())
+@SETTINGS
+def test_cr_of_geometric_route_equals_eigenvector_route(a):
+    names = [f"c{i}" for i in range(a.shape[0])]
+    geo, eig = ahp.analyse(a, names, method="geometric"), ahp.analyse(a, names, method="eigenvector")
+    lam = float(np.max(np.linalg.eigvals(a).real))
+    assert geo.lambda_max == pytest.approx(lam, abs=1e-9)
+    assert geo.lambda_max == pytest.approx(eig.lambda_max, abs=1e-12)
+    assert geo.cr == pytest.approx(eig.cr, abs=1e-12) and geo.ci == pytest.approx(eig.ci, abs=1e-12)
+    assert geo.consistent == eig.consistent
+    assert geo.gci >= 0 and geo.gci_threshold == ahp.gci_threshold(a.shape[0])
+
+
+@given(v=positive_vector())
+@SETTINGS
+def test_gci_of_a_consistent_matrix_is_zero(v):
+    a = np.outer(v, 1 / v)
+    assert abs(float(ahp.geometric_consistency_index(a))) < 1e-12
+    res = ahp.analyse(a, [f"c{i}" for i in range(len(v))], method="geometric")
+    assert abs(res.gci) < 1e-12 and res.gci_consistent and res.consistent
+
+
+@given(a=reciprocal(n_min=3, n_max=3))
+@SETTINGS
+def test_gci_three_by_three_closed_form(a):
+    t = np.log(a[0, 1] * a[1, 2] / a[0, 2])
+    assert float(ahp.geometric_consistency_index(a)) == pytest.approx(t**2 / 3, rel=1e-9, abs=1e-12)
+
+
+@given(stack=stack_of_reciprocal())
+@SETTINGS
+def test_gci_batched_equals_per_matrix_and_formula(stack):
+    g = ahp.geometric_consistency_index(stack)
+    assert g.shape == stack.shape[:1]
+    n = stack.shape[-1]
+    for k, a in enumerate(stack):
+        w = ahp.geometric_weights(a)
+        loop = sum(np.log(a[i, j] * w[j] / w[i]) ** 2 for i in range(n) for j in range(i + 1, n))
+        assert float(g[k]) == pytest.approx(2 * loop / ((n - 1) * (n - 2)), rel=1e-9, abs=1e-12)
+        assert float(ahp.geometric_consistency_index(a)) == pytest.approx(float(g[k]), rel=1e-12, abs=1e-15)
+    assert np.all(g >= 0)
+    # the batched weights kernel gives the same λmax for both methods
+    np.testing.assert_allclose(ahp.weights(stack, "geometric")[1], ahp.weights(stack, "eigenvector")[1],
+                               rtol=0, atol=1e-12)
+
+
+# --- AIP panels: the group's consistency is its AIJ matrix's ----------------------------------------
+
+def consistent_matrix(v) -> np.ndarray:
+    v = np.asarray(v, dtype=float)
+    return np.outer(v, 1 / v)
+
+
+@pytest.mark.parametrize("method", ["eigenvector", "geometric"])
+@pytest.mark.parametrize("v1,v2", [((1, 9, 9), (9, 9, 1)),  # Σ(A·w) gave λ 3.421, CR 0.363, "INCONSISTENT"
+                                   ((8, 1, 1), (1, 1, 8))])  # Σ(A·w) gave λ 2.784, CR −0.186
+def test_aip_of_two_consistent_experts_is_consistent(v1, v2, method):
+    """Two perfectly consistent, different experts: their AIJ matrix is consistent too (the geometric
+    mean of a_ij = u_i/u_j and v_i/v_j is √(u_i v_i)/√(u_j v_j)), so the AIP group's CR is 0."""
+    panel = ahp.analyse_panel([consistent_matrix(v1), consistent_matrix(v2)], ["a", "b", "c"], ["e1", "e2"],
+                              method=method, aggregation="aip")
+    assert panel.lambda_max == pytest.approx(3.0, abs=1e-12)
+    assert panel.ci == 0.0 and panel.cr == 0.0 and panel.consistent
+    assert panel.diagnostics == []
+    assert [e.result.cr for e in panel.experts] == [0.0, 0.0]
+    u, v = np.array(v1) / np.sum(v1), np.array(v2) / np.sum(v2)
+    np.testing.assert_allclose(panel.weights, (u + v) / 2, rtol=0, atol=1e-12)  # AIP: averaged priorities
+    np.testing.assert_allclose(panel.matrix, consistent_matrix(np.sqrt(u * v)), rtol=1e-12)
+    if method == "geometric":
+        assert abs(panel.gci) < 1e-12 and panel.gci_consistent
+    d = panel.to_dict()
+    assert d["cr"] == 0.0 and d["consistent"] is True and d["aggregation"] == "aip"
+
+
+@given(stack=stack_of_reciprocal(), ew=st.lists(st.floats(min_value=0.1, max_value=10), min_size=6, max_size=6),
+       method=st.sampled_from(["eigenvector", "geometric"]))
+@SETTINGS
+def test_aip_group_consistency_is_the_aij_matrix(stack, ew, method):
+    e = ew[: stack.shape[0]]
+    names = [f"c{i}" for i in range(stack.shape[-1])]
+    panel = ahp.analyse_panel(list(stack), names, [f"e{k}" for k in range(len(e))], e, method, "aip")
+    aij = ahp.analyse(ahp.aggregate_judgments(stack, np.array(e)), names, method)
+    assert panel.lambda_max == aij.lambda_max and panel.ci == aij.ci and panel.cr == aij.cr
+    assert panel.gci == aij.gci and panel.consistent == aij.consistent
+    assert [(d.row, d.column) for d in panel.diagnostics] == [(d.row, d.column) for d in aij.diagnostics]
+    np.testing.assert_allclose(panel.matrix, aij.matrix, rtol=0, atol=0)
+    assert panel.cr >= 0 and panel.ci >= 0 and panel.lambda_max >= len(names) - 1e-9
+    lam = float(np.max(np.linalg.eigvals(aij.matrix).real))
+    assert panel.lambda_max == pytest.approx(lam, abs=1e-9)
+    # the weights are the averaged priorities, and each expert keeps their own consistency
+    individual = [ahp.analyse(m, names, method) for m in stack]
+    np.testing.assert_allclose(panel.weights, ahp.aggregate_priorities(np.stack([r.weights for r in individual]),
+                                                                       np.array(e)), rtol=0, atol=1e-15)
+    for got, own in zip(panel.experts, individual):
+        assert got.result.cr == own.cr and got.result.lambda_max == own.lambda_max and got.result.gci == own.gci
+
+
+@given(vs=st.lists(positive_vector(n_min=4, n_max=4), min_size=2, max_size=5),
+       method=st.sampled_from(["eigenvector", "geometric"]))
+@SETTINGS
+def test_panel_of_consistent_experts_is_never_inconsistent(vs, method):
+    mats = [consistent_matrix(v) for v in vs]
+    for aggregation in ("aij", "aip"):
+        panel = ahp.analyse_panel(mats, list("abcd"), [f"e{k}" for k in range(len(vs))], method=method,
+                                  aggregation=aggregation)
+        assert panel.consistent and abs(panel.cr) < 1e-9 and panel.cr >= 0
+        assert panel.lambda_max == pytest.approx(4.0, abs=1e-9)
+
+
+# --- the interface: `appraise weights --json`, the GroupWeights report, the text ------------------------
+
+def _party_csv(tmp_path, name: str):
+    frac = {1 / 2: "1/2", 1 / 3: "1/3", 1 / 4: "1/4", 1 / 5: "1/5", 1 / 6: "1/6", 1 / 7: "1/7", 1 / 8: "1/8"}
+    upper = PARTIES_UPPER[name]
+    rows = ["," + ",".join(ALTERNATIVES)]
+    for i, alt in enumerate(ALTERNATIVES):
+        cells = ["" if j < i else frac.get(upper[i][j], f"{upper[i][j]:g}") for j in range(5)]
+        rows.append(",".join([alt, *cells]))
+    p = tmp_path / f"{name}.csv"
+    p.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return p
+
+
+def test_weights_json_geometric_adds_gci(capsys, tmp_path):
+    """`appraise weights --method geometric --json`: the contract's keys keep their meaning (λmax the
+    principal eigenvalue, CR Saaty's), plus "gci" and "gci_threshold"; the eigenvector JSON has neither."""
+    import json
+
+    from appraisal.console.cli import main
+
+    p = _party_csv(tmp_path, "PP")
+    assert main(["weights", str(p), "--method", "geometric", "--json"]) == 0
+    geo = json.loads(capsys.readouterr().out)
+    assert main(["weights", str(p), "--json"]) == 0
+    eig = json.loads(capsys.readouterr().out)
+    assert {"method", "weights", "lambda_max", "ci", "cr", "consistent", "gci", "gci_threshold"} <= set(geo)
+    assert geo["method"] == "geometric" and list(geo["weights"]) == ALTERNATIVES
+    assert list(geo["weights"].values()) == pytest.approx(PARTIES_PUBLISHED["PP"][0], abs=TOL3)
+    assert geo["gci"] == pytest.approx(PARTIES_PUBLISHED["PP"][1], abs=TOL3) and geo["gci_threshold"] == 0.37
+    lam = float(np.max(np.linalg.eigvals(party("PP")).real))
+    for obj in (geo, eig):
+        assert obj["lambda_max"] == pytest.approx(lam, abs=1e-9)
+        assert obj["ci"] == pytest.approx((lam - 5) / 4, abs=1e-9)
+        assert obj["cr"] == pytest.approx((lam - 5) / 4 / 1.12, abs=1e-9)
+        assert obj["consistent"] is (obj["cr"] <= 0.1)
+    assert "gci" not in eig and "gci_threshold" not in eig
+    # a panel: the experts' own GCI too
+    q = _party_csv(tmp_path, "PSOE")
+    assert main(["weights", str(p), str(q), "--method", "geometric", "--aggregation", "aip", "--json"]) == 0
+    panel = json.loads(capsys.readouterr().out)
+    assert [e["gci"] for e in panel["experts"]] == pytest.approx([0.303, 0.143], abs=TOL3)
+    assert panel["cr"] >= 0 and panel["aggregation"] == "aip"
+
+
+def test_group_weights_report_and_text_carry_gci():
+    from types import SimpleNamespace
+
+    from appraisal.io.text import render_ahp, render_weights_report
+    from appraisal.ranking import group_weights_report
+
+    mats = [party(k) for k in ("PSOE", "PP", "PAR")]
+    for method in ("geometric", "eigenvector"):
+        for aggregation in ("aij", "aip"):
+            res = ahp.analyse_panel(mats, ALTERNATIVES, ["PSOE", "PP", "PAR"], method=method,
+                                    aggregation=aggregation)
+            node = ahp.NodeWeights("g1", "group", ALTERNATIVES, res.weights, "pairwise", res)
+            gw = group_weights_report(node)
+            d = gw.model_dump(mode="json", exclude_none=True)
+            assert d["lambda_max"] == res.lambda_max and d["cr"] == res.cr and d["cr"] >= 0
+            text = render_ahp(res)
+            report = render_weights_report(SimpleNamespace(weights=[gw], criteria=[]))
+            if method == "geometric":
+                assert d["gci"] == pytest.approx(PARTIES_AIJ_GCI, abs=TOL3) and d["gci_threshold"] == 0.37
+                assert f"GCI = {res.gci:.4f}" in text and "GCI ≤ 0.37" in text
+                assert f"GCI = {res.gci:.4f}" in report
+            else:
+                assert "gci" not in d and "gci_threshold" not in d
+                assert "GCI" not in text and "GCI" not in report
+            # under AIP the text says that λmax, CI, CR (GCI) are the AIJ matrix's
+            assert ("AIJ matrix" in text) is (aggregation == "aip")
+            assert ("AIJ matrix" in report) is (aggregation == "aip")

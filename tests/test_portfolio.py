@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import numpy as np
@@ -20,13 +21,14 @@ from appraisal.criteria import InputError
 from appraisal.io.limits import read_source_limits
 from appraisal.package import load_package, package_from_document
 from appraisal.portfolio import (
-    COST_TOLERANCE,
+    from_grosze,
     next_budget,
     parse_budget,
     portfolio,
     score_tolerance,
     select,
     source_matches,
+    to_grosze,
 )
 from builders import cwd_package_doc
 
@@ -38,21 +40,32 @@ SETTINGS = settings(max_examples=150, deadline=None)
 
 # --- brute force: the definitions of the module docstring, over all 2^m subsets --------------------------
 
+def gr(pln) -> int:
+    """The money definition, written out apart from the module: PLN → whole grosze, from the decimal
+    the amount is written as (its shortest repr), half a grosz up."""
+    return int(Decimal(repr(float(pln))).scaleb(2).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def gsum(amounts, x) -> int:
+    """The exact cost (spending) of the set ``x`` in grosze: a sum of Python ints."""
+    return sum(gr(a) for a in np.asarray(amounts, dtype=float)[x])
+
+
 def subsets(m):
     return [np.array(bits, dtype=bool) for bits in itertools.product([False, True], repeat=m)]
 
 
 def fits(x, costs, budget, spend, limits, must, exclude):
-    if budget is not None and math.fsum(costs[x]) > budget:
+    if budget is not None and gsum(costs, x) > gr(budget):
         return False
-    if spend is not None and any(math.fsum(spend[k][x]) > limits[k] for k in range(len(limits))):
+    if spend is not None and any(gsum(spend[k], x) > gr(limits[k]) for k in range(len(limits))):
         return False
     return bool(np.all(x[must]) and not np.any(x[exclude]))
 
 
 def brute_best(scores, costs, budget, spend=None, limits=None, must=None, exclude=None):
-    """The optimal set: largest score (ties within the tolerance), then least cost (within
-    0.005 PLN), then lexicographically largest indicator in ranking order. None if nothing fits."""
+    """The optimal set: largest score (ties within the tolerance), then least cost (to the grosz),
+    then lexicographically largest indicator in ranking order. None if nothing fits."""
     m = len(scores)
     must = np.zeros(m, bool) if must is None else must
     exclude = np.zeros(m, bool) if exclude is None else exclude
@@ -61,16 +74,17 @@ def brute_best(scores, costs, budget, spend=None, limits=None, must=None, exclud
         return None
     best = max(math.fsum(scores[x]) for x in ok)
     tied = [x for x in ok if math.fsum(scores[x]) >= best - score_tolerance(scores)]
-    least = min(math.fsum(costs[x]) for x in tied)
-    cheap = [x for x in tied if math.fsum(costs[x]) <= least + COST_TOLERANCE]
+    least = min(gsum(costs, x) for x in tied)
+    cheap = [x for x in tied if gsum(costs, x) == least]
     return max(cheap, key=lambda x: tuple(x.astype(int)))
 
 
 def brute_next(scores, costs, best, spend=None, limits=None, must=None, exclude=None):
+    """The next budget in grosze: the least exact cost of a set that scores strictly better."""
     m = len(scores)
     must = np.zeros(m, bool) if must is None else must
     exclude = np.zeros(m, bool) if exclude is None else exclude
-    better = [math.fsum(costs[x]) for x in subsets(m) if fits(x, costs, None, spend, limits, must, exclude)
+    better = [gsum(costs, x) for x in subsets(m) if fits(x, costs, None, spend, limits, must, exclude)
               and math.fsum(scores[x]) > best + score_tolerance(scores)]
     return min(better) if better else None
 
@@ -99,6 +113,35 @@ def problems(draw, ties: bool = False):
     return scores, costs, budget, spend, limits, must, exclude
 
 
+@st.composite
+def grosze_problems(draw):
+    """Amounts with grosze, as a treasurer writes them (whole grosze / 100), with the budget equal to
+    the exact cost of some set and each source limit equal to the exact spending of some set: the
+    sets that cost exactly the money there is, which float sums would put a fraction of a grosz over."""
+    m = draw(st.integers(1, 9))
+    scores = np.array(draw(st.lists(st.floats(0, 1, allow_subnormal=False), min_size=m, max_size=m)))
+    cost_g = draw(st.lists(st.integers(0, 5_000_000_000), min_size=m, max_size=m))  # up to 50 million PLN
+    costs = np.array([g / 100 for g in cost_g])
+    at = draw(st.lists(st.booleans(), min_size=m, max_size=m))
+    budget = sum(g for g, a in zip(cost_g, at) if a) / 100
+    k = draw(st.integers(0, 2))
+    spend = limits = None
+    if k:
+        spend_g = [[draw(st.sampled_from([0, g, g // 2, g // 3])) for g in cost_g] for _ in range(k)]
+        spend = np.array([[g / 100 for g in row] for row in spend_g])
+        limits = []
+        for row in spend_g:
+            used = draw(st.lists(st.booleans(), min_size=m, max_size=m))
+            limits.append(sum(g for g, u in zip(row, used) if u) / 100)
+        limits = np.array(limits)
+        assert all(gr(a) == g for row, grow in zip(spend, spend_g) for a, g in zip(row, grow))
+    assert all(gr(c) == g for c, g in zip(costs, cost_g)) and gr(budget) == sum(g for g, a in zip(cost_g, at) if a)
+    flags = draw(st.lists(st.sampled_from(["", "", "", "", "must", "exclude"]), min_size=m, max_size=m))
+    must = np.array([f == "must" for f in flags])
+    exclude = np.array([f == "exclude" for f in flags])
+    return scores, costs, budget, spend, limits, must, exclude
+
+
 def check_against_brute_force(problem):
     scores, costs, budget, spend, limits, must, exclude = problem
     expected = brute_best(scores, costs, budget, spend, limits, must, exclude)
@@ -108,18 +151,21 @@ def check_against_brute_force(problem):
         return
     assert got is not None
     assert fits(got.chosen, costs, budget, spend, limits, must, exclude)
-    assert got.total_cost <= budget
+    assert got.cost_grosze == gsum(costs, got.chosen) <= gr(budget)
+    assert got.total_cost == got.cost_grosze / 100
     assert got.total_score == pytest.approx(math.fsum(scores[expected]), abs=1e-9)
     assert got.chosen.tolist() == expected.tolist()
     nb = next_budget(scores, costs, got.total_score, spend, limits, must, exclude)
     bn = brute_next(scores, costs, math.fsum(scores[expected]), spend, limits, must, exclude)
     assert (nb is None) == (bn is None)
     if nb is not None:
-        assert nb == pytest.approx(bn, abs=1e-6)
-        assert nb > budget
+        # exact: the cost in grosze of a set that scores better, not a float sum near it
+        assert nb == bn / 100 and to_grosze(nb) == gr(nb) == bn
+        assert bn > gr(budget)
         bigger = select(scores, costs, nb, spend, limits, must, exclude)
         assert bigger.total_score > got.total_score + score_tolerance(scores)
         assert bigger.chosen.tolist() == brute_best(scores, costs, nb, spend, limits, must, exclude).tolist()
+        assert bigger.cost_grosze <= bn
 
 
 @SETTINGS
@@ -131,6 +177,12 @@ def test_milp_equals_brute_force(problem):
 @SETTINGS
 @given(problems(ties=True))
 def test_tie_break_equals_brute_force(problem):
+    check_against_brute_force(problem)
+
+
+@SETTINGS
+@given(grosze_problems())
+def test_amounts_with_grosze_equal_brute_force_in_integer_grosze(problem):
     check_against_brute_force(problem)
 
 
@@ -146,17 +198,95 @@ def test_tie_break_prefers_less_money_then_the_better_ranked_project():
     assert got.chosen.tolist() == [True, False]
 
 
-def test_a_set_over_the_budget_by_less_than_the_solver_tolerance_is_refused():
-    # 60 + 40.0000001 exceeds 100 by 1e-7: within HiGHS's feasibility tolerance, not within the budget
+def test_a_set_a_grosz_over_the_budget_is_refused_though_the_solver_takes_it():
+    # 60 000 000 + 40 000 000,01 exceeds 100 000 000 by one grosz: within HiGHS's feasibility tolerance
     from scipy.optimize import Bounds, LinearConstraint, milp
 
-    scores, costs = np.array([1.0, 0.9, 0.6]), np.array([60.0, 40.0000001, 39.0])
+    scores, costs = np.array([1.0, 0.9, 0.6]), np.array([60e6, 40_000_000.01, 39e6])
     plain = milp(-scores, integrality=np.ones(3), bounds=Bounds(0, 1),
-                 constraints=[LinearConstraint(costs / 60, -np.inf, 100 / 60)], options={"mip_rel_gap": 0})
-    assert np.round(plain.x).tolist() == [1, 1, 0]  # the solver alone takes the set 1e-7 PLN over
-    got = select(scores, costs, 100.0)
+                 constraints=[LinearConstraint(costs / 60e6, -np.inf, 100e6 / 60e6)], options={"mip_rel_gap": 0})
+    assert np.round(plain.x).tolist() == [1, 1, 0]  # the solver alone takes the set a grosz over
+    got = select(scores, costs, 100e6)
     assert got.chosen.tolist() == [True, False, True]
-    assert got.total_cost == 99.0
+    assert got.total_cost == 99e6 and got.cost_grosze == 9_900_000_000
+    # and a budget one grosz larger buys it: that is the next budget, to the grosz
+    assert next_budget(scores, costs, got.total_score) == 100_000_000.01
+    assert select(scores, costs, 100_000_000.01).chosen.tolist() == [True, True, False]
+
+
+# --- money in grosze ---------------------------------------------------------------------------------
+
+A, B, BUDGET = 2_696_372.75, 1_218_360.57, 3_914_733.32  # A + B == BUDGET to the grosz; in floats, A + B > BUDGET
+
+
+def test_a_set_costing_exactly_the_budget_fits():
+    assert A + B > BUDGET and A + B - BUDGET == pytest.approx(4.66e-10, rel=1e-2)  # the float sum drifts
+    scores, costs = np.array([1.0, 0.9]), np.array([A, B])
+    got = select(scores, costs, BUDGET)
+    assert got.chosen.tolist() == [True, True]
+    assert got.cost_grosze == 391_473_332 and got.total_cost == BUDGET
+    assert next_budget(scores, costs, got.total_score) is None  # nothing better: both are in
+    # one grosz less and only the first fits; the next budget is the budget itself, exactly
+    less = select(scores, costs, 3_914_733.31)
+    assert less.chosen.tolist() == [True, False]
+    assert next_budget(scores, costs, less.total_score) == BUDGET
+    # also as limits per source, equal to the spending to the grosz
+    spend = np.array([[A, B], [A / 2, 0.0]])
+    assert select(scores, costs, BUDGET, spend, np.array([BUDGET, 1_348_186.38])).chosen.tolist() == [True, True]
+    assert select(scores, costs, BUDGET, spend, np.array([BUDGET, 1_348_186.37])).chosen.tolist() == [False, True]
+
+
+def test_a_package_whose_costs_sum_to_the_budget_chooses_both_and_leaves_nothing():
+    funding = [[{"source": "KPO", "amount": 2_000_000.25}, {"source": "wkład własny", "amount": 696_372.50}],
+               [{"source": "KPO", "amount": 1_218_360.57}]]
+    rk = package([A, B], funding).rank()
+    pf = portfolio(rk, BUDGET, {"KPO": 3_218_360.82})
+    assert [i.id for i in pf.chosen] == ["P1", "P2"] and pf.not_chosen == []
+    assert pf.total_cost == BUDGET and pf.money_left == 0.0 and pf.next is None
+    assert [(s.limit, s.spent, s.left) for s in pf.sources] == [(3_218_360.82, 3_218_360.82, 0.0)]
+    lower = portfolio(rk, 3_914_733.31, {"KPO": 3_218_360.82})
+    assert len(lower.chosen) == 1 and lower.next is not None
+    assert lower.next.budget == BUDGET and lower.next.extra == 0.01 and lower.next.total_cost == BUDGET
+    assert to_grosze(lower.money_left) == 391_473_331 - to_grosze(lower.total_cost)
+    assert lower.money_left == (391_473_331 - to_grosze(lower.total_cost)) / 100
+
+
+def test_next_budget_is_the_exact_cost_of_a_set_in_grosze():
+    # 0.1 + 0.2 is 0.30000000000000004 in floats; the set costs 30 grosze
+    scores, costs = np.array([1.0, 1.0]), np.array([0.1, 0.2])
+    alone = select(scores, costs, 0.2)
+    assert alone.chosen.tolist() == [True, False] and alone.cost_grosze == 10  # ties on score: the cheaper
+    nb = next_budget(scores, costs, alone.total_score)
+    assert nb == 0.3 and to_grosze(nb) == 30 and repr(nb) == "0.3"
+    assert select(scores, costs, nb).chosen.tolist() == [True, True]
+    # many amounts: the next budget is the exact cost of the cheapest better set, and buys it
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        cost_g = rng.integers(1, 10**9, size=6)
+        costs, scores = cost_g / 100, rng.random(6)
+        best = select(scores, costs, float(cost_g.sum() // 2) / 100)
+        nb = next_budget(scores, costs, best.total_score)
+        if nb is None:
+            continue
+        assert to_grosze(nb) == brute_next(scores, costs, best.total_score)  # the exact cost of a set
+        assert Decimal(repr(nb)).as_tuple().exponent >= -2  # written to the grosz, no float tail
+        assert select(scores, costs, nb).total_score > best.total_score
+
+
+@pytest.mark.parametrize("pln,grosze", [
+    (3_914_733.32, 391_473_332), (0.1, 10), (0.3, 30), (2.675, 268), (0.005, 1), (0.0049, 0), (1e-7, 0),
+    (10, 1000), ("1218360.57", 121_836_057), (Decimal("0.125"), 13), (np.float64(2696372.75), 269_637_275),
+    (np.int64(7), 700), (99_999_999_999.99, 9_999_999_999_999),
+])
+def test_to_grosze_takes_the_written_decimal_and_rounds_half_a_grosz_up(pln, grosze):
+    assert to_grosze(pln) == grosze
+    assert to_grosze(from_grosze(grosze)) == grosze
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, True, None, "abc", [1.0]])
+def test_to_grosze_refuses_what_is_not_an_amount(value):
+    with pytest.raises(ValueError):
+        to_grosze(value)
 
 
 def test_nothing_better_means_no_next_budget():
@@ -196,15 +326,15 @@ def test_package_portfolio_equals_brute_force(costs_m, budget_m, failing):
     assert [i.id for i in pf.chosen] == [i for i, x in zip(ids, best) if x]
     assert {i.id for i in pf.not_chosen} == {i for i, x in zip(ids, best) if not x}
     assert {i.id for i in pf.ineligible} == {f"P{j + 1}" for j in fail}
-    assert pf.total_cost == math.fsum(cost[best]) <= pf.budget
+    assert gr(pf.total_cost) == gsum(cost, best) <= gr(pf.budget)
     assert pf.total_score == pytest.approx(math.fsum(scores[best]), abs=1e-9)
-    assert pf.money_left == pf.budget - pf.total_cost
+    assert pf.money_left == (gr(pf.budget) - gsum(cost, best)) / 100
     nb = brute_next(scores, cost, math.fsum(scores[best]))
     if nb is None:
         assert pf.next is None
     else:
-        assert pf.next.budget == pytest.approx(nb) and pf.next.extra == pytest.approx(nb - pf.budget)
-        at_next = brute_best(scores, cost, nb)
+        assert pf.next.budget == nb / 100 and pf.next.extra == (nb - gr(pf.budget)) / 100
+        at_next = brute_best(scores, cost, nb / 100)
         assert pf.next.enter == [i for i, a, b in zip(ids, best, at_next) if b and not a]
         assert pf.next.leave == [i for i, a, b in zip(ids, best, at_next) if a and not b]
 
@@ -305,15 +435,19 @@ def test_result_carries_provenance_and_changes_with_the_inputs():
 
 @pytest.mark.parametrize("text,value", [("25000000", 25e6), ("25 000 000", 25e6), ("25_000_000", 25e6),
                                         ("25 000 000,50 zł", 25000000.5), ("1.5e7", 1.5e7),
+                                        ("3 914 733,32", 3_914_733.32), ("3914733.32", 3_914_733.32),
+                                        # more than two decimals: to the grosz, half a grosz up
+                                        ("10,005", 10.01), ("10,0049", 10.0),
                                         # dots between groups of three: thousands, the Polish way (PLN has
                                         # two decimals, so three digits after a dot are not grosze)
                                         ("25.000.000", 25e6), ("12.345", 12345.0), ("1.234.567,89", 1234567.89),
                                         ("12.5", 12.5), ("12.34", 12.34)])
 def test_budget_parsing(text, value):
     assert parse_budget(text) == value
+    assert to_grosze(parse_budget(text)) == round(Decimal(str(value)) * 100)
 
 
-@pytest.mark.parametrize("text", ["0", "-5", "abc", "25 mln", "nan", "inf"])
+@pytest.mark.parametrize("text", ["0", "-5", "abc", "25 mln", "nan", "inf", "0,004"])
 def test_bad_budgets(text):
     with pytest.raises(InputError, match=r"^--budget: "):
         parse_budget(text)
@@ -384,6 +518,23 @@ def test_cli_infeasible_inputs_exit_2_with_one_line(capsys, small, args, message
     assert err.count("\n") == 1 and message in err and "Traceback" not in err
 
 
+def test_cli_budget_equal_to_the_costs_to_the_grosz(capsys, tmp_path):
+    doc = cwd_package_doc(2)
+    for p, c in zip(doc["projects"], (A, B)):
+        p["cost"] = c
+    path = tmp_path / "pakiet.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    code, out, err = run(capsys, "portfolio", path, "--budget", "3 914 733,32 zł", "--json")
+    assert code == 0, err
+    obj = json.loads(out)
+    assert [it["id"] for it in obj["chosen"]] == ["P1", "P2"] and obj["not_chosen"] == []
+    assert obj["budget"] == obj["total_cost"] == BUDGET and obj["money_left"] == 0.0 and obj["next"] is None
+    code, out, err = run(capsys, "portfolio", path, "--budget", "3914733,31", "--json")
+    assert code == 0, err
+    obj = json.loads(out)
+    assert len(obj["chosen"]) == 1 and obj["next"]["budget"] == BUDGET and obj["next"]["extra"] == 0.01
+
+
 def test_cli_by_source_limits(capsys, small, tmp_path):
     limits = tmp_path / "limity.csv"
     limits.write_text("źródło;limit\nKPO;5 000 000,00\n", encoding="utf-8")
@@ -428,6 +579,9 @@ def test_package_schema_has_the_budget(capsys):
     ("c.csv", "KPO;3000000\nFEnIKS;0\n", {"KPO": 3e6, "FEnIKS": 0.0}),
     ("d.json", '{"KPO": 3000000, "FEnIKS": "1 000 000"}', {"KPO": 3e6, "FEnIKS": 1e6}),
     ("e.toml", '[source_limits]\nKPO = 3_000_000\n"FE dla Mazowsza" = 2.5e6\n', {"KPO": 3e6, "FE dla Mazowsza": 2.5e6}),
+    # to the grosz, half a grosz up
+    ("f.csv", "źródło;limit\nKPO;3 914 733,32\nFEnIKS;1 000 000,005 zł\n", {"KPO": 3_914_733.32, "FEnIKS": 1_000_000.01}),
+    ("g.json", '{"KPO": 3914733.32, "FEnIKS": 0.004}', {"KPO": 3_914_733.32, "FEnIKS": 0.0}),
 ])
 def test_read_source_limits(tmp_path, name, text, expected):
     path = tmp_path / name

@@ -5,6 +5,10 @@ A CSV (``source;limit``, one source per row; a header row such as ``źródło;li
 under a top-level ``source_limits`` or ``limits`` key). Limits are PLN ≥ 0, written as numbers;
 in a CSV also with spaces or dots grouping thousands, a decimal comma (with ``;`` or tab as the
 separator) and a ``zł``/``PLN`` suffix. Bad rows end in one line naming the file and the row.
+
+Each limit is rounded to the grosz (half a grosz up) with :func:`appraisal.portfolio.to_grosze`, as
+every amount of the portfolio is, and returned as ``grosze / 100`` (:func:`~appraisal.portfolio.from_grosze`),
+so that the portfolio compares it in the same whole grosze: ``3 914 733,32`` is exactly 391 473 332 grosze.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..criteria import InputError, read_document
+from ..portfolio import from_grosze, to_grosze
 from .cells import cell_number
 from .csv import read_table
 
@@ -35,10 +40,11 @@ def read_source_limits(path: str | Path) -> dict[str, float]:
 
 
 def _limit(value: Any, decimal_comma: bool) -> float:
+    """A limit in PLN, rounded to the grosz (ValueError when it is not an amount ≥ 0)."""
     v = cell_number(value, decimal_comma=decimal_comma, money=True)
     if v < 0:
         raise ValueError("negative")
-    return v
+    return from_grosze(to_grosze(v))
 
 
 def _from_csv(path: Path) -> dict[str, float]:

@@ -31,19 +31,21 @@ WORDS = {
         "id": "Identyfikator", "name": "Tytuł projektu", "lead": "Lider (JST)", "partners": "Partnerzy",
         "cost": "Koszt całkowity", "funding": "Źródła finansowania", "status": "Stan przygotowania",
         "description": "Opis", "of": "z", "ranked_projects": "ocenionych projektów",
-        "wsm": "Suma wkładów (WSM)", "card": "Karta oceny", "points": "pkt", "passed": "spełnia wymogi",
+        "attainment": "Stopień spełnienia kryteriów", "card": "Karta oceny", "points": "pkt", "passed": "spełnia wymogi",
         "failed": "nie spełnia wymogów", "rule": "Rozstrzygająca reguła", "rules_applied": "Zastosowane reguły",
         "gates": "Kryteria dostępowe", "gates_failed": "niespełnione",
-        "group": "Grupa", "weight": "Waga", "contribution": "Wkład", "group_pct": "% wagi grupy",
+        "group": "Grupa", "weight": "Waga", "contribution": "Wkład (wartość)", "group_pct": "% wagi grupy",
         "minimum": "Minimum", "criterion": "Kryterium", "assessment": "Ocena", "level": "Opis poziomu",
         "comment": "Komentarz doradcy",
-        "s3_note": "Wkład kryterium = waga globalna × wartość min-max w pakiecie (0 = najsłabszy projekt, "
-                   "1 = najlepszy); suma wkładów = wynik WSM (jak w arkuszu „Wkład” skoroszytu oceny).",
-        "no_strengths": "Żadne kryterium nie osiąga co najmniej połowy rozpiętości wyników w pakiecie.",
-        "no_weaknesses": "Brak kryteriów poniżej połowy rozpiętości wyników w pakiecie.",
+        "s3_note": "Wartość kryterium (0–100 %) odczytuje się na skali kryterium określonej w zestawie kryteriów "
+                   "(poziom na skali lub poziomy odniesienia: neutralny = 0 %, dobry = 100 %), niezależnie od "
+                   "innych projektów pakietu. Wkład = waga globalna × wartość; suma wkładów = stopień spełnienia "
+                   "kryteriów.",
+        "no_strengths": "Żadne kryterium nie osiąga co najmniej połowy swojej skali.",
+        "no_weaknesses": "Brak kryteriów poniżej połowy swojej skali.",
         "not_scored": "Nie dotyczy — projekt nie spełnia kryteriów dostępowych, nie był oceniany ani szeregowany.",
         "not_ranked": "Nie dotyczy — jedyny projekt pakietu spełniający kryteria dostępowe; bez porównania "
-                      "z innymi projektami nie ma wyniku ani miejsca.",
+                      "z innymi projektami nie ma miejsca w pakiecie.",
         "n_a": "nie dotyczy",
         "no_robustness": "Analizy odporności nie przeprowadzono.",
         "none": "Brak.",
@@ -76,19 +78,21 @@ WORDS = {
         "id": "Identifier", "name": "Project title", "lead": "Lead (JST)", "partners": "Partners",
         "cost": "Total cost", "funding": "Funding sources", "status": "Preparation status",
         "description": "Description", "of": "of", "ranked_projects": "ranked projects",
-        "wsm": "Sum of contributions (WSM)", "card": "Selection card", "points": "pts", "passed": "passes",
+        "attainment": "Attainment of the criteria", "card": "Selection card", "points": "pts", "passed": "passes",
         "failed": "fails", "rule": "Deciding rule", "rules_applied": "Rules applied",
         "gates": "Admissibility gates", "gates_failed": "not met",
-        "group": "Group", "weight": "Weight", "contribution": "Contribution", "group_pct": "% of group weight",
+        "group": "Group", "weight": "Weight", "contribution": "Contribution (value)", "group_pct": "% of group weight",
         "minimum": "Minimum", "criterion": "Criterion", "assessment": "Assessment", "level": "Level descriptor",
         "comment": "Advisor's comment",
-        "s3_note": "Contribution = global weight × min-max value within the package (0 = the weakest project, "
-                   "1 = the best); the contributions sum to the WSM score (as on the workbook's Breakdown sheet).",
-        "no_strengths": "No criterion reaches half of the package's range.",
-        "no_weaknesses": "No criterion is below half of the package's range.",
+        "s3_note": "A criterion's value (0–100 %) is read on the criterion's own yardstick from the criteria set "
+                   "(its scale's level, or its reference levels: neutral = 0 %, good = 100 %), whatever the other "
+                   "projects of the package. Contribution = global weight × value; the contributions sum to the "
+                   "attainment.",
+        "no_strengths": "No criterion reaches half of its scale.",
+        "no_weaknesses": "No criterion is below half of its scale.",
         "not_scored": "Not applicable — the project fails an admissibility gate and was not scored or ranked.",
         "not_ranked": "Not applicable — the only project of the package that passes the gates; without other "
-                      "projects to compare with it has no score or rank.",
+                      "projects to compare with it has no rank.",
         "n_a": "not applicable",
         "no_robustness": "No robustness analysis was run.",
         "none": "None.",
@@ -215,8 +219,8 @@ def opinion_blocks(op: Opinion, level: int = 1, standalone: bool = True) -> list
     # 2. overall assessment and recommendation
     out.append(h("s2", "2."))
     kv = [[w["score"], score_text(op)], [w["rank"], rank_text(op)]]
-    if op.eligible and op.wsm_score is not None:
-        kv.append([w["wsm"], numfmt.number(op.wsm_score, 3, lang)])
+    if op.eligible and op.attainment is not None:
+        kv.append([w["attainment"], numfmt.percent(op.attainment, lang)])
     elif not op.eligible:
         kv.append([w["gates"], f"{w['gates_failed']}: " + "; ".join(g.text for g in op.failed_gates)])
     if op.card is not None:
@@ -239,10 +243,12 @@ def opinion_blocks(op: Opinion, level: int = 1, standalone: bool = True) -> list
 
     # 3. by criterion
     out.append(h("s3", "3."))
-    if op.eligible and op.rank is not None:
+    if op.eligible:
         out.append(Block("small", w["s3_note"]))
     rows = [[a.group_label, a.label, a.value_text, a.descriptor or "—", numfmt.number(a.weight, 3, lang),
-             "—" if a.contribution is None else numfmt.number(a.contribution, 3, lang), a.comment or ""]
+             "—" if a.contribution is None else
+             f"{numfmt.number(a.contribution, 3, lang)} ({numfmt.percent(a.attainment or 0.0, lang)})",
+             a.comment or ""]
             for a in op.criteria]
     out.append(Block("table", headers=[w["group"], w["criterion"], w["assessment"], w["level"], w["weight"],
                                        w["contribution"], w["comment"]], rows=rows,
@@ -250,17 +256,14 @@ def opinion_blocks(op: Opinion, level: int = 1, standalone: bool = True) -> list
 
     # 4, 5. strengths, weaknesses
     out.append(h("s4", "4."))
-    if not op.eligible or op.rank is None:
-        out.append(Block("para", w["not_scored" if not op.eligible else "not_ranked"]))
+    if not op.eligible:
+        out.append(Block("para", w["not_scored"]))
     else:
         out.append(Block("bullets", items=[p.text for p in op.strengths]) if op.strengths
                    else Block("para", w["no_strengths"]))
     out.append(h("s5", "5."))
-    if op.eligible and op.rank is None:
-        out.append(Block("para", w["not_ranked"]))
-    else:
-        out.append(Block("bullets", items=[p.text for p in op.weaknesses]) if op.weaknesses
-                   else Block("para", w["no_weaknesses"]))
+    out.append(Block("bullets", items=[p.text for p in op.weaknesses]) if op.weaknesses
+               else Block("para", w["no_weaknesses"]))
 
     # 6. robustness
     out.append(h("s6", "6."))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..ahp import RI_TABLE_NAME, AHPResult
+from ..ahp import GCI_TABLE_NAME, RI_TABLE_NAME, AHPResult
 
 WORDS = {
     "en": {
@@ -59,6 +59,29 @@ def clip(text: str | None, width: int = 48) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+_AHP_WORDS = {
+    "en": {"aip": "λmax, CI, CR{gci} are those of the AIJ matrix (weighted geometric mean of the judgments); "
+                  "the weights are the experts' averaged priorities (AIP)",
+           "aij_short": "of the AIJ matrix"},
+    "pl": {"aip": "λmax, CI, CR{gci} dotyczą macierzy AIJ (ważonej średniej geometrycznej ocen); "
+                  "wagi to uśrednione priorytety ekspertów (AIP)",
+           "aij_short": "macierzy AIJ"},
+}
+
+
+def _aw(lang: str, key: str) -> str:
+    return _AHP_WORDS.get(lang, _AHP_WORDS["en"])[key]
+
+
+def _gci_text(gci: float, threshold: float | None, lang: str, source: bool = True) -> str:
+    """``GCI = 0.1234 (consistent; GCI ≤ 0.37, Aguarón & Moreno-Jiménez (2003))``."""
+    ok = threshold is None or gci <= threshold
+    flag = _w(lang, "consistent") if ok else _w(lang, "inconsistent")
+    limit = "" if threshold is None else f"; GCI ≤ {threshold:.2f}"
+    src = f", {GCI_TABLE_NAME}" if source else ""
+    return f"GCI = {gci:.4f} ({flag}{limit}{src})"
+
+
 def render_ahp(res: AHPResult, lang: str = "en", title: str | None = None) -> str:
     out = []
     if title:
@@ -69,6 +92,10 @@ def render_ahp(res: AHPResult, lang: str = "en", title: str | None = None) -> st
     agg = f" [{res.aggregation.upper()}]" if res.experts else ""
     out.append(f"{res.method}{agg}: λmax = {res.lambda_max:.4f}, CI = {res.ci:.4f}, CR = {res.cr:.4f} "
                f"({flag}; CR ≤ 0.10; RI: {RI_TABLE_NAME})")
+    if res.gci is not None:
+        out.append(_gci_text(res.gci, res.gci_threshold, lang))
+    if res.experts and res.aggregation == "aip":
+        out.append(_aw(lang, "aip").format(gci=", GCI" if res.gci is not None else ""))
     if res.diagnostics:
         out.append(_w(lang, "revisit"))
         for d in res.diagnostics:
@@ -76,10 +103,14 @@ def render_ahp(res: AHPResult, lang: str = "en", title: str | None = None) -> st
                        f"CR {d.cr_if_changed:.3f})")
     if res.experts:
         out.append(_w(lang, "panel") + ":")
+        with_gci = res.gci is not None
         rows = [[e.name, f"{e.weight:.3f}", f"{e.result.cr:.4f}",
                  _w(lang, "consistent") if e.result.consistent else _w(lang, "inconsistent"),
+                 *([f"{e.result.gci:.4f}"] if with_gci else []),
                  " ".join(f"{w:.3f}" for w in e.result.weights)] for e in res.experts]
-        out.append(table([_w(lang, "expert"), _w(lang, "weight"), "CR", "", _w(lang, "weights")], rows, "lrrll"))
+        heads = [_w(lang, "expert"), _w(lang, "weight"), "CR", "", *(["GCI"] if with_gci else []),
+                 _w(lang, "weights")]
+        out.append(table(heads, rows, "lrrl" + ("r" if with_gci else "") + "l"))
     return "\n".join(out)
 
 
@@ -155,6 +186,10 @@ def render_weights_report(rk, lang: str = "en") -> str:
             flag = _w(lang, "consistent") if g.consistent else _w(lang, "inconsistent")
             panel = f", {len(g.experts)} experts {g.aggregation.upper()}" if g.experts else ""
             line += f"{panel}: λmax = {g.lambda_max:.4f}, CI = {g.ci:.4f}, CR = {g.cr:.4f} ({flag})"
+            if g.gci is not None:
+                line += ", " + _gci_text(g.gci, g.gci_threshold, lang, source=False)
+            if g.experts and g.aggregation == "aip":
+                line += f" — {_aw(lang, 'aij_short')}"
         out.append(line)
         out.append("   " + ", ".join(f"{k} {v:.3f}" for k, v in g.weights.items()))
         for e in g.experts:
