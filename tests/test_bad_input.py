@@ -235,9 +235,17 @@ def test_matrix_bad_file(capsys, tmp_path, content, directions, fragments):
     assert_bad(cli(capsys, "rank", f, f"--directions={directions}"), "matrix_in.csv", *fragments)
 
 
-def test_matrix_bad_file_wsm_all_constant(capsys, tmp_path):
-    f = write(tmp_path / "matrix_in.csv", "id,c1,c2\nA,1,2\nB,1,2\n")
-    assert_bad(cli(capsys, "rank", f, "--directions", "+,-", "--method", "wsm"), "matrix_in.csv", "undefined")
+def test_matrix_wsm_all_constant_ranks_everyone_tied(capsys, tmp_path):
+    """WSM is defined when every column is constant (every score 0): all tie for rank 1. The TOPSIS
+    cross-check, undefined there, is left out instead of failing the WSM ranking (it used to: exit 2)."""
+    f = write(tmp_path / "matrix_in.csv", "id,c1,c2\nA,1,2\nB,1,2\nC,1,2\n")
+    run = cli(capsys, "rank", f, "--directions", "+,-", "--method", "wsm", "--json")
+    assert run.code == 0, run
+    out = json.loads(run.out)
+    assert [r["rank"] for r in out["results"]] == [1, 1, 1]
+    assert all(r["score"] == 0 and "topsis_vector" not in r.get("cross_check", {}) for r in out["results"])
+    # TOPSIS itself stays an error there: its closeness is 0/0
+    assert_bad(cli(capsys, "rank", f, "--directions", "+,-"), "matrix_in.csv", "undefined")
 
 
 def test_matrix_unsupported_extension(capsys, tmp_path):
@@ -462,7 +470,8 @@ def inline_package() -> dict:
         "groups": [
             {"id": "g1", "label": {"en": "G1"}, "weights": {"q": 0.6, "s": 0.4},
              "criteria": [
-                 {"id": "q", "label": {"en": "Q"}, "kind": "quantity", "direction": "cost", "min_value": 0},
+                 {"id": "q", "label": {"en": "Q"}, "kind": "quantity", "direction": "cost", "min_value": 0,
+                  "reference": {"neutral": 100, "good": 0}},
                  {"id": "s", "label": {"en": "S"}, "kind": "scale", "scale": _levels(4)}]},
             {"id": "g2", "label": {"en": "G2"},
              "pairwise": [{"matrix": [[1, 2, 4], [0.5, 1, 2], [0.25, 0.5, 1]]}],

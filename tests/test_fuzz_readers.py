@@ -121,7 +121,8 @@ def inline_package() -> dict:
         "groups": [
             {"id": "g1", "label": {"en": "G1"}, "weights": {"q": 0.6, "s": 0.4},
              "criteria": [
-                 {"id": "q", "label": {"en": "Q"}, "kind": "quantity", "direction": "cost", "min_value": 0},
+                 {"id": "q", "label": {"en": "Q"}, "kind": "quantity", "direction": "cost", "min_value": 0,
+                  "reference": {"neutral": 100, "good": 0}},
                  {"id": "s", "label": {"en": "S"}, "kind": "scale", "scale": _levels(4)}]},
             {"id": "g2", "label": {"en": "G2"}, "method": "geometric",
              "pairwise": [{"matrix": [[1, 2, 4], [0.5, 1, 2], [0.25, 0.5, 1]]}],

@@ -30,12 +30,14 @@ def small_set(top_weighting=None):
              "pairwise": [{"matrix": [[1, 2, 2], ["1/2", 1, 1], ["1/2", 1, 1]]}],
              "criteria": [
                  {"id": "a", "label": {"pl": "A"}, "kind": "scale", "scale": _scale([0, 1, 2, 3, 4, 5])},
-                 {"id": "b", "label": {"pl": "B"}, "kind": "quantity", "unit": "osób", "min_value": 0},
+                 {"id": "b", "label": {"pl": "B"}, "kind": "quantity", "unit": "osób", "min_value": 0,
+                  "reference": {"neutral": 0, "good": 6000}},
                  {"id": "c", "label": {"pl": "C"}, "kind": "scale", "scale": _scale([0, 1, 2, 3])},
              ]},
             {"id": "g2", "label": {"pl": "Koszt"}, "weights": {"d": 1, "e": 3},
              "criteria": [
-                 {"id": "d", "label": {"pl": "D"}, "kind": "quantity", "direction": "cost", "min_value": 0},
+                 {"id": "d", "label": {"pl": "D"}, "kind": "quantity", "direction": "cost", "min_value": 0,
+                  "reference": {"neutral": 200, "good": 50}},
                  {"id": "e", "label": {"pl": "E"}, "kind": "scale", "scale": _scale([1, 2, 3, 4, 5]),
                   "direction": "cost"},
              ]},

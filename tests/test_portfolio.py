@@ -163,7 +163,10 @@ def check_against_brute_force(problem):
         assert nb == bn / 100 and to_grosze(nb) == gr(nb) == bn
         assert bn > gr(budget)
         bigger = select(scores, costs, nb, spend, limits, must, exclude)
-        assert bigger.total_score > got.total_score + score_tolerance(scores)
+        # some set scores more than the old optimum + the tolerance at nb; the one chosen there may be a
+        # cheaper set within the tolerance of that one (scores 0, 1e-9 and 1e-9 + 6e-14 with a tolerance
+        # of 1e-9), so it scores more than the old optimum, not always by more than the tolerance
+        assert bigger.total_score > got.total_score
         assert bigger.chosen.tolist() == brute_best(scores, costs, nb, spend, limits, must, exclude).tolist()
         assert bigger.cost_grosze <= bn
 
@@ -241,7 +244,7 @@ def test_a_package_whose_costs_sum_to_the_budget_chooses_both_and_leaves_nothing
                [{"source": "KPO", "amount": 1_218_360.57}]]
     rk = package([A, B], funding).rank()
     pf = portfolio(rk, BUDGET, {"KPO": 3_218_360.82})
-    assert [i.id for i in pf.chosen] == ["P1", "P2"] and pf.not_chosen == []
+    assert sorted(i.id for i in pf.chosen) == ["P1", "P2"] and pf.not_chosen == []
     assert pf.total_cost == BUDGET and pf.money_left == 0.0 and pf.next is None
     assert [(s.limit, s.spent, s.left) for s in pf.sources] == [(3_218_360.82, 3_218_360.82, 0.0)]
     lower = portfolio(rk, 3_914_733.31, {"KPO": 3_218_360.82})
@@ -527,7 +530,7 @@ def test_cli_budget_equal_to_the_costs_to_the_grosz(capsys, tmp_path):
     code, out, err = run(capsys, "portfolio", path, "--budget", "3 914 733,32 zł", "--json")
     assert code == 0, err
     obj = json.loads(out)
-    assert [it["id"] for it in obj["chosen"]] == ["P1", "P2"] and obj["not_chosen"] == []
+    assert sorted(it["id"] for it in obj["chosen"]) == ["P1", "P2"] and obj["not_chosen"] == []
     assert obj["budget"] == obj["total_cost"] == BUDGET and obj["money_left"] == 0.0 and obj["next"] is None
     code, out, err = run(capsys, "portfolio", path, "--budget", "3914733,31", "--json")
     assert code == 0, err

@@ -144,6 +144,7 @@ T: dict[str, dict[str, str]] = {
         "unit": " w jednostkach: {unit}",
         "min": "≥ {v}",
         "max": "≤ {v}",
+        "reference": "{neutral} → 0 % (neutralny), {good} → 100 % (dobry)",
         "number_error": "Wpisz liczbę{bounds}.",
         "weights_title": "Wagi kryteriów",
         "weights_hint1": "Porównania parami: liczba w żółtej komórce mówi, o ile ważniejsze jest kryterium z WIERSZA "
@@ -221,6 +222,7 @@ T: dict[str, dict[str, str]] = {
         "unit": " in {unit}",
         "min": "≥ {v}",
         "max": "≤ {v}",
+        "reference": "{neutral} → 0 % (neutral), {good} → 100 % (good)",
         "number_error": "Enter a number{bounds}.",
         "weights_title": "Criteria weights",
         "weights_hint1": "Pairwise: the number in a yellow cell says how much more important the ROW criterion is "
@@ -819,6 +821,10 @@ def _write_scales_sheet(ws, cs: CriteriaSet, lang: str) -> None:
                 parts.append(t["min"].format(v=_fmt(crit.min_value)))
             if crit.max_value is not None:
                 parts.append(t["max"].format(v=_fmt(crit.max_value)))
+            if crit.reference is not None:
+                ref = crit.reference
+                steps = "".join(f"; {_fmt(b.at)} → {_fmt(100 * b.value)} %" for b in ref.breakpoints)
+                parts.append(t["reference"].format(neutral=_fmt(ref.neutral), good=_fmt(ref.good)) + steps)
             bounds = ", ".join(parts)
         values = [crit.id, crit.label.get(lang), group, direction, kind, bounds, "",
                   crit.description.get(lang) if crit.description else ""]
