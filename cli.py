@@ -455,10 +455,10 @@ def opinions(source, out_dir, formats, lang, method, normalization, rules_file, 
     if not rk.results:  # fewer than two projects pass the gates: opinions without a ranking
         samples = 0
         click.echo(f"note: only {len(rk.alternatives)} project(s) pass the gates, at least two are needed to rank; "
-                   "the opinions are written without scores (not ranked): failed gates ⇒ "
+                   "the opinions are written without ranks: failed gates ⇒ "
                    f"{op.LABELS['en'][op.rules_for(rk, rules).gate.category]}"
-                   + (f", the one admissible project ⇒ {op.LABELS['en'][op.UNRANKED_CATEGORY]} (cannot be compared "
-                      "within the package)" if rk.alternatives else ""), err=True)
+                   + (", the one admissible project is judged by its attainment on the criteria set's scales "
+                      "(it has no rank or TOPSIS score)" if rk.alternatives else ""), err=True)
     run = op.robustness(rk, samples, seed, sampler) if samples > 0 else None
     written = write_opinions(rk, out_dir, fmts, lang, rules, run, advisor, date)
     for note in written.notes:

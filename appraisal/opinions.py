@@ -59,7 +59,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from . import numfmt
 from .criteria import InputError, OpinionRules
 from .criteria.models import RECOMMENDATIONS, CardCap, GateRule, GroupMinimum, ScoreRule
-from .normalization import minmax
 from .provenance import ENGINE, input_hash
 
 SCHEMA_VERSION = 1
@@ -340,6 +339,11 @@ def load_opinion_rules(path, cs=None) -> OpinionRules:
     return rules
 
 
+#: a rule score or group percentage within this of a threshold counts as reaching it (level 3 of 5 on
+#: every criterion is 60 %, even when the weighted sum comes out as 0.5999999999999999)
+RULE_TOLERANCE = 1e-9
+
+
 @dataclass
 class Decision:
     category: Recommendation
@@ -359,13 +363,13 @@ def decide(rules: OpinionRules, score: float | None = None, failed_gates: bool =
     caps: list[tuple[Any, Recommendation]] = []
     for gm in rules.group_minimum:
         pct = (group_percent or {}).get(gm.group)
-        if pct is not None and pct < gm.min_percent:
+        if pct is not None and pct < gm.min_percent - 100 * RULE_TOLERANCE:
             caps.append((gm, Recommendation(gm.at_most)))
     if rules.card is not None and card_passed is False:  # judged by the card, not by a score threshold
         base_rule: Any = rules.card
         category = Recommendation(rules.card.at_most)
     else:
-        met = next((r for r in rules.score if score >= r.min_score), None)
+        met = next((r for r in rules.score if score >= r.min_score - RULE_TOLERANCE), None)
         category = Recommendation(met.category) if met is not None else Recommendation.NOT_RECOMMENDED
         base_rule = met if met is not None else ("below", rules.score[-1])
     applied = [base_rule, *(c for c, _ in caps)]
@@ -541,8 +545,11 @@ def _group_percents(nums: _Numbers) -> list[dict[str, float | None]]:
     member = np.zeros((len(groups), len(nums.w)))
     for k, g in enumerate(groups):
         member[k, nums.group_cols[g]] = 1.0
-    gw = member @ nums.w
-    pct = np.where(gw > 0, 100.0 * (nums.contributions @ member.T) / np.where(gw > 0, gw, 1.0), 100.0)
+    gw = (member * nums.w).sum(axis=-1)
+    # an elementwise product and a sum along the criteria, not a matrix product: BLAS may round a row
+    # differently with another number of rows, and a project's numbers must not depend on its neighbours
+    got = (nums.contributions[:, None, :] * member[None, :, :]).sum(axis=-1)
+    pct = np.where(gw > 0, 100.0 * got / np.where(gw > 0, gw, 1.0), 100.0)
     return [{g: float(pct[i, k]) for k, g in enumerate(groups)} for i in range(len(nums.ids))]
 
 
@@ -877,7 +884,7 @@ def build_opinions(ranking, rules: OpinionRules | None = None, previous: dict[st
             id=g.id, label=g.label.get(lang), weight=float(nums.w[nums.group_cols[g.id]].sum()),
             contribution=float(nums.contributions[i, nums.group_cols[g.id]].sum()), percent=gp[g.id],
             minimum_percent=minima.get(g.id),
-            below_minimum=g.id in minima and gp[g.id] is not None and gp[g.id] < minima[g.id])
+            below_minimum=g.id in minima and gp[g.id] < minima[g.id] - 100 * RULE_TOLERANCE)
             for g in inner_groups]
         strong, weak = split_points(crits)
         on_card = nums.max_points is not None

@@ -101,6 +101,18 @@ def _rng(row1: int, col1: int, row2: int, col2: int, sheet: str | None = None, a
     return f"{quote_sheetname(sheet)}!{ref}" if sheet else ref
 
 
+def value_formula(cell: str, xs, ys) -> str:
+    """An Excel expression of a piecewise-linear value function (points xs ascending, ys) of ``cell``:
+    flat beyond the end points, linear between neighbours — the same as ``numpy.interp``."""
+    xs, ys = [float(v) for v in xs], [float(v) for v in ys]
+    expr = repr(ys[-1])
+    for k in range(len(xs) - 1, 0, -1):
+        x0, x1, y0, y1 = xs[k - 1], xs[k], ys[k - 1], ys[k]
+        slope = (y1 - y0) / (x1 - x0)
+        expr = f"IF({cell}<={x1!r},{y0!r}+({cell}-({x0!r}))*{slope!r},{expr})"
+    return f"IF({cell}<={xs[0]!r},{ys[0]!r},{expr})"
+
+
 def _topsis_normalization(rk) -> str:
     if rk.method == "topsis":
         return rk.normalization
@@ -128,6 +140,11 @@ def build_appraisal_workbook(rk, lang: str = "pl", portfolio=None) -> Workbook:
     crit = rk.criteria
     norm = _topsis_normalization(rk)
     x = rk.matrix
+    values = None
+    if norm == "reference":
+        from ..ranking import set_values
+
+        values = set_values(rk.package.criteria_set)
 
     summary = wb.create_sheet(t["summary"], 0)
     wsheet = wb.create_sheet(t["ahp"], 1)
@@ -244,6 +261,8 @@ def build_appraisal_workbook(rk, lang: str = "pl", portfolio=None) -> Workbook:
             if norm == "vector":
                 cell, rng = f"{_col(c0 + j)}{raw0 + i}", col_range(raw0, j)
                 f = f"=IF(SUMSQ({rng})=0,0,{cell}/SQRT(SUMSQ({rng})))"
+            elif norm == "reference":  # R-TOPSIS: the criterion's value function on the set's reference levels
+                f = "=" + value_formula(f"{_col(c0 + j)}{raw0 + i}", values.xs[j], values.ys[j])
             else:
                 f = oriented_minmax(raw0, i, j)
             formula(mx, norm0 + i, c0 + j, f, NUM6)
@@ -256,6 +275,10 @@ def build_appraisal_workbook(rk, lang: str = "pl", portfolio=None) -> Workbook:
     put(mx, r_ideal, 1, w["ideal"], {"font": BOLD})
     put(mx, r_anti, 1, w["anti"], {"font": BOLD})
     for j, c in enumerate(crit):
+        if norm == "reference":  # fixed at the ends of the set's yardstick: value 1 and value 0, weighted
+            formula(mx, r_ideal, c0 + j, f"={wcell[j]}", NUM6)
+            formula(mx, r_anti, c0 + j, "=0", NUM6)
+            continue
         rng = col_range(wt0, j)
         best, worst = ("MAX", "MIN") if (c.direction == "benefit" or norm == "minmax") else ("MIN", "MAX")
         formula(mx, r_ideal, c0 + j, f"={best}({rng})", NUM6)
