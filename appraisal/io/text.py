@@ -226,7 +226,14 @@ def render_criteria(cs, lang: str = "en") -> str:
         out.append(f"{pad}{c.id}: {c.label.get(lang)} ({_w(lang, c.direction)}, {c.kind}{unit}{extra})")
         if c.scale:
             for lv in reversed(c.scale.levels):
-                out.append(f"{pad}    {lv.value:g} — {clip(lv.descriptor.get(lang), 100)}")
+                share = "" if lv.attainment is None else f" [{100 * lv.attainment:g} %]"
+                out.append(f"{pad}    {lv.value:g}{share} — {clip(lv.descriptor.get(lang), 100)}")
+        if c.reference is not None:
+            ref = c.reference
+            words = ("poziomy odniesienia", "neutralny", "dobry") if lang == "pl" else (
+                "reference levels", "neutral", "good")
+            steps = "".join(f", {b.at:g} → {100 * b.value:g} %" for b in ref.breakpoints)
+            out.append(f"{pad}    {words[0]}: {words[1]} {ref.neutral:g} → 0 %{steps}, {words[2]} {ref.good:g} → 100 %")
 
     def walk(g, depth: int) -> None:
         pad = "  " * depth
