@@ -385,6 +385,15 @@ def test_reference_workbook_recalculates_to_the_engine(tmp_path, recalc):
             s = topsis(prep.x, w, prep.d, "reference", prep.values)
             expected = dict(zip(prep.ids, s))
             assert expected != pytest.approx(rk.scores(), abs=1e-3)  # the change matters
+        else:  # the "Wkład" sheet: weight × value on the set's yardstick, summing to the opinions' attainment
+            ops = {o.identification.project_id: o for o in op.build_opinions(op.ranking_for_opinions(pkg))}
+            bd = got["Wkład"]
+            n = len(rk.criteria)
+            for row in range(5, 5 + len(rk.results)):
+                o = ops[bd.cell(row, 1).value]
+                assert [bd.cell(row, 2 + j).value for j in range(n)] == pytest.approx(
+                    [a.contribution for a in o.criteria], abs=1e-9)
+                assert bd.cell(row, 2 + n).value == pytest.approx(o.attainment, abs=1e-9)
         assert sheet == pytest.approx(expected, abs=1e-9)
 
 

@@ -53,9 +53,13 @@ WORDS = {
         "weights_note": "Zmień wagi globalne poniżej (komórki o nazwie Weights): wyniki i miejsca w arkuszach "
                         "Macierz, Podsumowanie i Wkład przeliczą się. Wagi są dzielone przez ich sumę.",
         "breakdown_note": "Wkład kryterium = waga × wartość min-max (0 najgorsza … 1 najlepsza); suma = wynik WSM.",
+        "attainment_note": "Wkład kryterium = waga × wartość na skali kryterium z zestawu kryteriów (poziom skali lub "
+                           "poziomy odniesienia: neutralny 0, dobry 1), niezależnie od innych projektów; suma = "
+                           "stopień spełnienia kryteriów (jak w opiniach).",
+        "attainment": "Stopień spełnienia kryteriów",
         "how": {"pairwise": "porównania parami (AHP)", "direct": "wagi bezpośrednie", "equal": "wagi równe"},
         "experts": "Eksperci", "expert_weight": "waga eksperta", "not_ranked": "nieoceniany",
-        "scores_chart": "Wyniki TOPSIS", "breakdown_chart": "Wkład kryteriów w wynik WSM",
+        "scores_chart": "Wyniki TOPSIS", "breakdown_chart": "Wkład kryteriów",
     },
     "en": {
         "rank": "Rank", "id": "ID", "title": "Project", "topsis": "TOPSIS", "wsm": "WSM", "rank_wsm": "WSM rank",
@@ -70,9 +74,13 @@ WORDS = {
         "weights_note": "Change the global weights below (the cells named Weights): the scores and ranks on the "
                         "Matrix, Summary and Breakdown sheets recompute. Weights are divided by their sum.",
         "breakdown_note": "Contribution = weight × min-max value (0 worst … 1 best); the sum is the WSM score.",
+        "attainment_note": "Contribution = weight × the criterion's value on the criteria set's yardstick (its scale's "
+                           "level or its reference levels: neutral 0, good 1), whatever the other projects; the sum "
+                           "is the attainment (as in the opinions).",
+        "attainment": "Attainment",
         "how": {"pairwise": "pairwise comparisons (AHP)", "direct": "direct weights", "equal": "equal weights"},
         "experts": "Experts", "expert_weight": "expert weight", "not_ranked": "not ranked",
-        "scores_chart": "TOPSIS scores", "breakdown_chart": "Criteria contributions to the WSM score",
+        "scores_chart": "TOPSIS scores", "breakdown_chart": "Criteria contributions",
     },
 }
 
@@ -380,17 +388,28 @@ def build_appraisal_workbook(rk, lang: str = "pl", portfolio=None) -> Workbook:
     summary.add_chart(chart, f"B{sr + 2}")
 
     # --- Breakdown: contributions to the weighted sum ------------------------------------------------------
+    # With a criteria set: weight × the criterion's value on the set's yardstick (the opinions' numbers),
+    # summing to the attainment; a plain matrix has no yardstick: weight × min-max value, summing to WSM.
     put(bd, 1, 1, t["breakdown"], {"font": Font(bold=True, size=14)})
-    put(bd, 2, 1, w["breakdown_note"], {"font": Font(italic=True)})
+    yardstick = None
+    if rk.package is not None:
+        from ..ranking import set_values
+
+        yardstick = set_values(rk.package.criteria_set)
+    put(bd, 2, 1, w["breakdown_note" if yardstick is None else "attainment_note"], {"font": Font(italic=True)})
     put(bd, 4, 1, w["id"], HEAD)
     for j, c in enumerate(crit):
         put(bd, 4, 2 + j, c.id, HEAD)
-    put(bd, 4, 2 + n, w["wsm"], HEAD)
+    put(bd, 4, 2 + n, w["wsm" if yardstick is None else "attainment"], HEAD)
     for i, ident in enumerate(ids):
         row = 5 + i
         put(bd, row, 1, ident)
         for j in range(n):
-            formula(bd, row, 2 + j, f"={_abs(mx.title, mm0 + i, c0 + j)}*{_abs(mx.title, r_w, c0 + j)}", NUM4)
+            if yardstick is None:
+                value = _abs(mx.title, mm0 + i, c0 + j)
+            else:
+                value = value_formula(_abs(mx.title, raw0 + i, c0 + j), yardstick.xs[j], yardstick.ys[j])
+            formula(bd, row, 2 + j, f"=({value})*{_abs(mx.title, r_w, c0 + j)}", NUM4)
         formula(bd, row, 2 + n, f"=SUM({_rng(row, 2, row, 1 + n, absolute=False)})", NUM4)
     stacked = BarChart()
     stacked.type = "bar"
