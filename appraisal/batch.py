@@ -45,8 +45,8 @@ from .wsm import wsm
 PACKAGE_SUFFIXES = (".json", ".toml", ".xlsx", ".xlsm")
 #: what "recommended" means in the summaries: the category an advisory opinion would give
 RECOMMEND_RULE = ("recommended = the category 'recommended' under the opinion rules of the package's criteria set "
-                  "(appraisal.opinions: score thresholds, gates, group minima, selection card), as in "
-                  "'appraise opinions'")
+                  "(appraisal.opinions: gates, attainment thresholds on the set's own scales and reference levels, "
+                  "group minima, selection card), as in 'appraise opinions'; independent of the other projects")
 
 
 #: the fields of a league row (one project of a scored package), in the order kept in memory
