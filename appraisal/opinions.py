@@ -31,10 +31,11 @@ Recommendation rules (:class:`~appraisal.criteria.OpinionRules`, from the criter
 ``[opinions]`` section, a ``--rules`` file, or the defaults):
 
 1. a failed admissibility gate decides outright (default: not recommended); the project has no score;
-2. a project that fails the selection card (a criterion's minimum or the points threshold) is judged
-   by the card: the card rule's category (default "needs rework") decides — no score threshold does;
-3. otherwise the best category whose threshold the rule score reaches (defaults ≥ 0.60 recommended,
-   ≥ 0.45 with conditions, ≥ 0.30 needs rework, below: not recommended);
+2. the best category whose threshold the rule score reaches (defaults ≥ 0.60 recommended, ≥ 0.45 with
+   conditions, ≥ 0.30 needs rework, below: not recommended);
+3. a project that fails the selection card (a criterion's minimum or the points threshold) is judged
+   by the card: the card rule's category (default "needs rework") decides — unless its points are
+   already below a worse threshold (failing the card never earns a better category than the points);
 4. caps can only lower it: each group below its minimum makes the project at most its category. The
    worst binding cap decides (the first listed on a tie); when no cap binds, the threshold (or the
    card) decides. The deciding rule is stated in the opinion, every rule that applied is listed, and
@@ -129,7 +130,9 @@ class Identification(_M):
 class RuleRef(_M):
     """A recommendation rule as stated in the opinion."""
 
-    id: str = Field(description="gate, score.<category>, score.below, group_minimum.<group>, card or unranked")
+    id: str = Field(description=(
+        "gate, score.<category>, score.below, group_minimum.<group> (group_minimum.<group>.<at_most> when the "
+        "group has several minima) or card; 'unranked' only in opinions written by earlier versions"))
     kind: Literal["gate", "score", "group_minimum", "card", "unranked"]
     category: Recommendation = Field(description="the category the rule gives (gate, score) or caps at")
     text: str
@@ -365,13 +368,15 @@ def decide(rules: OpinionRules, score: float | None = None, failed_gates: bool =
         pct = (group_percent or {}).get(gm.group)
         if pct is not None and pct < gm.min_percent - 100 * RULE_TOLERANCE:
             caps.append((gm, Recommendation(gm.at_most)))
-    if rules.card is not None and card_passed is False:  # judged by the card, not by a score threshold
-        base_rule: Any = rules.card
-        category = Recommendation(rules.card.at_most)
-    else:
-        met = next((r for r in rules.score if score >= r.min_score - RULE_TOLERANCE), None)
-        category = Recommendation(met.category) if met is not None else Recommendation.NOT_RECOMMENDED
-        base_rule = met if met is not None else ("below", rules.score[-1])
+    met = next((r for r in rules.score if score >= r.min_score - RULE_TOLERANCE), None)
+    category = Recommendation(met.category) if met is not None else Recommendation.NOT_RECOMMENDED
+    base_rule: Any = met if met is not None else ("below", rules.score[-1])
+    if rules.card is not None and card_passed is False:
+        # judged by the card: its category decides, unless the points threshold is already worse (failing
+        # the card never earns a better category than the points alone would)
+        card_category = Recommendation(rules.card.at_most)
+        if card_category.order >= category.order:
+            base_rule, category = rules.card, card_category
     applied = [base_rule, *(c for c, _ in caps)]
     binding = [(c, cat) for c, cat in caps if cat.order > category.order]
     if not binding:
@@ -389,6 +394,8 @@ class _Words:
     lang: str
     group_labels: dict[str, str]
     max_points: float | None = None
+    #: groups with more than one minimum: their rule ids carry the cap (group_minimum.<group>.<at_most>)
+    several_minima: frozenset[str] = frozenset()
 
 
 def _threshold_words(w: _Words, share: float, op: str) -> str:
@@ -428,8 +435,8 @@ def _rule_ref(rule: Any, w: _Words) -> RuleRef:
         pct = numfmt.percent(rule.min_percent / 100, lang)
         text = (f"grupa {_q(label, 'pl')} poniżej {pct} wagi grupy ⇒ {cap_words(rule.at_most)}" if pl
                 else f"group {_q(label, 'en')} below {pct} of the group's weight ⇒ {cap_words(rule.at_most)}")
-        ref = RuleRef(id=f"group_minimum.{rule.group}", kind="group_minimum",
-                      category=Recommendation(rule.at_most), text=text)
+        ident = f"group_minimum.{rule.group}" + (f".{rule.at_most}" if rule.group in w.several_minima else "")
+        ref = RuleRef(id=ident, kind="group_minimum", category=Recommendation(rule.at_most), text=text)
     elif isinstance(rule, CardCap):
         text = (f"niespełnione wymogi karty oceny (minimum kryterium lub próg punktowy) ⇒ "
                 f"{LABELS['pl'][rule.at_most]}" if pl else
@@ -497,8 +504,10 @@ class _Numbers:
     cards: dict[str, Any]  # the card result of each project (criteria sets with a selection card)
     max_points: float | None  # the card's most merit points (None: no card)
 
-    def words(self, lang: str) -> _Words:
-        return _Words(lang, self.group_labels, self.max_points)
+    def words(self, lang: str, rules: OpinionRules) -> _Words:
+        groups = [gm.group for gm in rules.group_minimum]
+        return _Words(lang, self.group_labels, self.max_points,
+                      frozenset(g for g in groups if groups.count(g) > 1))
 
 
 def _numbers(ranking, lang: str = "pl") -> _Numbers:
@@ -563,7 +572,7 @@ def recommend(ranking, rules: OpinionRules | None = None,
     """Each project's recommendation and the rule that decided it — without building opinions."""
     rules = rules_for(ranking, rules)
     nums = _numbers(ranking, lang)
-    words = nums.words(lang)
+    words = nums.words(lang, rules)
     out: dict[str, tuple[Recommendation, RuleRef]] = {}
     percents = _group_percents(nums)
     for i, ident in enumerate(nums.ids):
@@ -864,7 +873,7 @@ def build_opinions(ranking, rules: OpinionRules | None = None, previous: dict[st
 
     ranked = len(ranking.results)
     percents = _group_percents(nums)
-    words = nums.words(lang)
+    words = nums.words(lang, rules)
     results = {res.id: res for res in ranking.results}
     out: list[Opinion] = []
     for pid in [res.id for res in ranking.results] + _unranked_ids(ranking):
@@ -893,8 +902,10 @@ def build_opinions(ranking, rules: OpinionRules | None = None, previous: dict[st
         weaknesses = [Point(kind="criterion", id=a.id, text=_point_text(a, lang, leaves[a.id], on_card))
                       for a in weak]
         for g in groups:
-            if g.below_minimum:
-                pct, mn = numfmt.percent(g.percent / 100, lang), numfmt.percent(g.minimum_percent / 100, lang)
+            if g.below_minimum:  # cite the strictest minimum the group falls below (21 %: below 25 %)
+                breached = min(gm.min_percent for gm in rules.group_minimum
+                               if gm.group == g.id and g.percent < gm.min_percent - 100 * RULE_TOLERANCE)
+                pct, mn = numfmt.percent(g.percent / 100, lang), numfmt.percent(breached / 100, lang)
                 weaknesses.append(Point(kind="group", id=g.id, text=(
                     f"Grupa {_q(g.label, lang)}: {pct} wagi grupy, poniżej minimum {mn}" if lang == "pl"
                     else f"Group {_q(g.label, lang)}: {pct} of the group's weight, below the minimum of {mn}")))

@@ -395,7 +395,9 @@ class GateRule(_Model):
 
 
 class CardCap(_Model):
-    """A cap for a project that fails the selection card (a minimum or the points threshold)."""
+    """What failing the selection card (a criterion's minimum or the points threshold) means: the project
+    is judged by the card and gets ``at_most`` — or the category of its points' threshold when that is
+    worse (failing the card never earns a better category than the points alone)."""
 
     at_most: Category = "needs_rework"
     note: Text | None = None
@@ -410,12 +412,14 @@ def _default_score_rules() -> list[ScoreRule]:
 
 class OpinionRules(_Model):
     """How an advisory opinion's recommendation is decided (the engine applies them; see
-    appraisal/opinions.py): a failed gate decides outright; otherwise the score thresholds give a
-    category, and caps (a group below its minimum, a failed selection card) can only lower it."""
+    appraisal/opinions.py): a failed gate decides outright; otherwise the thresholds on the attainment (on
+    a selection card: the merit points' share) give a category, a failed selection card gives the card's
+    category (unless the points' is worse), and a group below its minimum can only lower it."""
 
     score: list[ScoreRule] = Field(default_factory=_default_score_rules)
     gate: GateRule = Field(default_factory=GateRule)
-    card: CardCap | None = Field(default_factory=CardCap, description="cap for failing the card (null: none)")
+    card: CardCap | None = Field(default_factory=CardCap, description=(
+        "the category for failing the selection card (null: failing it changes nothing)"))
     group_minimum: list[GroupMinimum] = Field(default_factory=list)
 
     @field_validator("score")

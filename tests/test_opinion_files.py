@@ -4,6 +4,7 @@ the advisor's edits surviving regeneration with a "what changed" block, safe nam
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import docx
@@ -27,6 +28,32 @@ HEADINGS_PL = ["1. Informacje o projekcie", "2. Ocena ogólna i rekomendacja", "
 
 def plain(text: str) -> str:
     return text.replace(numfmt.NBSP, " ")
+
+
+def hand_values(ranking, pid: str) -> dict[str, float]:
+    """A project's value on each criterion (0 … 1) from the criteria set alone (DESIGN.md section 3): a
+    scale by its own range, reversed for a cost; a quantity linear between its reference points."""
+    cs = ranking.package.criteria_set
+    p = next(p for p in ranking.package.projects if p.id == pid)
+    out = {}
+    for info in ranking.criteria:
+        crit, x = cs.criterion(info.id), p.scores[info.id]
+        if crit.scale is not None:
+            lo, hi = min(crit.scale.values), max(crit.scale.values)
+            up = (x - lo) / (hi - lo)
+            out[info.id] = up if crit.direction == "benefit" else 1.0 - up
+            continue
+        ref = crit.reference
+        pts = sorted([(ref.neutral, 0.0), *((b.at, b.value) for b in ref.breakpoints), (ref.good, 1.0)])
+        x = min(max(x, pts[0][0]), pts[-1][0])
+        out[info.id] = next(y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+                            for (x0, y0), (x1, y1) in pairwise(pts) if x0 <= x <= x1)
+    return out
+
+
+def hand_attainment(ranking, pid: str) -> float:
+    v = hand_values(ranking, pid)
+    return sum(c.weight * v[c.id] for c in ranking.criteria)
 
 
 def run(*args) -> int:
@@ -81,21 +108,28 @@ def test_docx_sections_and_numbers(generated):
     overall = kv(table_after(d, "2. Ocena ogólna i rekomendacja"))
     assert overall["Wynik ogólny"] == f"{top.score:.3f}".replace(".", ",") + " — TOPSIS (normalizacja wektorowa)"
     assert overall["Miejsce w pakiecie"] == f"1 z {len(rk.results)} ocenionych projektów"
-    assert overall["Suma wkładów (WSM)"] == f"{top.cross_check['wsm'].score:.3f}".replace(".", ",")
+    # the WSM row is gone: the attainment Σ weight × value on the set's yardstick is shown instead
+    attained = hand_attainment(rk, top.id)
+    assert "Suma wkładów (WSM)" not in overall
+    assert overall["Stopień spełnienia kryteriów"] == numfmt.percent(attained, "pl")
     o = json.loads((generated / f"{top.id.lower()}.json").read_text("utf-8"))
+    assert o["attainment"] == pytest.approx(attained, abs=1e-12)
     assert overall["Rekomendacja"] == o["recommendation_label"].upper()
     assert overall["Rozstrzygająca reguła"] == o["decided_by"]["text"]
-    # the criteria table: one row per criterion, weight and contribution as in the JSON
+    # the criteria table: one row per criterion; the contribution w·v with the value v in brackets
     crit = table_after(d, "3. Ocena według kryteriów")
     head = [c.text for c in crit.rows[0].cells]
-    assert head == ["Grupa", "Kryterium", "Ocena", "Opis poziomu", "Waga", "Wkład", "Komentarz doradcy"]
+    assert head == ["Grupa", "Kryterium", "Ocena", "Opis poziomu", "Waga", "Wkład (wartość)", "Komentarz doradcy"]
     rows = [[c.text for c in r.cells] for r in crit.rows[1:]]
     assert len(rows) == len(rk.criteria)
-    for row, a in zip(rows, o["criteria"]):
-        assert row[1] == a["label"] and plain(row[2]) == plain(a["value_text"])
-        assert row[4] == f"{a['weight']:.3f}".replace(".", ",") and row[5] == f"{a['contribution']:.3f}".replace(".", ",")
+    v = hand_values(rk, top.id)
+    for row, info, a in zip(rows, rk.criteria, o["criteria"]):
+        assert a["id"] == info.id and row[1] == a["label"] and plain(row[2]) == plain(a["value_text"])
+        assert row[4] == f"{info.weight:.3f}".replace(".", ",")
+        contribution = f"{info.weight * v[info.id]:.3f}".replace(".", ",")
+        assert row[5] == f"{contribution} ({numfmt.percent(v[info.id], 'pl')})"  # e.g. "0,053 (62 %)"
         assert row[6] == (a["comment"] or "")
-    assert sum(float(r[5].replace(",", ".")) for r in rows) == pytest.approx(top.cross_check["wsm"].score, abs=0.01)
+    assert sum(float(r[5].split(" ")[0].replace(",", ".")) for r in rows) == pytest.approx(attained, abs=0.01)
     body = "\n".join(p.text for p in d.paragraphs)
     assert plain(o["robustness"]["text"]) in plain(body)
     assert "w pierwszej trójce" in body
@@ -111,6 +145,34 @@ def test_docx_of_an_ineligible_project(generated):
     assert overall["Wynik ogólny"] == "—" and overall["Miejsce w pakiecie"] == "—"
     assert overall["Rekomendacja"] == "NIEREKOMENDOWANY"
     assert "W projekcie uczestniczą co najmniej dwie JST" in overall["Kryteria dostępowe"]
+    assert "Stopień spełnienia kryteriów" not in overall  # not scored: no attainment
+    rows = [[c.text for c in r.cells] for r in table_after(d, "3. Ocena według kryteriów").rows[1:]]
+    assert rows and all(r[5] == "—" for r in rows)
+
+
+def test_docx_of_the_lone_admissible_project(tmp_path):
+    from appraisal import opinions as opinions_module
+    from appraisal.package import package_from_document
+
+    doc = cwd_package_doc(3)
+    for p in doc["projects"][1:]:
+        p["gates"] = {k: False for k in p["gates"]}
+    src = tmp_path / "one.json"
+    src.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    out = tmp_path / "o"
+    assert run("opinions", src, "-o", out, "--format", "docx") == 0
+    rk = opinions_module.ranking_for_opinions(package_from_document(doc))
+    v = hand_values(rk, "P1")
+    d = docx.Document(str(out / "p1.docx"))
+    overall = kv(table_after(d, "2. Ocena ogólna i rekomendacja"))
+    assert overall["Wynik ogólny"] == "—" and overall["Miejsce w pakiecie"] == "—"  # nothing to compare it with
+    assert overall["Stopień spełnienia kryteriów"] == numfmt.percent(hand_attainment(rk, "P1"))  # but judged
+    rows = [[c.text for c in r.cells] for r in table_after(d, "3. Ocena według kryteriów").rows[1:]]
+    for row, info in zip(rows, rk.criteria):
+        assert row[5] == f"{numfmt.number(info.weight * v[info.id], 3)} ({numfmt.percent(v[info.id])})"
+    body = [p.text for p in d.paragraphs]
+    i6 = body.index("6. Odporność oceny")
+    assert body[i6 + 1].startswith("Nie dotyczy")  # no robustness without a rank
 
 
 def test_bundle_docx_md_json(generated):
@@ -137,7 +199,20 @@ def test_markdown_content(generated):
     assert f"| Rekomendacja | {o['recommendation_label'].upper()} |" in md
     score = f"{o['score']:.3f}".replace(".", ",")
     assert f"| Wynik ogólny | {score} — TOPSIS (normalizacja wektorowa) |" in md
-    assert "| Grupa | Kryterium | Ocena | Opis poziomu | Waga | Wkład | Komentarz doradcy |" in md
+    assert "| Grupa | Kryterium | Ocena | Opis poziomu | Waga | Wkład (wartość) | Komentarz doradcy |" in md
+    from appraisal.package import load_package
+
+    rk = load_package(SAMPLE).rank()
+    assert f"| Stopień spełnienia kryteriów | {numfmt.percent(hand_attainment(rk, 'P05'))} |" in md
+    assert "WSM" not in md.split("## 3.")[0]  # section 2 no longer shows a WSM sum
+    # the groups table: each group's attainment as a % of its weight, and its highest minimum
+    v = hand_values(rk, "P05")
+    for g in o["groups"]:
+        cols = [c for c in rk.criteria if c.group == g["id"]]
+        pct = sum(c.weight * v[c.id] for c in cols) / sum(c.weight for c in cols)
+        minimum = "—" if g["minimum_percent"] is None else numfmt.percent(g["minimum_percent"] / 100)
+        assert f"| {g['label']} | {numfmt.number(sum(c.weight for c in cols), 3)} | " \
+               f"{numfmt.number(sum(c.weight * v[c.id] for c in cols), 3)} | {numfmt.percent(pct)} | {minimum} |" in md
     assert o["robustness"]["text"] in md and o["identification"]["input_hash"] in md
 
 
@@ -155,10 +230,16 @@ def test_polish_letters_intact_in_every_format(tmp_path):
     doc["advisor"] = "Małgorzata Źdźbło-Łęcka"
     doc["projects"][0]["title"] = f"Projekt {DIACRITICS}"
     doc["projects"][0]["comments"] = {"readiness": f"Komentarz {DIACRITICS}"}
+    # P1 unprepared (feasibility 0 % < the 25 % minimum): at most "do przeformułowania"
+    doc["projects"][0]["scores"].update(readiness=0, institutional_capacity=0, implementation_risk=5)
     src = tmp_path / "pakiet.json"
     src.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     out = tmp_path / "out"
     assert run("opinions", src, "-o", out, "--samples", "0") == 0
+    from appraisal.package import package_from_document
+
+    assert hand_attainment(package_from_document(doc).rank(), "P1") >= 0.30  # so not below every threshold
+    assert json.loads((out / "p1.json").read_text("utf-8"))["recommendation"] == "needs_rework"
     d = docx.Document(str(out / "p1.docx"))
     text = "\n".join([p.text for p in d.paragraphs] + [c.text for t in d.tables for r in t.rows for c in r.cells])
     data = (f"Projekt {DIACRITICS}", f"Komentarz {DIACRITICS}", f"Partnerstwo {DIACRITICS}",
@@ -313,6 +394,11 @@ def test_english_opinions(tmp_path):
                            "8. Advisor's notes"]
     o = json.loads((out / "p02.json").read_text("utf-8"))
     assert o["robustness"]["text"].startswith("In ") and "of weight scenarios the project" in o["robustness"]["text"]
+    from appraisal.package import load_package
+
+    overall = kv(table_after(d, "2. Overall assessment and recommendation"))
+    assert overall["Attainment of the criteria"] == numfmt.percent(hand_attainment(load_package(SAMPLE).rank(), "P02"), "en")
+    assert plain(o["decided_by"]["text"]).startswith(("attainment ", "group "))
     cost = kv(table_after(d, "1. Project information"))["Total cost"]
     assert cost == "24,000,000\u00a0PLN"
     assert not (out / "pakiet.json").exists()

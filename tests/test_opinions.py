@@ -1,10 +1,16 @@
 """Advisory opinions: the recommendation rules, the numbers behind an opinion, the robustness sentence,
-and the model's JSON against its schema. (Files, DOCX, regeneration: test_opinion_files.py.)"""
+and the model's JSON against its schema. (Files, DOCX, regeneration: test_opinion_files.py.)
+
+The numbers are checked against DESIGN.md section 3, "Reference levels and attainment", worked out here
+by hand (``hand_value`` reads the criteria set's scales and reference levels; the weights come from
+``ranking.criteria``): a criterion's value never depends on the other projects of the package."""
 
 from __future__ import annotations
 
 import copy
 import json
+from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +31,7 @@ from builders import cwd_package_doc
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "pakiet_dolina_baryczy.json"
+KARTA = ROOT / "samples" / "pakiet_karta.json"
 R = op.Recommendation
 
 
@@ -37,34 +44,149 @@ def plain(text: str) -> str:
     return text.replace(numfmt.NBSP, " ")
 
 
+def words(lang: str = "pl", groups: dict[str, str] | None = None, max_points: float | None = None):
+    return op._Words(lang, groups or {}, max_points)
+
+
+# --- independent arithmetic: the definitions written out by hand ---------------------------------------------
+
+def hand_value(crit, x: float) -> float:
+    """A criterion's value 0 … 1 from the criteria set alone: a scale by its own range (or its levels'
+    explicit values), reversed for a cost; a quantity linear between its reference points (neutral 0,
+    breakpoints, good 1), flat beyond them."""
+    if crit.scale is not None:
+        levels = crit.scale.levels
+        if any(lv.attainment is not None for lv in levels):
+            return next(lv.attainment for lv in levels if lv.value == x)
+        lo, hi = min(lv.value for lv in levels), max(lv.value for lv in levels)
+        up = (x - lo) / (hi - lo)
+        return up if crit.direction == "benefit" else 1.0 - up
+    ref = crit.reference
+    pts = sorted([(ref.neutral, 0.0), *((b.at, b.value) for b in ref.breakpoints), (ref.good, 1.0)])
+    if x <= pts[0][0]:
+        return pts[0][1]
+    if x >= pts[-1][0]:
+        return pts[-1][1]
+    for (x0, y0), (x1, y1) in pairwise(pts):
+        if x0 <= x <= x1:
+            return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+    raise AssertionError("unreachable")
+
+
+@dataclass
+class Hand:
+    v: dict[str, float]  # values by criterion
+    w: dict[str, float]  # global weights by criterion
+    attainment: float  # Σ w·v
+    groups: dict[str, float]  # group percentages: Σ_group w·v / Σ_group w, in %
+
+
+def hand_numbers(ranking, pid: str) -> Hand:
+    cs = ranking.package.criteria_set
+    p = next(p for p in ranking.package.projects if p.id == pid)
+    w = {c.id: c.weight for c in ranking.criteria}
+    v = {c.id: hand_value(cs.criterion(c.id), p.scores[c.id]) for c in ranking.criteria}
+    groups = {}
+    for g in {c.group for c in ranking.criteria}:
+        cols = [c.id for c in ranking.criteria if c.group == g]
+        groups[g] = 100 * sum(w[c] * v[c] for c in cols) / sum(w[c] for c in cols)
+    return Hand(v, w, sum(w[c] * v[c] for c in w), groups)
+
+
+TOL = 1e-9  # a rule score or group percentage this close to a threshold reaches it (float sums)
+
+
+def hand_decision(rules: OpinionRules, score: float, pct: dict[str, float], card_passed: bool | None = None):
+    """(category, deciding rule (id, category), every rule that applied as (id, category)), by the rules
+    of the module docstring: the best threshold reached gives the base category, or a failed card the
+    card's category unless the threshold's is worse; each group below a minimum caps it; the worst binding
+    cap (the first listed on a tie) decides. A threshold is reached within TOL (a share; a percentage within
+    100·TOL). A group with several minima names each by its cap: group_minimum.<group>.<at_most>."""
+    met = [r for r in rules.score if score >= r.min_score - TOL]
+    best = min(met, key=lambda r: R(r.category).order) if met else None
+    base = (f"score.{best.category}", R(best.category)) if best else ("score.below", R.NOT_RECOMMENDED)
+    if rules.card is not None and card_passed is False and R(rules.card.at_most).order >= base[1].order:
+        base = ("card", R(rules.card.at_most))
+    groups = [gm.group for gm in rules.group_minimum]
+
+    def cap_id(gm):
+        return f"group_minimum.{gm.group}" + (f".{gm.at_most}" if groups.count(gm.group) > 1 else "")
+
+    caps = [(cap_id(gm), R(gm.at_most)) for gm in rules.group_minimum
+            if pct[gm.group] < gm.min_percent - 100 * TOL]
+    applied = [base, *caps]
+    decided = max(applied, key=lambda rc: rc[1].order)  # the first of the worst: the base unless a cap is worse
+    return decided[1], decided, applied
+
+
+def hand_split(crits, v: dict[str, float], w: dict[str, float]):
+    """(strength ids, weakness ids): v ≥ 0.5 (1e-9 allowed) by w·v, v < 0.5 by w·(1 − v), then the larger
+    weight, then the criteria order; three each."""
+    order = {a.id: k for k, a in enumerate(crits)}
+    ids = [a.id for a in crits]
+    hi = sorted((c for c in ids if v[c] >= 0.5 - 1e-9), key=lambda c: (-w[c] * v[c], -w[c], order[c]))
+    lo = sorted((c for c in ids if v[c] < 0.5 - 1e-9), key=lambda c: (-w[c] * (1 - v[c]), -w[c], order[c]))
+    return hi[:3], lo[:3]
+
+
+def test_the_hand_value_function_reads_the_cwd_yardstick():
+    # worked from criteria/sets/cwd.toml: the helper the other tests rely on
+    cs = load_criteria("cwd")
+    c = cs.criterion
+    assert hand_value(c("jst_count"), 2) == pytest.approx(1 / 9)  # neutral 1, good 10
+    assert hand_value(c("population_served"), 12500) == pytest.approx(0.75)  # breakpoint 5 000 → 0.5, good 20 000
+    assert hand_value(c("cost_per_beneficiary"), 6000) == pytest.approx(0.25)  # cost: 2 000 → 0.5, 10 000 → 0
+    assert hand_value(c("implementation_risk"), 2) == pytest.approx(0.75)  # cost scale 1–5
+    assert hand_value(c("synergy"), 1) == pytest.approx(1 / 3)  # scale 0–3
+
+
 # --- rules -------------------------------------------------------------------------------------------------
 
 def rules(**kw) -> OpinionRules:
     return OpinionRules(**kw)
 
 
-@pytest.mark.parametrize(("score", "category", "rule_id"), [
-    (0.95, R.RECOMMENDED, "score.recommended"),
-    (0.60, R.RECOMMENDED, "score.recommended"),  # at the threshold: reached
-    (0.5999, R.WITH_CONDITIONS, "score.recommended_with_conditions"),
-    (0.45, R.WITH_CONDITIONS, "score.recommended_with_conditions"),
-    (0.40, R.NEEDS_REWORK, "score.needs_rework"),
-    (0.30, R.NEEDS_REWORK, "score.needs_rework"),
-    (0.2999, R.NOT_RECOMMENDED, "score.below"),
-    (0.0, R.NOT_RECOMMENDED, "score.below"),
+@pytest.mark.parametrize(("score", "category", "rule_id", "text"), [
+    (0.95, R.RECOMMENDED, "score.recommended", "stopień spełnienia kryteriów ≥ 60 % ⇒ rekomendowany"),
+    (0.60, R.RECOMMENDED, "score.recommended", "stopień spełnienia kryteriów ≥ 60 % ⇒ rekomendowany"),  # reached
+    (0.5999, R.WITH_CONDITIONS, "score.recommended_with_conditions",
+     "stopień spełnienia kryteriów ≥ 45 % ⇒ rekomendowany warunkowo"),
+    (0.45, R.WITH_CONDITIONS, "score.recommended_with_conditions",
+     "stopień spełnienia kryteriów ≥ 45 % ⇒ rekomendowany warunkowo"),
+    (0.40, R.NEEDS_REWORK, "score.needs_rework", "stopień spełnienia kryteriów ≥ 30 % ⇒ do przeformułowania"),
+    (0.30, R.NEEDS_REWORK, "score.needs_rework", "stopień spełnienia kryteriów ≥ 30 % ⇒ do przeformułowania"),
+    (0.2999, R.NOT_RECOMMENDED, "score.below", "stopień spełnienia kryteriów < 30 % ⇒ nierekomendowany"),
+    (0.0, R.NOT_RECOMMENDED, "score.below", "stopień spełnienia kryteriów < 30 % ⇒ nierekomendowany"),
 ])
-def test_default_thresholds_decide_and_are_stated(score, category, rule_id):
+def test_default_thresholds_decide_and_are_stated(score, category, rule_id, text):
     dec = op.decide(rules(), score)
     assert dec.category == category
-    ref = op._rule_ref(dec.decided_by, "pl", {})
-    assert ref.id == rule_id and ref.category == category
-    assert category.label("pl") in ref.text
+    ref = op._rule_ref(dec.decided_by, words("pl"))
+    assert ref.id == rule_id and ref.kind == "score" and ref.category == category
+    assert plain(ref.text) == text
+
+
+def test_rule_texts_read_the_attainment_or_on_a_card_the_points():
+    top = ScoreRule(category="recommended", min_score=0.6)
+    mid = ScoreRule(category="recommended_with_conditions", min_score=0.45)
+    low = ScoreRule(category="needs_rework", min_score=0.3)
+    assert op._rule_ref(top, words("en")).text == "attainment ≥ 60% ⇒ recommended"
+    assert op._rule_ref(("below", low), words("en")).text == "attainment < 30% ⇒ not recommended"
+    # on a selection card of 55 merit points the threshold is stated in points: 0.6 × 55 = 33, 0.45 × 55 = 24.75
+    card = words("pl", max_points=55)
+    assert plain(op._rule_ref(top, card).text) == "suma punktów ≥ 33 z 55 (60 %) ⇒ rekomendowany"
+    assert plain(op._rule_ref(mid, card).text) == "suma punktów ≥ 24,75 z 55 (45 %) ⇒ rekomendowany warunkowo"
+    assert plain(op._rule_ref(("below", low), card).text) == "suma punktów < 16,5 z 55 (30 %) ⇒ nierekomendowany"
+    assert op._rule_ref(top, words("en", max_points=55)).text == "merit points ≥ 33 of 55 (60%) ⇒ recommended"
+    gm = GroupMinimum(group="feasibility", min_percent=40, at_most="recommended_with_conditions")
+    assert plain(op._rule_ref(gm, words("pl", {"feasibility": "Wykonalność"})).text) == (
+        "grupa „Wykonalność” poniżej 40 % wagi grupy ⇒ co najwyżej „rekomendowany warunkowo”")
 
 
 def test_failed_gate_decides_whatever_else():
     dec = op.decide(rules(), 0.99, failed_gates=True, group_percent={"x": 0}, card_passed=False)
     assert dec.category == R.NOT_RECOMMENDED
-    assert op._rule_ref(dec.decided_by, "en", {}).id == "gate"
+    assert op._rule_ref(dec.decided_by, words("en")).id == "gate"
     softer = rules(gate={"category": "needs_rework"})
     assert op.decide(softer, None, failed_gates=True).category == R.NEEDS_REWORK
 
@@ -73,28 +195,71 @@ def test_group_minimum_caps_and_decides_only_when_binding():
     rs = rules(group_minimum=[GroupMinimum(group="feasibility", min_percent=40, at_most="needs_rework")])
     capped = op.decide(rs, 0.9, group_percent={"feasibility": 39.9})
     assert capped.category == R.NEEDS_REWORK
-    ref = op._rule_ref(capped.decided_by, "pl", {"feasibility": "Wykonalność"})
+    ref = op._rule_ref(capped.decided_by, words("pl", {"feasibility": "Wykonalność"}))
     assert ref.id == "group_minimum.feasibility" and "„Wykonalność”" in ref.text and "40" in ref.text
-    assert [op._rule_ref(r, "pl", {}).id for r in capped.applied] == ["score.recommended", "group_minimum.feasibility"]
+    assert ref.category == R.NEEDS_REWORK
+    assert [op._rule_ref(r, words()).id for r in capped.applied] == ["score.recommended", "group_minimum.feasibility"]
     # at the minimum: not below it
     assert op.decide(rs, 0.9, group_percent={"feasibility": 40.0}).category == R.RECOMMENDED
     # the cap applies but the score already gives worse: the threshold decides, the cap is listed
     low = op.decide(rs, 0.1, group_percent={"feasibility": 10})
     assert low.category == R.NOT_RECOMMENDED
-    assert op._rule_ref(low.decided_by, "pl", {}).id == "score.below"
+    assert op._rule_ref(low.decided_by, words()).id == "score.below"
     assert len(low.applied) == 2
 
 
-def test_the_worst_binding_cap_decides():
+def test_a_threshold_is_reached_despite_float_rounding_but_not_a_hair_further():
+    # level 3 of 5 on every criterion is 60 %, even when the weighted sum is 0.5999999999999999
+    assert op.decide(rules(), 0.5999999999999999).category == R.RECOMMENDED
+    assert op.decide(rules(), 0.6 - 1e-6).category == R.WITH_CONDITIONS
+    rs = rules(group_minimum=[GroupMinimum(group="g", min_percent=40, at_most="needs_rework")])
+    assert op.decide(rs, 0.9, group_percent={"g": 39.99999999999999}).category == R.RECOMMENDED
+    assert op.decide(rs, 0.9, group_percent={"g": 40 - 1e-4}).category == R.NEEDS_REWORK
+
+
+def test_the_worst_binding_cap_decides_even_over_a_failed_card():
     rs = rules(group_minimum=[GroupMinimum(group="a", min_percent=50, at_most="recommended_with_conditions"),
                               GroupMinimum(group="b", min_percent=50, at_most="not_recommended")],
                card=CardCap(at_most="needs_rework"))
     dec = op.decide(rs, 0.9, group_percent={"a": 10, "b": 10}, card_passed=False)
     assert dec.category == R.NOT_RECOMMENDED
-    assert op._rule_ref(dec.decided_by, "en", {}).id == "group_minimum.b"
+    assert op._rule_ref(dec.decided_by, words("en")).id == "group_minimum.b"
+    assert [op._rule_ref(r, words("en")).id for r in dec.applied] == ["card", "group_minimum.a", "group_minimum.b"]
+    # a's cap ("with conditions") is milder than the card's category: the card decides
     dec = op.decide(rs, 0.9, group_percent={"a": 10, "b": 90}, card_passed=False)
-    assert dec.category == R.NEEDS_REWORK and op._rule_ref(dec.decided_by, "en", {}).id == "card"
+    assert dec.category == R.NEEDS_REWORK and op._rule_ref(dec.decided_by, words("en")).id == "card"
     assert op.decide(rs, 0.9, group_percent={"a": 90, "b": 90}, card_passed=True).category == R.RECOMMENDED
+    # two caps to the same category: the first listed decides
+    tie = rules(group_minimum=[GroupMinimum(group="a", min_percent=50, at_most="not_recommended"),
+                               GroupMinimum(group="b", min_percent=50, at_most="not_recommended")])
+    dec = op.decide(tie, 0.9, group_percent={"a": 10, "b": 10})
+    assert op._rule_ref(dec.decided_by, words()).id == "group_minimum.a"
+
+
+@pytest.mark.parametrize("score", [0.95, 0.6, 0.5, 0.3])
+def test_a_failed_card_is_judged_by_the_card_not_by_a_threshold(score):
+    # whatever the merit points' share (down to the lowest threshold), the card rule gives the category
+    dec = op.decide(rules(), score, card_passed=False)
+    ref = op._rule_ref(dec.decided_by, words("pl", max_points=55))
+    assert dec.category == R.NEEDS_REWORK and ref.id == "card" and ref.kind == "card"
+    assert ref.category == R.NEEDS_REWORK and R.NEEDS_REWORK.label("pl") in ref.text
+    assert [op._rule_ref(r, words()).id for r in dec.applied] == ["card"]
+    strict = rules(card=CardCap(at_most="not_recommended"))
+    assert op.decide(strict, score, card_passed=False).category == R.NOT_RECOMMENDED
+    # passing the card: the thresholds decide as without a card
+    assert op.decide(rules(), score, card_passed=True).category == op.decide(rules(), score).category
+
+
+@pytest.mark.parametrize("score", [0.29, 0.1, 0.0])
+def test_failing_the_card_never_earns_a_better_category_than_the_points(score):
+    # points below the lowest threshold: not recommended by the points, stated in points, failed card or not
+    dec = op.decide(rules(), score, card_passed=False)
+    ref = op._rule_ref(dec.decided_by, words("pl", max_points=55))
+    assert dec.category == R.NOT_RECOMMENDED and ref.id == "score.below"
+    assert "suma punktów < 16,5 z 55" in ref.text
+    assert dec.category == op.decide(rules(), score, card_passed=True).category
+    # passing the card: the thresholds decide as without a card
+    assert op.decide(rules(), score, card_passed=True).category == op.decide(rules(), score).category
 
 
 def test_card_cap_can_be_switched_off():
@@ -124,9 +289,13 @@ def test_category_is_monotone_in_the_score(srules, s1, s2, pct, minimum, at_most
     a = op.decide(rs, lo, group_percent={"g": pct}, card_passed=card_passed)
     b = op.decide(rs, hi, group_percent={"g": pct}, card_passed=card_passed)
     assert b.category.order <= a.category.order
-    # the deciding rule gives exactly the category decided
-    for dec in (a, b):
-        assert op._rule_ref(dec.decided_by, "pl", {}).category == dec.category
+    for dec, s in ((a, lo), (b, hi)):
+        # the deciding rule gives exactly the category decided, and both agree with the written-out rules
+        ref = op._rule_ref(dec.decided_by, words())
+        assert ref.category == dec.category
+        want, decided, applied = hand_decision(rs, s, {"g": pct}, card_passed)
+        assert dec.category == want and ref.id == decided[0]
+        assert [op._rule_ref(r, words()).id for r in dec.applied] == [i for i, _ in applied]
 
 
 def test_rules_are_validated():
@@ -146,6 +315,11 @@ def test_rules_are_validated():
     assert problems and problems[0][0] == "group_minimum[0].group" and "feasability" in problems[0][1]
     root = OpinionRules(group_minimum=[GroupMinimum(group="cwd", min_percent=40)])
     assert "whole criteria set" in root.problems(["feasibility"], "cwd")[0][1]
+    # a group may have several minima, but not two capping at the same category
+    two = OpinionRules(group_minimum=[GroupMinimum(group="feasibility", min_percent=40, at_most="needs_rework"),
+                                      GroupMinimum(group="feasibility", min_percent=25, at_most="needs_rework")])
+    assert "two minima" in two.problems(["feasibility"], "cwd", "")[0][1]
+    assert not cs.opinions.problems([g.id for g in cs.iter_groups() if g is not cs], cs.id, "")
 
 
 def test_the_builtin_set_carries_its_rules_and_a_bad_set_is_refused():
@@ -153,13 +327,103 @@ def test_the_builtin_set_carries_its_rules_and_a_bad_set_is_refused():
     assert cs.opinions is not None
     assert [(r.category, r.min_score) for r in cs.opinions.score] == [
         ("recommended", 0.6), ("recommended_with_conditions", 0.45), ("needs_rework", 0.3)]
-    assert {gm.group: gm.min_percent for gm in cs.opinions.group_minimum} == {"feasibility": 40, "funding": 25}
+    assert [(gm.group, gm.min_percent, gm.at_most) for gm in cs.opinions.group_minimum] == [
+        ("feasibility", 40, "recommended_with_conditions"), ("feasibility", 25, "needs_rework"),
+        ("funding", 25, "recommended_with_conditions")]
+    assert cs.opinions.gate.category == "not_recommended" and cs.opinions.card.at_most == "needs_rework"
     doc = cs.model_dump(mode="json", exclude_none=True)
     doc["opinions"]["group_minimum"][0]["group"] = "nope"
     from appraisal.criteria import criteria_problems
 
     _, problems = criteria_problems(doc, "set.json")
     assert any("unknown group 'nope'" in p.message for p in problems)
+
+
+def test_the_cwd_sets_two_feasibility_minima_and_the_funding_minimum():
+    rs = load_criteria("cwd").opinions
+    fine = {"feasibility": 90.0, "funding": 90.0}
+
+    def dec(**pct):
+        d = op.decide(rs, 0.9, group_percent={**fine, **pct})
+        return d.category, d.decided_by
+
+    cat, by = dec(feasibility=24.9)  # below both: the 25 % minimum (at most "needs rework") decides
+    assert cat == R.NEEDS_REWORK and isinstance(by, GroupMinimum)
+    assert (by.group, by.min_percent, by.at_most) == ("feasibility", 25, "needs_rework")
+    for pct in (25.0, 32.0, 39.9):  # between the two: at most "with conditions", by the 40 % minimum
+        cat, by = dec(feasibility=pct)
+        assert cat == R.WITH_CONDITIONS and (by.group, by.min_percent) == ("feasibility", 40)
+    assert dec(feasibility=40.0)[0] == R.RECOMMENDED
+    cat, by = dec(funding=24.9)
+    assert cat == R.WITH_CONDITIONS and (by.group, by.min_percent) == ("funding", 25)
+    cat, by = dec(feasibility=10.0, funding=10.0)  # three caps apply, the worst decides
+    assert cat == R.NEEDS_REWORK and (by.group, by.min_percent) == ("feasibility", 25)
+    assert len(op.decide(rs, 0.9, group_percent={"feasibility": 10.0, "funding": 10.0}).applied) == 4
+
+
+def cwd_strong_doc(feasibility: list[tuple[int, int, int]]) -> dict:
+    """Projects at the top of every criterion outside feasibility, with (readiness, institutional capacity,
+    implementation risk) given per project."""
+    doc = cwd_package_doc(len(feasibility))
+    for p, (ready, capacity, risk) in zip(doc["projects"], feasibility):
+        p["scores"].update(jst_count=10, population_served=20000, partnership_scope=5, strategy_objective=5,
+                           territorial_challenges=5, synergy=3, funding_identified=5, own_contribution=5,
+                           cost_per_beneficiary=500, readiness=ready, institutional_capacity=capacity,
+                           implementation_risk=risk)
+    return doc
+
+
+def test_the_cwd_sets_feasibility_minima_decide_opinions():
+    # P1 nothing prepared, P2 partly (levels 2, 2 and a high risk), P3 well prepared
+    rk = package_from_document(cwd_strong_doc([(0, 0, 5), (2, 2, 4), (4, 4, 2)])).rank()
+    rs = rk.package.criteria_set.opinions
+    ops = {o.identification.project_id: o for o in op.build_opinions(rk)}
+    hand = {pid: hand_numbers(rk, pid) for pid in ops}
+    feas = {pid: h.groups["feasibility"] for pid, h in hand.items()}
+    assert feas["P1"] < 25 <= feas["P2"] < 40 <= feas["P3"]  # the cases this test is about
+    assert all(h.attainment >= 0.6 for h in hand.values())  # every one reaches "recommended" on its attainment
+
+    p1 = ops["P1"]
+    assert p1.recommendation == R.NEEDS_REWORK
+    assert p1.decided_by.id == "group_minimum.feasibility.needs_rework" and p1.decided_by.category == R.NEEDS_REWORK
+    assert "25" in p1.decided_by.text and "co najwyżej „do przeformułowania”" in p1.decided_by.text
+    assert [(r.id, r.category) for r in p1.rules_applied] == [
+        ("score.recommended", R.RECOMMENDED), ("group_minimum.feasibility.recommended_with_conditions",
+                                                R.WITH_CONDITIONS),
+        ("group_minimum.feasibility.needs_rework", R.NEEDS_REWORK)]
+    assert any(w.kind == "group" and w.id == "feasibility" for w in p1.weaknesses)
+    feas_conditions = {c.get("pl") for gm in rs.group_minimum if gm.group == "feasibility" for c in gm.conditions}
+    assert feas_conditions and feas_conditions <= set(p1.conditions)
+
+    p2 = ops["P2"]
+    assert p2.recommendation == R.WITH_CONDITIONS
+    assert p2.decided_by.id == "group_minimum.feasibility.recommended_with_conditions"
+    assert p2.decided_by.category == R.WITH_CONDITIONS
+    assert "40" in p2.decided_by.text
+    assert [(r.id, r.category) for r in p2.rules_applied] == [
+        ("score.recommended", R.RECOMMENDED), ("group_minimum.feasibility.recommended_with_conditions",
+                                                R.WITH_CONDITIONS)]
+
+    p3 = ops["P3"]
+    assert p3.recommendation == R.RECOMMENDED and p3.decided_by.id == "score.recommended"
+    assert [r.id for r in p3.rules_applied] == ["score.recommended"]
+    for pid, o in ops.items():
+        g = next(g for g in o.groups if g.id == "feasibility")
+        assert g.percent == pytest.approx(feas[pid]) and g.minimum_percent == 40  # the highest minimum is shown
+        assert g.below_minimum == (feas[pid] < 40)
+        assert op.categories(rk)[pid] == o.recommendation
+
+
+def test_funding_below_its_minimum_caps_at_with_conditions():
+    doc = cwd_strong_doc([(5, 5, 1), (5, 5, 1)])
+    doc["projects"][0]["scores"].update(funding_identified=0, own_contribution=1, cost_per_beneficiary=9000)
+    rk = package_from_document(doc).rank()
+    h = hand_numbers(rk, "P1")
+    assert h.groups["funding"] < 25 and h.attainment >= 0.6
+    o = op.build_opinions(rk)[[r.id for r in rk.results].index("P1")]
+    assert o.identification.project_id == "P1"
+    assert o.recommendation == R.WITH_CONDITIONS
+    assert o.decided_by.id == "group_minimum.funding" and o.decided_by.category == R.WITH_CONDITIONS
 
 
 @pytest.mark.parametrize(("content", "expect"), [
@@ -185,111 +449,197 @@ def test_bad_rules_file_is_one_line_with_file_and_key(tmp_path, capsys, content,
 
 def test_rules_file_overrides_the_set(tmp_path, ranking):
     f = tmp_path / "rules.json"
-    f.write_text(json.dumps({"opinions": {"score": [{"category": "recommended", "min_score": 0.3}]}}), "utf-8")
+    f.write_text(json.dumps({"opinions": {"score": [{"category": "recommended", "min_score": 0.6}]}}), "utf-8")
     rs = op.load_opinion_rules(f, ranking.package.criteria_set)
     got = op.recommend(ranking, rs)
-    for r in ranking.results:  # no caps in the file: only the one threshold decides
-        want = R.RECOMMENDED if r.score >= 0.3 else R.NOT_RECOMMENDED
-        assert got[r.id][0] == want
+    wants = {}
+    for r in ranking.results:  # no caps in the file: only the one threshold on the attainment decides
+        wants[r.id] = R.RECOMMENDED if hand_numbers(ranking, r.id).attainment >= 0.6 else R.NOT_RECOMMENDED
+        assert got[r.id][0] == wants[r.id]
+        assert got[r.id][1].id == ("score.recommended" if wants[r.id] == R.RECOMMENDED else "score.below")
+    assert set(wants.values()) == {R.RECOMMENDED, R.NOT_RECOMMENDED}  # the threshold splits the sample
+    # it reads the attainment, not the TOPSIS score: some project is below 0.6 on TOPSIS but recommended
+    assert any(r.score < 0.6 and wants[r.id] == R.RECOMMENDED for r in ranking.results)
     assert got["P03"][0] == R.NOT_RECOMMENDED and got["P03"][1].id == "gate"
 
 
 # --- numbers behind an opinion ------------------------------------------------------------------------------
 
-def textbook_minmax(x: np.ndarray, directions: list[str]) -> np.ndarray:
-    r = np.zeros_like(x, dtype=float)
-    for j, d in enumerate(directions):
-        lo, hi = x[:, j].min(), x[:, j].max()
-        if hi > lo:
-            r[:, j] = (x[:, j] - lo) / (hi - lo) if d == "benefit" else (hi - x[:, j]) / (hi - lo)
-    return r
+def test_values_come_from_the_reference_levels_not_from_the_package():
+    # worked by hand from cwd.toml: jst_count neutral 1 / good 10; population 0 / 5 000 (0.5) / 20 000;
+    # cost per beneficiary (a cost) 10 000 / 2 000 (0.5) / 500; implementation risk a cost scale 1–5
+    doc = cwd_package_doc(3)
+    cases = {
+        "P1": {"jst_count": (2, 1 / 9), "population_served": (2500, 0.25), "cost_per_beneficiary": (6000, 0.25),
+               "implementation_risk": (3, 0.5), "partnership_scope": (3, 0.6), "synergy": (1, 1 / 3)},
+        "P2": {"jst_count": (12, 1.0), "population_served": (30000, 1.0), "cost_per_beneficiary": (300, 1.0),
+               "implementation_risk": (5, 0.0), "partnership_scope": (5, 1.0), "synergy": (3, 1.0)},
+        "P3": {"jst_count": (10, 1.0), "population_served": (12500, 0.75), "cost_per_beneficiary": (14222, 0.0),
+               "implementation_risk": (1, 1.0), "partnership_scope": (0, 0.0), "synergy": (0, 0.0)},
+    }
+    for p in doc["projects"]:
+        p["scores"].update({cid: x for cid, (x, _) in cases[p["id"]].items()})
+    rk = package_from_document(doc).rank()
+    for o in op.build_opinions(rk):
+        by_id = {a.id: a for a in o.criteria}
+        for cid, (_, v) in cases[o.identification.project_id].items():
+            assert by_id[cid].attainment == pytest.approx(v, abs=1e-12), (o.identification.project_id, cid)
+            assert by_id[cid].contribution == pytest.approx(by_id[cid].weight * v, abs=1e-12)
 
 
-def test_contributions_are_weight_times_minmax_and_sum_to_the_wsm_score(ranking):
-    pkg = ranking.package
+def test_contributions_are_weight_times_value_and_sum_to_the_attainment(ranking):
     ops = {o.identification.project_id: o for o in op.build_opinions(ranking)}
     crit = ranking.criteria
-    eligible = ranking.alternatives
-    by_id = {p.id: p for p in pkg.projects}
-    x = np.array([[by_id[i].scores[c.id] for c in crit] for i in eligible], dtype=float)
-    r = textbook_minmax(x, [c.direction for c in crit])
-    w = np.array([c.weight for c in crit])
-    for i, pid in enumerate(eligible):
-        o = ops[pid]
-        got = np.array([a.contribution for a in o.criteria])
-        np.testing.assert_allclose(got, w * r[i], atol=1e-12)
-        res = next(x for x in ranking.results if x.id == pid)
-        assert sum(got) == pytest.approx(res.cross_check["wsm"].score, abs=1e-12)
-        assert o.wsm_score == pytest.approx(res.cross_check["wsm"].score, abs=1e-12)
-        assert o.score == res.score and o.rank == res.rank and o.ranked == len(eligible)
+    assert sum(c.weight for c in crit) == pytest.approx(1.0)
+    for res in ranking.results:
+        o, h = ops[res.id], hand_numbers(ranking, res.id)
+        assert [a.id for a in o.criteria] == [c.id for c in crit]
+        for a, c in zip(o.criteria, crit):
+            assert a.weight == pytest.approx(c.weight, abs=1e-15)
+            assert a.attainment == pytest.approx(h.v[c.id], abs=1e-12)
+            assert a.contribution == pytest.approx(c.weight * h.v[c.id], abs=1e-12)
+        assert sum(a.contribution for a in o.criteria) == pytest.approx(h.attainment, abs=1e-12)
+        assert o.attainment == pytest.approx(h.attainment, abs=1e-12)
+        assert o.wsm_score == pytest.approx(h.attainment, abs=1e-12)
+        assert o.rule_score == pytest.approx(h.attainment, abs=1e-12)  # no card: the thresholds read the attainment
+        assert o.score == res.score and o.rank == res.rank and o.ranked == len(ranking.results)
+        assert 0 <= o.attainment <= 1
         for g in o.groups:
-            cols = [j for j, c in enumerate(crit) if c.group == g.id]
-            assert g.weight == pytest.approx(w[cols].sum())
-            assert g.percent == pytest.approx(100 * (w[cols] * r[i, cols]).sum() / w[cols].sum())
+            cols = [c for c in crit if c.group == g.id]
+            assert g.weight == pytest.approx(sum(c.weight for c in cols))
+            assert g.contribution == pytest.approx(sum(c.weight * h.v[c.id] for c in cols))
+            assert g.percent == pytest.approx(h.groups[g.id])
+
+
+def same_judgement(a, b) -> bool:
+    """Two opinions on one project agree on everything but its standing in the package (the numbers up to
+    float summation order, which may change with the number of rows)."""
+    def groups(o):
+        return [(g.id, g.weight, g.minimum_percent, g.below_minimum) for g in o.groups]
+
+    return (a.recommendation == b.recommendation and a.decided_by == b.decided_by
+            and a.rules_applied == b.rules_applied and a.criteria == b.criteria and groups(a) == groups(b)
+            and a.strengths == b.strengths and a.weaknesses == b.weaknesses and a.conditions == b.conditions
+            and a.attainment == pytest.approx(b.attainment, abs=1e-12)
+            and a.rule_score == pytest.approx(b.rule_score, abs=1e-12)
+            and [g.percent for g in a.groups] == pytest.approx([g.percent for g in b.groups], abs=1e-9)
+            and [g.contribution for g in a.groups] == pytest.approx([g.contribution for g in b.groups], abs=1e-12))
+
+
+def test_opinions_do_not_depend_on_the_other_projects(ranking):
+    doc = json.loads(SAMPLE.read_text("utf-8"))
+    doc["projects"] = [p for p in doc["projects"] if p["id"] not in ("P02", "P05")]
+    smaller = package_from_document(doc).rank()
+    full = {o.identification.project_id: o for o in op.build_opinions(ranking)}
+    part = {o.identification.project_id: o for o in op.build_opinions(smaller)}
+    assert set(part) == set(full) - {"P02", "P05"}
+    for pid, o in part.items():
+        assert same_judgement(o, full[pid]), pid
+    # only the package-relative standing moves
+    assert any(part[r.id].score != full[r.id].score for r in smaller.results)
+    cats_full, cats_part = op.categories(ranking), op.categories(smaller)
+    assert all(cats_part[pid] == cats_full[pid] for pid in cats_part)
 
 
 def test_group_minimum_from_the_set_decides_the_sample(ranking):
     ops = op.build_opinions(ranking)
     cs = ranking.package.criteria_set
-    minima = {gm.group: gm for gm in cs.opinions.group_minimum}
+    rs = cs.opinions
+    highest = {}
+    for gm in rs.group_minimum:
+        highest[gm.group] = max(gm.min_percent, highest.get(gm.group, 0))
+    recs = op.recommend(ranking)
     seen = set()
     for o in ops:
         if not o.eligible:
             continue
-        rec, ref = op.recommend(ranking)[o.identification.project_id]
-        assert (o.recommendation, o.decided_by) == (rec, ref)
-        below = [g for g in o.groups if g.below_minimum]
-        assert {g.id for g in below} == {g.id for g in o.groups if g.id in minima and g.percent < minima[g.id].min_percent}
-        threshold = next((r for r in cs.opinions.score if o.rule_score >= r.min_score), None)
-        base = R(threshold.category) if threshold else R.NOT_RECOMMENDED
-        caps = [R(minima[g.id].at_most) for g in below]
-        assert o.recommendation.order == max([base.order, *(c.order for c in caps)])
-        seen.add(o.decided_by.kind)
-        if o.decided_by.kind == "group_minimum":
-            g = o.decided_by.id.split(".", 1)[1]
-            assert any(b.id == g for b in below)
-            assert R(minima[g].at_most).order > base.order
-            assert any(w.kind == "group" and w.id == g for w in o.weaknesses)
-            assert {c.get("pl") for c in minima[g].conditions} <= set(o.conditions)
-        else:
-            assert o.decided_by.id == (f"score.{threshold.category}" if threshold else "score.below")
-    assert seen == {"score", "group_minimum"}  # the sample exercises both
+        pid = o.identification.project_id
+        h = hand_numbers(ranking, pid)
+        want, decided, applied = hand_decision(rs, h.attainment, h.groups)
+        assert (o.recommendation, o.decided_by) == recs[pid]
+        assert o.recommendation == want
+        assert (o.decided_by.id, o.decided_by.category) == decided
+        assert [(r.id, r.category) for r in o.rules_applied] == applied
+        below = {g.id for g in o.groups if g.below_minimum}
+        assert below == {g for g, m in highest.items() if h.groups[g] < m}
+        assert {w.id for w in o.weaknesses if w.kind == "group"} == below
+        for g in o.groups:
+            assert g.minimum_percent == highest.get(g.id)
+        capped = [gm for gm in rs.group_minimum if h.groups[gm.group] < gm.min_percent]
+        assert {c.get("pl") for gm in capped for c in gm.conditions} <= set(o.conditions)
+        seen.add(decided)
+    # the sample exercises a threshold and both feasibility minima
+    assert any(i.startswith("score.") for i, _ in seen)
+    assert ("group_minimum.feasibility.recommended_with_conditions", R.WITH_CONDITIONS) in seen
+    assert ("group_minimum.feasibility.needs_rework", R.NEEDS_REWORK) in seen
+
+
+def test_decision_text_states_the_rule_and_the_attainment(ranking):
+    for lang, head in (("pl", "stopień spełnienia kryteriów"), ("en", "attainment")):
+        for o in op.build_opinions(ranking, lang=lang):
+            if not o.eligible:
+                continue
+            h = hand_numbers(ranking, o.identification.project_id)
+            assert o.decided_by.text in o.decision_text
+            assert f"{head} {numfmt.percent(h.attainment, lang)}" in o.decision_text
+            assert o.recommendation.label(lang) in o.decision_text
+            if o.decided_by.kind == "group_minimum":
+                g = o.decided_by.id.split(".")[1]
+                assert numfmt.percent(h.groups[g] / 100, lang) in o.decision_text
 
 
 def test_strengths_and_weaknesses_follow_their_definitions(ranking):
-    for o in op.build_opinions(ranking, lang="en"):
-        if not o.eligible:
-            continue
-        informative = [a for a in o.criteria if a.attainment is not None]
-        # strengths: the largest weighted contributions w·r (r ≥ 0.5); weaknesses: the largest lost w·(1 − r)
-        hi = sorted((a for a in informative if a.attainment >= 0.5 - 1e-9),
-                    key=lambda a: (-a.weight * a.attainment, -a.weight))[:3]
-        lo = sorted((a for a in informative if a.attainment < 0.5 - 1e-9),
-                    key=lambda a: (-a.weight * (1 - a.attainment), -a.weight))[:3]
-        assert [p.id for p in o.strengths] == [a.id for a in hi]
-        assert [p.id for p in o.weaknesses if p.kind == "criterion"] == [a.id for a in lo]
-        for p in o.strengths:
-            a = next(a for a in o.criteria if a.id == p.id)
-            assert a.label in p.text and numfmt.number(a.contribution, 3, "en") in p.text
+    for lang in ("en", "pl"):
+        for o in op.build_opinions(ranking, lang=lang):
+            if not o.eligible:
+                continue
+            h = hand_numbers(ranking, o.identification.project_id)
+            strong, weak = hand_split(o.criteria, h.v, h.w)
+            assert [p.id for p in o.strengths] == strong
+            assert [p.id for p in o.weaknesses if p.kind == "criterion"] == weak
+            assert all(h.v[c] >= 0.5 for c in strong) and all(h.v[c] < 0.5 for c in weak)
+            for p in [*o.strengths, *(p for p in o.weaknesses if p.kind == "criterion")]:
+                a = next(a for a in o.criteria if a.id == p.id)
+                share = numfmt.percent(h.v[p.id], lang)
+                c, w = numfmt.number(h.w[p.id] * h.v[p.id], 3, lang), numfmt.number(h.w[p.id], 3, lang)
+                if lang == "pl":
+                    assert p.text == f"{a.label}: {a.value_text} ({share} skali kryterium; wkład {c} z możliwych {w})"
+                else:
+                    assert p.text == (f"{a.label}: {a.value_text} ({share} of the criterion's scale; "
+                                      f"contribution {c} of a possible {w})")
 
 
-def test_constant_criterion_is_neither_strength_nor_weakness():
+def test_a_criterion_equal_for_every_project_keeps_its_absolute_value():
     doc = cwd_package_doc(4)
-    pkg = package_from_document(doc)
-    rk = pkg.rank()
-    o = op.build_opinions(rk)[0]
-    const = next(a for a in o.criteria if a.id == "jst_count")  # 3 in every project of the builder
-    assert const.attainment is None and const.contribution == 0
-    assert all(p.id != "jst_count" for p in [*o.strengths, *o.weaknesses])
+    for p in doc["projects"]:  # jst_count is 3 in every project of the builder
+        p["scores"]["partnership_scope"] = 5  # the top of its scale, for everyone
+        p["scores"]["strategy_objective"] = 0  # the bottom of its scale, for everyone
+    rk = package_from_document(doc).rank()
+    w = {c.id: c.weight for c in rk.criteria}
+    for o in op.build_opinions(rk):
+        h = hand_numbers(rk, o.identification.project_id)
+        by_id = {a.id: a for a in o.criteria}
+        assert by_id["jst_count"].attainment == pytest.approx(2 / 9)  # (3 − 1) / (10 − 1)
+        assert by_id["jst_count"].contribution == pytest.approx(w["jst_count"] * 2 / 9)
+        assert by_id["partnership_scope"].attainment == 1.0
+        assert by_id["partnership_scope"].contribution == pytest.approx(w["partnership_scope"])
+        assert by_id["strategy_objective"].attainment == 0.0 and by_id["strategy_objective"].contribution == 0.0
+        strong, weak = hand_split(o.criteria, h.v, h.w)
+        assert [p.id for p in o.strengths] == strong
+        assert [p.id for p in o.weaknesses if p.kind == "criterion"] == weak
+        # equal everywhere, yet a strength and a weakness: the yardstick is the set's, not the package's
+        assert "partnership_scope" in strong and "strategy_objective" in weak
+        assert o.attainment == pytest.approx(h.attainment)
 
 
 def test_ineligible_project_gets_an_opinion(ranking):
     o = next(o for o in op.build_opinions(ranking) if o.identification.project_id == "P03")
     assert not o.eligible and o.score is None and o.rank is None
+    assert o.attainment is None and o.rule_score is None and o.groups == [] and o.strengths == []
     assert o.recommendation == R.NOT_RECOMMENDED and o.decided_by.id == "gate"
     assert [g.id for g in o.failed_gates] == ["min_two_jst"]
     assert "Spełnić kryterium dostępowe: W projekcie uczestniczą co najmniej dwie JST." in o.conditions
-    assert all(a.contribution is None for a in o.criteria)
+    assert all(a.contribution is None and a.attainment is None for a in o.criteria)
     assert len(o.criteria) == len(ranking.criteria)
 
 
@@ -305,16 +655,57 @@ def test_per_criterion_assessment_has_level_descriptor_and_comment(ranking):
     assert plain(cost.value_text) == "6 210 PLN/osobę" and cost.descriptor is None
 
 
-def test_selection_card_opinions_use_points_and_the_card_cap():
-    rk = load_package(ROOT / "samples" / "pakiet_karta.json").rank("points")
-    ops = op.build_opinions(rk, lang="en")
-    for o in ops:
-        res = next(r for r in rk.results if r.id == o.identification.project_id)
-        assert o.rule_score == pytest.approx(res.card.base / rk.card["max_points"])
-        if not res.card.passed:
-            assert o.recommendation.order >= R.NEEDS_REWORK.order
-            assert any(w.kind == "card" for w in o.weaknesses)
-    assert any(not o.card.passed for o in ops)
+def karta_by_hand(rk, pid: str):
+    """(merit points, most merit points, passes the card) from the card's scales, minima and threshold."""
+    cs = rk.package.criteria_set
+    p = next(p for p in rk.package.projects if p.id == pid)
+    leaves = cs.leaves()
+    top = sum(max(c.scale.values) for c in leaves)
+    base = sum(p.scores[c.id] for c in leaves)
+    minima_met = all(c.minimum is None or p.scores[c.id] >= c.minimum for c in leaves)
+    return base, top, minima_met and base >= cs.card.threshold_percent / 100 * top
+
+
+@pytest.mark.parametrize("method", ["points", "topsis"])
+def test_a_card_package_is_judged_on_its_points_and_a_failed_card_by_the_card_rule(method):
+    rk = load_package(KARTA).rank(method)
+    rs = OpinionRules()  # the sample card set has no [opinions]: the defaults
+    assert rk.package.criteria_set.opinions is None
+    cs = rk.package.criteria_set
+    fails_high = False
+    for lang in ("pl", "en"):
+        for o in op.build_opinions(rk, lang=lang):
+            pid = o.identification.project_id
+            base, top, passed = karta_by_hand(rk, pid)
+            assert top == 55  # 10 + 6 + 10 + 9 + 4 + 10 + 6
+            assert o.rule_score == pytest.approx(base / top, abs=1e-12)  # the merit points' share, bonus excluded
+            assert o.card.points == base and o.card.max_points == top and o.card.passed == passed
+            want, decided, _ = hand_decision(rs, base / top, {}, passed)
+            assert o.recommendation == want and (o.decided_by.id, o.decided_by.category) == decided
+            pts = f"{numfmt.amount(base, lang)} {'z' if lang == 'pl' else 'of'} {numfmt.amount(top, lang)}"
+            assert pts in o.decision_text
+            if passed:
+                assert o.decided_by.kind == "score" and not any(w.kind == "card" for w in o.weaknesses)
+                # the threshold is stated in points: e.g. 0.6 × 55 = 33
+                rule = next(r for r in rs.score if r.category == o.recommendation.value)
+                assert f" {numfmt.amount(rule.min_score * top, lang)} {'z' if lang == 'pl' else 'of'} 55 " in o.decided_by.text
+            else:
+                assert o.recommendation == R.NEEDS_REWORK and o.decided_by.id == "card"
+                assert [r.id for r in o.rules_applied] == ["card"]
+                assert any(w.kind == "card" for w in o.weaknesses)
+                fails_high = fails_high or base / top >= 0.6
+            # strengths and weaknesses are shown in points of each criterion's scale
+            for p in [*o.strengths, *(w for w in o.weaknesses if w.kind == "criterion")]:
+                a = next(a for a in o.criteria if a.id == p.id)
+                high = max(cs.criterion(a.id).scale.values)
+                assert a.attainment == pytest.approx(a.value / high)  # every card scale starts at 0
+                if lang == "pl":
+                    assert p.text.startswith(f"{a.label}: {numfmt.amount(a.value, 'pl')} z {numfmt.amount(high, 'pl')} pkt")
+                    assert p.text.endswith(f"({numfmt.percent(a.value / high, 'pl')} skali)")
+                else:
+                    assert p.text.startswith(f"{a.label}: {numfmt.amount(a.value, 'en')} of {numfmt.amount(high, 'en')} points")
+    # a project with a high points share that fails a criterion's minimum: the card, not a threshold, decides
+    assert fails_high
 
 
 # --- robustness --------------------------------------------------------------------------------------------
@@ -366,7 +757,7 @@ def test_robustness_in_english_and_top_k_for_two_projects():
 
 
 def test_robustness_needs_weights():
-    rk = load_package(ROOT / "samples" / "pakiet_karta.json").rank("points")
+    rk = load_package(KARTA).rank("points")
     with pytest.raises(InputError, match="--samples 0"):
         op.robustness(rk, 100, 0)
 
@@ -419,7 +810,7 @@ def test_identification_carries_engine_and_input_hash(ranking):
     assert op.build_opinions(ranking, other)[0].identification.input_hash != idn.input_hash  # rules are inputs
 
 
-# --- review fixes: constant groups, strengths by contribution, fewer than two eligible ------------------------
+# --- groups and criteria equal for every project, strengths by contribution, fewer than two eligible ---------
 
 FEASIBILITY = ("readiness", "institutional_capacity", "implementation_risk")
 
@@ -431,51 +822,68 @@ def sample_with(**scores):
     return package_from_document(doc)
 
 
-def test_a_group_of_constant_criteria_has_no_percentage_and_no_cap():
-    rk = sample_with(readiness=5, institutional_capacity=5, implementation_risk=1).rank()
-    ops = op.build_opinions(rk)
-    cats = op.categories(rk)
-    for o in ops:
-        if not o.eligible:
-            continue
-        feas = next(g for g in o.groups if g.id == "feasibility")
-        assert feas.percent is None and not feas.below_minimum
-        assert all(r.id != "group_minimum.feasibility" for r in o.rules_applied)
-        assert o.decided_by.id != "group_minimum.feasibility"
-        assert cats[o.identification.project_id] == o.recommendation
-    # the best projects are no longer all demoted to "needs rework"
-    assert {o.recommendation for o in ops if o.eligible} != {R.NEEDS_REWORK}
-    assert {k: v[0] for k, v in op.recommend(rk).items()} == cats
-
-
-def test_a_partly_constant_group_counts_only_its_varying_criteria():
-    rk = sample_with(readiness=5, institutional_capacity=5).rank()  # implementation_risk still varies
-    cats = op.categories(rk)
+@pytest.mark.parametrize(("levels", "capped"), [
+    ({"readiness": 1, "institutional_capacity": 1, "implementation_risk": 5}, True),  # 20 %, 20 %, 0 %
+    ({"readiness": 5, "institutional_capacity": 5, "implementation_risk": 1}, False),  # the top of each
+])
+def test_a_group_equal_for_every_project_keeps_its_percentage_and_its_caps(levels, capped):
+    rk = sample_with(**levels).rank()
+    rs = rk.package.criteria_set.opinions
+    cs = rk.package.criteria_set
     w = {c.id: c.weight for c in rk.criteria}
+    want_pct = 100 * sum(w[c] * hand_value(cs.criterion(c), levels[c]) for c in FEASIBILITY) / sum(w[c] for c in FEASIBILITY)
+    assert (want_pct < 25) == capped and (want_pct == pytest.approx(100)) == (not capped)
+    cats = op.categories(rk)
     for o in op.build_opinions(rk):
         if not o.eligible:
             continue
-        risk = next(a for a in o.criteria if a.id == "implementation_risk")
+        h = hand_numbers(rk, o.identification.project_id)
         feas = next(g for g in o.groups if g.id == "feasibility")
-        # only implementation_risk counts: its attainment, as a percentage
-        assert feas.percent == pytest.approx(100 * risk.contribution / w["implementation_risk"])
-        assert feas.percent == pytest.approx(100 * risk.attainment)
-        assert feas.below_minimum == (feas.percent < 40)
+        assert feas.percent == pytest.approx(want_pct) and feas.below_minimum == capped
+        want, decided, applied = hand_decision(rs, h.attainment, h.groups)
+        assert o.recommendation == want and (o.decided_by.id, o.decided_by.category) == decided
+        assert [(r.id, r.category) for r in o.rules_applied] == applied
+        assert any(r.id.startswith("group_minimum.feasibility.") for r in o.rules_applied) == capped
+        if capped:
+            assert o.recommendation.order >= R.NEEDS_REWORK.order
         assert cats[o.identification.project_id] == o.recommendation
-    # the project with the best risk level is at 100 % of its feasibility group
+    assert {k: v[0] for k, v in op.recommend(rk).items()} == cats
+
+
+def test_a_partly_constant_group_counts_every_criterion():
+    rk = sample_with(readiness=5, institutional_capacity=5).rank()  # implementation_risk still varies
+    cats = op.categories(rk)
+    w = {c.id: c.weight for c in rk.criteria}
+    gw = sum(w[c] for c in FEASIBILITY)
+    for o in op.build_opinions(rk):
+        if not o.eligible:
+            continue
+        p = next(p for p in rk.package.projects if p.id == o.identification.project_id)
+        risk_v = (5 - p.scores["implementation_risk"]) / 4  # a cost scale 1–5
+        feas = next(g for g in o.groups if g.id == "feasibility")
+        want = 100 * (w["readiness"] + w["institutional_capacity"] + w["implementation_risk"] * risk_v) / gw
+        assert feas.percent == pytest.approx(want)
+        assert feas.below_minimum == (want < 40)
+        assert cats[o.identification.project_id] == o.recommendation
+    # the levels at the top carry weight even though every project has them
     best = [o for o in op.build_opinions(rk) if o.eligible
             and next(a for a in o.criteria if a.id == "implementation_risk").attainment == 1.0]
     assert best and all(next(g for g in o.groups if g.id == "feasibility").percent == pytest.approx(100) for o in best)
+    worst = min(100 * (w["readiness"] + w["institutional_capacity"]) / gw, 100.0)
+    assert all(next(g for g in o.groups if g.id == "feasibility").percent >= worst - 1e-9
+               for o in op.build_opinions(rk) if o.eligible)
 
 
-def test_constant_group_is_shown_as_not_applicable(tmp_path):
+def test_a_constant_group_is_shown_with_its_percentage():
     from appraisal.io.markdown import opinion_markdown
 
     rk = sample_with(readiness=5, institutional_capacity=5, implementation_risk=1).rank()
     o = next(o for o in op.build_opinions(rk) if o.eligible)
     md = opinion_markdown(o)
     row = next(line for line in md.splitlines() if line.startswith("| Wykonalność |"))
-    assert row.split(" | ")[3] == "nie dotyczy"
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[3] == numfmt.percent(1.0, "pl") and cells[4] == numfmt.percent(0.40, "pl")
+    assert "nie dotyczy" not in md
 
 
 def test_strengths_are_the_largest_contributions_not_the_highest_attainment():
@@ -491,18 +899,23 @@ def test_strengths_are_the_largest_contributions_not_the_highest_attainment():
 
 
 def test_mid_scale_value_is_a_strength_not_a_weakness():
+    # a scale 0.3 / 0.6 / 0.9: the middle level is half the range, but (0.6 − 0.3)/(0.9 − 0.3) rounds below 0.5
+    cs = load_criteria("cwd").model_dump(mode="json", exclude_none=True)
+    syn = next(c for g in cs["groups"] if g["id"] == "strategy_fit" for c in g["criteria"] if c["id"] == "synergy")
+    syn["scale"]["levels"] = [dict(lv, value=x) for lv, x in zip(syn["scale"]["levels"], (0.3, 0.6, 0.9))]
     doc = cwd_package_doc(3)
-    for i, p in enumerate(doc["projects"]):
-        p["scores"]["strategy_objective"] = i + 1  # 1, 2, 3: min-max gives 0.49999999999999994 for the middle
+    doc["criteria"] = cs
+    for p, x in zip(doc["projects"], (0.3, 0.6, 0.9)):
+        p["scores"]["synergy"] = x
     rk = package_from_document(doc).rank()
     o = next(o for o in op.build_opinions(rk) if o.identification.project_id == "P2")
-    a = next(a for a in o.criteria if a.id == "strategy_objective")
+    a = next(a for a in o.criteria if a.id == "synergy")
     assert a.attainment < 0.5 and abs(a.attainment - 0.5) < 1e-12  # the rounding the tolerance is for
-    assert "strategy_objective" not in [p.id for p in o.weaknesses]
-    strong, _ = op.split_points(o.criteria)
-    assert any(c.id == "strategy_objective" for c in
-               [c for c in o.criteria if c.attainment is not None and c.attainment >= 0.5 - 1e-9])
-    assert [p.id for p in o.strengths] == [c.id for c in strong]
+    assert "synergy" not in [p.id for p in o.weaknesses]
+    h = hand_numbers(rk, "P2")
+    strong, weak = hand_split(o.criteria, h.v, h.w)
+    assert "synergy" not in weak
+    assert [p.id for p in o.strengths] == strong
 
 
 def one_eligible_doc(eligible: int):
@@ -512,23 +925,37 @@ def one_eligible_doc(eligible: int):
     return doc
 
 
-def test_one_project_passing_the_gates_gets_an_unranked_opinion():
+def test_the_lone_admissible_project_is_judged_by_attainment_and_has_no_rank():
     pkg = package_from_document(one_eligible_doc(1))
     with pytest.raises(InputError, match="only 1 project"):
         pkg.rank()
     rk = op.ranking_for_opinions(pkg)
+    assert rk.results == [] and rk.alternatives == ["P1"]
     ops = op.build_opinions(rk)
     assert [o.identification.project_id for o in ops] == ["P1", "P2", "P3"]
     first = ops[0]
-    assert first.eligible and first.score is None and first.rank is None
-    assert first.recommendation == R.NEEDS_REWORK and first.decided_by.id == "unranked"
-    assert "nie można go porównać" in first.decision_text
-    assert all(a.contribution is None for a in first.criteria)
+    assert first.eligible and first.score is None and first.rank is None and first.robustness is None
+    h = hand_numbers(rk, "P1")
+    rs = pkg.criteria_set.opinions
+    want, decided, applied = hand_decision(rs, h.attainment, h.groups)
+    assert first.attainment == pytest.approx(h.attainment) and first.rule_score == pytest.approx(h.attainment)
+    assert first.recommendation == want and (first.decided_by.id, first.decided_by.category) == decided
+    assert [(r.id, r.category) for r in first.rules_applied] == applied
+    assert first.decided_by.kind in ("score", "group_minimum")
+    for a in first.criteria:
+        assert a.attainment == pytest.approx(h.v[a.id]) and a.contribution == pytest.approx(h.w[a.id] * h.v[a.id])
+    assert f"stopień spełnienia kryteriów {numfmt.percent(h.attainment)}" in first.decision_text
+    assert first.strengths or first.weaknesses
     for o in ops[1:]:
         assert not o.eligible and o.recommendation == R.NOT_RECOMMENDED and o.decided_by.id == "gate"
     assert op.categories(rk) == {o.identification.project_id: o.recommendation for o in ops}
     bundle = op.build_bundle(rk, ops)
     assert [s.rank for s in bundle.summary] == [None, None, None]
+    # the same project in a package where all three pass: the same judgement, only now with a rank
+    together = {o.identification.project_id: o for o in op.build_opinions(package_from_document(cwd_package_doc(3)).rank())}
+    t = together["P1"]
+    assert t.rank is not None
+    assert same_judgement(first, t)
 
 
 def test_no_project_passing_the_gates_still_gets_gate_opinions():
@@ -537,14 +964,33 @@ def test_no_project_passing_the_gates_still_gets_gate_opinions():
     assert [o.recommendation for o in ops] == [R.NOT_RECOMMENDED] * 3
 
 
-def test_unranked_cli_writes_opinions_and_says_so(tmp_path, capsys):
+def test_lone_admissible_project_cli_writes_opinions_and_says_so(tmp_path, capsys):
     src = tmp_path / "one.json"
     src.write_text(json.dumps(one_eligible_doc(1), ensure_ascii=False), "utf-8")
     out = tmp_path / "o"
     assert main(["opinions", str(src), "-o", str(out)]) == 0
     err = capsys.readouterr().err
-    assert "only 1 project(s) pass the gates" in err and "not ranked" in err
+    assert "only 1 project(s) pass the gates" in err and "attainment" in err
+    pkg = package_from_document(one_eligible_doc(1))
+    rk = op.ranking_for_opinions(pkg)
+    h = hand_numbers(rk, "P1")
+    want, _, _ = hand_decision(pkg.criteria_set.opinions, h.attainment, h.groups)
     o1 = json.loads((out / "p1.json").read_text("utf-8"))
-    assert o1["recommendation"] == "needs_rework" and o1["rank"] is None and o1["robustness"] is None
+    assert o1["recommendation"] == want.value and o1["rank"] is None and o1["score"] is None
+    assert o1["robustness"] is None and o1["attainment"] == pytest.approx(h.attainment)
     assert json.loads((out / "p2.json").read_text("utf-8"))["recommendation"] == "not_recommended"
     assert (out / "pakiet.docx").exists() and (out / "p1.md").exists()
+
+
+def test_a_group_exactly_at_its_minimum_is_not_below_it():
+    # the weighted sum can come out a hair below the exact percentage (34.99999999999999): it still reaches it
+    doc = cwd_package_doc(2)
+    for p in doc["projects"]:  # funding has direct weights 0.40 / 0.35 / 0.25: 0.40·0 + 0.35·1 + 0.25·0 = 35 %
+        p["scores"].update(funding_identified=0, own_contribution=5, cost_per_beneficiary=10000)
+    rk = package_from_document(doc).rank()
+    rs = OpinionRules(group_minimum=[GroupMinimum(group="funding", min_percent=35, at_most="needs_rework")])
+    for o in op.build_opinions(rk, rs):
+        g = next(g for g in o.groups if g.id == "funding")
+        assert numfmt.percent(g.percent / 100) == numfmt.percent(0.35)  # shown as 35 % …
+        assert not g.below_minimum  # … and so not below a 35 % minimum
+        assert "group_minimum.funding" not in [r.id for r in o.rules_applied]

@@ -281,7 +281,7 @@ def test_the_demo_top_project_is_recommended_with_conditions_for_its_feasibility
     feas = next(g for g in top.groups if g.id == "feasibility")
     assert 25 <= feas.percent < 40 and feas.below_minimum
     assert top.recommendation == op.Recommendation.WITH_CONDITIONS
-    assert top.decided_by.id == "group_minimum.feasibility"
+    assert top.decided_by.id == "group_minimum.feasibility.recommended_with_conditions"
     assert any("przygotowanie" in c for c in top.conditions)
     # the attainment is the weighted sum of the values, recomputed here from the set's own scales
     values = set_values(pkg.criteria_set)

@@ -34,7 +34,8 @@ WORDS = {
         "attainment": "Stopień spełnienia kryteriów", "card": "Karta oceny", "points": "pkt", "passed": "spełnia wymogi",
         "failed": "nie spełnia wymogów", "rule": "Rozstrzygająca reguła", "rules_applied": "Zastosowane reguły",
         "gates": "Kryteria dostępowe", "gates_failed": "niespełnione",
-        "group": "Grupa", "weight": "Waga", "contribution": "Wkład (wartość)", "group_pct": "% wagi grupy",
+        "group": "Grupa", "weight": "Waga", "contribution": "Wkład (wartość)", "group_contribution": "Wkład",
+        "group_pct": "% wagi grupy",
         "minimum": "Minimum", "criterion": "Kryterium", "assessment": "Ocena", "level": "Opis poziomu",
         "comment": "Komentarz doradcy",
         "s3_note": "Wartość kryterium (0–100 %) odczytuje się na skali kryterium określonej w zestawie kryteriów "
@@ -81,7 +82,8 @@ WORDS = {
         "attainment": "Attainment of the criteria", "card": "Selection card", "points": "pts", "passed": "passes",
         "failed": "fails", "rule": "Deciding rule", "rules_applied": "Rules applied",
         "gates": "Admissibility gates", "gates_failed": "not met",
-        "group": "Group", "weight": "Weight", "contribution": "Contribution (value)", "group_pct": "% of group weight",
+        "group": "Group", "weight": "Weight", "contribution": "Contribution (value)",
+        "group_contribution": "Contribution", "group_pct": "% of group weight",
         "minimum": "Minimum", "criterion": "Criterion", "assessment": "Assessment", "level": "Level descriptor",
         "comment": "Advisor's comment",
         "s3_note": "A criterion's value (0–100 %) is read on the criterion's own yardstick from the criteria set "
@@ -238,7 +240,7 @@ def opinion_blocks(op: Opinion, level: int = 1, standalone: bool = True) -> list
                  w["n_a"] if g.percent is None else numfmt.percent(g.percent / 100, lang),
                  "—" if g.minimum_percent is None else numfmt.percent(g.minimum_percent / 100, lang)]
                 for g in op.groups]
-        out.append(Block("table", headers=[w["group"], w["weight"], w["contribution"], w["group_pct"], w["minimum"]],
+        out.append(Block("table", headers=[w["group"], w["weight"], w["group_contribution"], w["group_pct"], w["minimum"]],
                          rows=rows, widths=[2.4, 1, 1, 1.2, 1]))
 
     # 3. by criterion
