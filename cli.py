@@ -244,6 +244,8 @@ def sensitivity(source, weights_, directions, method, normalization, samples, se
                           judgment_change=judgment_change, score_change=score_change,
                           quantity_change=quantity_change, top_k=top_k, names=list(criteria_names) or None,
                           force=force, progress=update)
+    for msg in rep.get("warnings", []):
+        _warn(msg)
     if output is not None:
         suffix = output.suffix.lower()
         if suffix == ".json":

@@ -8,14 +8,30 @@ the vectorised kernels (no Python loop per sample) and summarise.
   other weight scaled by (1 − t)/(1 − w), so the weights stay on the simplex;
 - :func:`sweeps`: every project's rank along t ∈ [0, 1] for each criterion and group;
 - :func:`stability_intervals`: the largest interval around the base weight over which the whole
-  ranking, the top project and the top-k set stay the same (grid scan, then bisection to 1e-5);
-- :func:`critical_change`: the smallest one-weight change that gives another top project
-  (Triantaphyllou & Sánchez 1997, with the proportional re-weighting above);
+  ranking, the top project and the top-k set stay the same. Each of these can only change where two
+  projects' scores cross, so the crossings are bracketed — the sign changes of each pair's score
+  difference on a 2001-point scan, and the double crossings a scan step can hide (a pair that swaps
+  and swaps back between two scan points), searched for by golden section around each scanned minimum
+  of |difference| that is small for the difference's curvature — and the ones that decide an edge are
+  located by bisection to 1e-10 (the promise is 1e-4);
+- :func:`critical_change`: the smallest change of one criterion's weight (absolute, |t − w|, in the
+  proportional variant above) that gives another top project, with Triantaphyllou & Sánchez's (1997)
+  relative measure of the same change; :func:`critical_change_relative`: their "percent-top" critical
+  criterion, the one whose smallest such change is the smallest in % of its own weight. T&S change
+  W_j alone by δ (the others held) and renormalise; since TOPSIS and WSM rank the same for weights
+  multiplied by any factor, that is t = (w + δ)/(1 + δ) here, i.e. δ = (t − w)/(1 − t), and their
+  relative change is 100·|δ|/w %;
 - :func:`smaa`: Monte Carlo / SMAA-2 (Lahdelma & Salminen 2001): rank acceptability indices (tied
   alternatives share their positions equally, so rows and columns sum to 1), expected rank and
   5–95 % rank interval, pairwise winning probabilities, central weights and confidence factors,
   accumulated chunk by chunk so memory stays bounded whatever the number of samples;
-- :func:`method_robustness`: TOPSIS (vector, min-max) vs WSM rankings, Spearman ρ and Kendall τ.
+- :func:`method_robustness`: TOPSIS (vector, min-max, and R-TOPSIS when the criteria set gives the
+  yardstick) vs WSM rankings, Spearman ρ and Kendall τ.
+
+The AHP-judgment and panel samplers follow each group's own weighting: its method (principal
+eigenvector or row geometric means) and, for a panel, its aggregation (AIJ: the judgments' weighted
+geometric mean is perturbed and weighed; AIP: each expert's judgments are perturbed and weighed on
+their own, and the priorities averaged with the experts' weights).
 """
 
 from __future__ import annotations
@@ -28,14 +44,26 @@ import numpy as np
 
 from . import ahp
 from .criteria import InputError
+from .normalization import unit_sum
 from .ranking import TIE_TOLERANCE, ranks, score
+from .value import ValueFunctions, value_functions
 
 #: samples per chunk (fixed, so results do not depend on the machine)
 CHUNK = 16_384
 MAX_SAMPLES = 10_000_000
 SWEEP_POINTS = 101
+#: the scan of each weight over [0, 1] that brackets the crossings of the projects' scores
 SCAN_POINTS = 2001
-BISECTION_WIDTH = 1e-5
+#: every crossing is located to this width (the intervals promise 1e-4)
+CROSSING_WIDTH = 1e-10
+#: a scanned minimum of |score difference| is searched for a hidden double crossing when it is at most
+#: this many times the difference's second difference there (a parabola through the three scanned points
+#: dips below zero only if the minimum is under half of it: a margin of 4)
+HIDDEN_MARGIN = 2.0
+#: "changes at": this far beyond an interval's edge (or half-way into a narrower piece)
+OUT_STEP = 1e-8
+#: pair values held at once while scanning
+PAIR_BLOCK = 4_000_000
 
 
 @dataclass
@@ -55,6 +83,9 @@ class Problem:
     scales: list[np.ndarray | None] | None = None
     #: the criteria tree the weights came from (for the AHP-judgment and panel samplers)
     criteria_set: Any = None
+    #: the criteria set's value functions, columns in order: the yardstick of R-TOPSIS
+    #: (``normalization="reference"``); None for a plain matrix
+    reference: ValueFunctions | None = None
 
     @property
     def m(self) -> int:
@@ -66,7 +97,8 @@ class Problem:
 
     def scores(self, w: np.ndarray, x: np.ndarray | None = None) -> np.ndarray:
         """Scores for weights (..., n) (and matrices (..., m, n), default the base matrix)."""
-        return score(self.x if x is None else x, w, self.directions, self.method, self.normalization)
+        return score(self.x if x is None else x, w, self.directions, self.method, self.normalization,
+                     self.reference)
 
     @classmethod
     def from_ranking(cls, rk) -> Problem:
@@ -77,6 +109,7 @@ class Problem:
         groups: dict[str, list[int]] = {}
         scales = None
         cs = None
+        reference = None
         if rk.package is not None:
             cs = rk.package.criteria_set
             for path, leaf in cs.leaf_paths():
@@ -84,11 +117,15 @@ class Problem:
                     groups.setdefault(g.id, []).append(crit.index(leaf.id))
             by_id = {c.id: c for c in cs.leaves()}
             scales = [np.array(by_id[c].scale.values) if by_id[c].scale else None for c in crit]
+            try:
+                reference = value_functions([by_id[c] for c in crit])
+            except ValueError:  # a quantity without reference levels: no yardstick (R-TOPSIS unavailable)
+                reference = None
         return cls(ids=list(rk.alternatives), criteria=crit, x=np.asarray(rk.matrix, float),
                    weights=np.array([c.weight for c in rk.criteria]),
                    directions=np.array([1.0 if c.direction == "benefit" else -1.0 for c in rk.criteria]),
                    method=rk.method, normalization=rk.normalization if rk.method == "topsis" else "vector",
-                   groups=groups, scales=scales, criteria_set=cs)
+                   groups=groups, scales=scales, criteria_set=cs, reference=reference)
 
 
 # --- ranks with ties, from one argsort ------------------------------------------------------------------
@@ -168,16 +205,38 @@ def _tree_weights(cs, local: dict[str, np.ndarray], size: int) -> np.ndarray:
     return np.stack(cols, axis=1)
 
 
-def _group_matrices(cs) -> dict[str, tuple[np.ndarray, list[np.ndarray], np.ndarray]]:
-    """Per pairwise group: (matrix used, each expert's matrix, expert weights)."""
-    out = {}
+@dataclass
+class _PairwiseGroup:
+    """A group weighed by pairwise judgments, as the criteria set says to weigh it."""
+
+    id: str
+    method: str  # "eigenvector" or "geometric"
+    aggregation: str  # "aij" or "aip" (one expert: either)
+    experts: np.ndarray  # (E, k, k) each expert's matrix
+    expert_weights: np.ndarray  # (E,), summing to 1
+    aij: np.ndarray  # (k, k): the experts' weighted geometric mean (the one matrix, for one expert)
+
+    @property
+    def panel(self) -> bool:
+        return len(self.experts) > 1
+
+
+def _pairwise_groups(cs) -> list[_PairwiseGroup]:
+    out = []
     for g in cs.iter_groups():
         if g.pairwise:
-            mats = [ahp.complete_reciprocal(np.array(j.numeric())) for j in g.pairwise]
+            mats = np.stack([ahp.complete_reciprocal(np.array(j.numeric())) for j in g.pairwise])
             ew = np.array([j.weight for j in g.pairwise], dtype=float)
-            agg = mats[0] if len(mats) == 1 else ahp.aggregate_judgments(np.stack(mats), ew)
-            out[g.id] = (agg, mats, ew / ew.sum())
+            agg = mats[0] if len(mats) == 1 else ahp.aggregate_judgments(mats, ew)
+            out.append(_PairwiseGroup(g.id, g.method, g.aggregation, mats, ew / ew.sum(), agg))
     return out
+
+
+def _local_weights(mats: np.ndarray, method: str) -> np.ndarray:
+    """Weights of pairwise matrices (..., k, k) by the group's method (batched)."""
+    if method == "geometric":
+        return ahp.geometric_weights(mats)
+    return ahp.eigenvector_weights(mats)[0]
 
 
 def _base_local(cs) -> dict[str, np.ndarray]:
@@ -185,39 +244,54 @@ def _base_local(cs) -> dict[str, np.ndarray]:
     return {nd.group: nd.local for nd in nodes}
 
 
+def _perturb(a: np.ndarray, change: float, rng: np.random.Generator, size: int) -> np.ndarray:
+    """``size`` perturbed copies (size, ..., k, k) of reciprocal matrices a (..., k, k): each upper-triangle
+    judgment moves one step down or up Saaty's scale with probability change/2 each (a judgment between
+    two steps moves to the neighbouring step), its reciprocal with it."""
+    grid = np.log(ahp.SAATY_SCALE)
+    k = a.shape[-1]
+    iu = np.triu_indices(k, 1)
+    vals = np.log(a[..., iu[0], iu[1]])
+    pos = np.interp(vals, grid, np.arange(len(grid)))  # fractional position on the scale
+    u = rng.random((size, *vals.shape))
+    step = np.where(u < change / 2, -1, np.where(u < change, 1, 0))
+    lower, upper = np.floor(pos), np.ceil(pos)
+    new_pos = np.where(step < 0, np.where(lower < pos, lower, pos - 1),
+                       np.where(step > 0, np.where(upper > pos, upper, pos + 1), pos))
+    new_pos = np.clip(new_pos, 0, len(grid) - 1)
+    new_vals = np.where(step == 0, vals, np.interp(new_pos, np.arange(len(grid)), grid))
+    mats = np.ones((size, *a.shape))
+    mats[..., iu[0], iu[1]] = np.exp(new_vals)
+    mats[..., iu[1], iu[0]] = np.exp(-new_vals)
+    return mats
+
+
 def perturbed_judgments(cs, change: float = 0.5) -> Callable[[np.random.Generator, int], np.ndarray]:
     """Global weights from perturbed AHP judgments: each upper-triangle judgment of every pairwise
     group moves one step down or up Saaty's scale (1/9 … 9) with probability change/2 each; the
-    perturbed matrices are re-weighted by batched power iteration, then synthesised down the tree.
+    perturbed matrices are weighed by the group's method (batched power iteration for the principal
+    eigenvector, or row geometric means), then synthesised down the tree. A panel aggregated by AIJ
+    has its aggregated matrix perturbed; a panel aggregated by AIP has each expert's matrix perturbed
+    and weighed, and the priorities averaged with the experts' weights. With ``change = 0`` the draws
+    are the base weights.
     """
     if not 0 <= change <= 1:
         raise InputError(f"judgment change probability must be in [0, 1], got {change:g}", where="--judgment-change")
     if cs is None:
         raise InputError("perturbing AHP judgments needs a package whose criteria are weighed by pairwise judgments", where="--sampler")
-    groups = _group_matrices(cs)
+    groups = _pairwise_groups(cs)
     if not groups:
         raise InputError("no group of the criteria set is weighed by pairwise judgments; use another sampler", where="--sampler")
     base = _base_local(cs)
-    grid = np.log(ahp.SAATY_SCALE)
 
     def draw(rng: np.random.Generator, size: int) -> np.ndarray:
         local = dict(base)
-        for gid, (a, _mats, _ew) in groups.items():
-            k = a.shape[0]
-            iu = np.triu_indices(k, 1)
-            vals = np.log(a[iu])
-            pos = np.interp(vals, grid, np.arange(len(grid)))  # fractional position on the scale
-            u = rng.random((size, len(vals)))
-            step = np.where(u < change / 2, -1, np.where(u < change, 1, 0))
-            lower, upper = np.floor(pos), np.ceil(pos)
-            new_pos = np.where(step < 0, np.where(lower < pos, lower, pos - 1),
-                               np.where(step > 0, np.where(upper > pos, upper, pos + 1), pos))
-            new_pos = np.clip(new_pos, 0, len(grid) - 1)
-            new_vals = np.where(step == 0, vals, np.interp(new_pos, np.arange(len(grid)), grid))
-            mats = np.ones((size, k, k))
-            mats[:, iu[0], iu[1]] = np.exp(new_vals)
-            mats[:, iu[1], iu[0]] = np.exp(-new_vals)
-            local[gid], _ = ahp.eigenvector_weights(mats)
+        for g in groups:
+            if g.panel and g.aggregation == "aip":
+                own = _local_weights(_perturb(g.experts, change, rng, size), g.method)  # (size, E, k)
+                local[g.id] = unit_sum(np.einsum("e,sek->sk", g.expert_weights, own))
+            else:
+                local[g.id] = _local_weights(_perturb(g.aij, change, rng, size), g.method)
         return _tree_weights(cs, local, size)
 
     return draw
@@ -225,23 +299,37 @@ def perturbed_judgments(cs, change: float = 0.5) -> Callable[[np.random.Generato
 
 def panel_members(cs) -> Callable[[np.random.Generator, int], np.ndarray]:
     """Global weights where each panel group takes one expert's own weights per sample (chosen in
-    proportion to the experts' weights); other groups keep their weights."""
+    proportion to the experts' weights), computed by the group's method; other groups keep their
+    weights. A group judged by one expert keeps that expert's weights (the base weights; see
+    :func:`sampler_warnings`). Under AIP the draws average to the base weights."""
     if cs is None:
         raise InputError("sampling a panel's weights needs a package whose criteria are weighed by a panel", where="--sampler")
-    panels = {gid: v for gid, v in _group_matrices(cs).items() if len(v[1]) > 1}
-    if not panels:
-        raise InputError("no group of the criteria set is weighed by a panel of experts; use another sampler", where="--sampler")
+    groups = _pairwise_groups(cs)
+    if not groups:
+        raise InputError("no group of the criteria set is weighed by pairwise judgments, so there is no panel "
+                         "of experts; use another sampler", where="--sampler")
+    panels = [g for g in groups if g.panel]
     base = _base_local(cs)
-    expert_w = {gid: np.stack([ahp.eigenvector_weights(mt)[0] for mt in mats]) for gid, (_, mats, _) in panels.items()}
+    own = {g.id: _local_weights(g.experts, g.method) for g in panels}  # (E, k): each expert's weights
 
     def draw(rng: np.random.Generator, size: int) -> np.ndarray:
         local = dict(base)
-        for gid, (_a, _mats, ew) in panels.items():
-            pick = rng.choice(len(ew), size=size, p=ew)
-            local[gid] = expert_w[gid][pick]
+        for g in panels:
+            pick = rng.choice(len(g.expert_weights), size=size, p=g.expert_weights)
+            local[g.id] = own[g.id][pick]
         return _tree_weights(cs, local, size)
 
     return draw
+
+
+def sampler_warnings(problem: Problem, sampler: str) -> list[str]:
+    """What the user should know about a sampler on this problem (it runs, but may not vary much)."""
+    if sampler == "panel" and problem.criteria_set is not None:
+        groups = _pairwise_groups(problem.criteria_set)
+        if groups and not any(g.panel for g in groups):
+            return ["no group of the criteria set is judged by more than one expert: the panel sampler keeps "
+                    "each group at its one expert's weights, i.e. the base weights"]
+    return []
 
 
 def perturbed_scores(x: np.ndarray, scales: list[np.ndarray | None] | None, level_change: float = 0.0,
@@ -278,20 +366,25 @@ def perturbed_scores(x: np.ndarray, scales: list[np.ndarray | None] | None, leve
 
 # --- one at a time -------------------------------------------------------------------------------------------
 
-def oat_weights(w: np.ndarray, cols: list[int], t: np.ndarray) -> np.ndarray:
-    """Weights (T, n) with the criteria ``cols`` together at weight t (shared as at base) and every
-    other weight scaled by (1 − t)/(1 − their base total)."""
+def _oat_basis(w: np.ndarray, cols: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(a, b) such that the one-at-a-time weights at t are t·a + (1 − t)·b: a holds the shares of the
+    criteria ``cols`` among themselves (0 elsewhere), b the shares of the others (0 on ``cols``)."""
     w = np.asarray(w, dtype=float)
-    t = np.atleast_1d(np.asarray(t, dtype=float))
     inside = np.zeros(len(w), bool)
     inside[cols] = True
     w_in, w_out = w[inside].sum(), w[~inside].sum()
-    share_in = w[inside] / w_in if w_in > 0 else np.full(inside.sum(), 1.0 / inside.sum())
-    share_out = w[~inside] / w_out if w_out > 0 else np.full((~inside).sum(), 1.0 / max((~inside).sum(), 1))
-    out = np.empty((len(t), len(w)))
-    out[:, inside] = t[:, None] * share_in
-    out[:, ~inside] = (1 - t)[:, None] * share_out
-    return out
+    a, b = np.zeros(len(w)), np.zeros(len(w))
+    a[inside] = w[inside] / w_in if w_in > 0 else 1.0 / inside.sum()
+    b[~inside] = w[~inside] / w_out if w_out > 0 else 1.0 / max((~inside).sum(), 1)
+    return a, b
+
+
+def oat_weights(w: np.ndarray, cols: list[int], t: np.ndarray) -> np.ndarray:
+    """Weights (T, n) with the criteria ``cols`` together at weight t (shared as at base) and every
+    other weight scaled by (1 − t)/(1 − their base total)."""
+    t = np.atleast_1d(np.asarray(t, dtype=float))
+    a, b = _oat_basis(w, cols)
+    return t[:, None] * a + (1 - t)[:, None] * b
 
 
 def _signature(problem: Problem, r: np.ndarray, what: str, k: int) -> np.ndarray:
@@ -326,86 +419,409 @@ def _targets(problem: Problem, names: list[str] | None) -> Iterator[tuple[str, l
         yield name, cols, kind
 
 
-def _edges(problem: Problem, cols: list[int], k: int) -> dict[str, list]:
-    """For each property (ranking, top, top_k): the grid brackets [inner, outer] around the first
-    change below and above the base weight (None where the property holds to the end of [0, 1]).
-    One grid scan of the weight's whole range."""
-    w0 = float(problem.weights[cols].sum())
-    base = ranks(problem.scores(problem.weights[None, :]))
-    grid = np.linspace(0, 1, SCAN_POINTS)
-    grid_ranks = ranks(problem.scores(oat_weights(problem.weights, cols, grid)))
-    out = {}
-    for what in ("ranking", "top", "top_k"):
-        ok = (_signature(problem, grid_ranks, what, k) == _signature(problem, base, what, k)[0]).all(axis=1)
-        below, above = None, None
-        bad = np.flatnonzero((grid < w0) & ~ok)
-        if bad.size:
-            j = bad[-1]
-            below = [min(w0, grid[j + 1]), grid[j]]
-        bad = np.flatnonzero((grid > w0) & ~ok)
-        if bad.size:
-            j = bad[0]
-            above = [max(w0, grid[j - 1]), grid[j]]
-        out[what] = [below, above]
+# --- stability intervals: every crossing of two projects' scores, located ----------------------------------------
+
+def _pair_sign(d: np.ndarray) -> np.ndarray:
+    """The order of two projects from their score difference: +1, −1, or 0 when tied within the
+    tolerance (as :func:`~appraisal.ranking.ranks` ties them) or undefined."""
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isnan(d) | (np.abs(d) <= TIE_TOLERANCE), 0, np.sign(d)).astype(np.int8)
+
+
+def _scores_along(problem: Problem, basis: tuple[np.ndarray, np.ndarray], tau: np.ndarray,
+                  t: np.ndarray) -> np.ndarray:
+    """Scores (N, m) at the one-at-a-time weights t[r] of target tau[r] (``basis``: stacked (a, b))."""
+    a, b = basis
+    out = np.empty((len(t), problem.m))
+    for c in range(0, len(t), CHUNK):
+        tc, kc = t[c:c + CHUNK, None], tau[c:c + CHUNK]
+        out[c:c + CHUNK] = problem.scores(tc * a[kc] + (1 - tc) * b[kc])
     return out
 
 
-def _bisect_all(problem: Problem, jobs: list[tuple[list[int], str, list]], k: int) -> None:
-    """Narrow every bracket [inner, outer] to BISECTION_WIDTH, all brackets at once: each step
-    scores one midpoint per bracket in a single kernel call."""
-    base = ranks(problem.scores(problem.weights[None, :]))
+def _pair_difference(problem: Problem, basis, tau: np.ndarray, t: np.ndarray, i: np.ndarray,
+                     k: np.ndarray) -> np.ndarray:
+    """s_i − s_k at t along target tau, one (tau, t, i, k) per row: one kernel call for all rows."""
+    s = _scores_along(problem, basis, tau, t)
+    rows = np.arange(len(t))
+    return s[rows, i] - s[rows, k]
+
+
+def _scan(problem: Problem, a: np.ndarray, b: np.ndarray, grid: np.ndarray):
+    """One target's scan: the scan cells where some pair of projects changes order (j, i, k, the pair's
+    sign at the cell's start), and the windows around scanned minima of |s_i − s_k| that may hide a
+    double crossing (lo index, hi index, i, k, sign).
+
+    Nothing here is of size (scan points × pairs): a pair's order can only change in a cell where the
+    sorted order or the ties change, and a scanned minimum f_j of |s_i − s_k| is a candidate only when
+    f_j ≤ HIDDEN_MARGIN·|Δ²(s_i − s_k)|_j ≤ 2·HIDDEN_MARGIN·max_p |Δ²s_p|_j, so only pairs that close at
+    point j are tested (found among the sorted scores)."""
+    s = problem.scores(grid[:, None] * a + (1 - grid)[:, None] * b)  # (G, m)
+    G, m = s.shape
+    order = np.argsort(-s, axis=1)
+    ss = np.take_along_axis(s, order, axis=1)
+    with np.errstate(invalid="ignore"):
+        tie = ~((ss[:, :-1] - ss[:, 1:]) > TIE_TOLERANCE)  # NaN (undefined) counts as tied
+    # a pair's order can only change inside the block of sorted positions where the order or the ties
+    # differ between the two ends of a cell (outside it the same projects hold the same places)
+    diff = (order[1:] != order[:-1])
+    diff[:, :-1] |= tie[1:] != tie[:-1]
+    diff[:, 1:] |= tie[1:] != tie[:-1]
+    cells = np.flatnonzero(diff.any(axis=1))
+    first = np.argmax(diff[cells], axis=1)
+    last = m - 1 - np.argmax(diff[cells][:, ::-1], axis=1)
+    width = last - first + 1
+    changes = []
+    for wd in np.unique(width):
+        sel = width == wd
+        jj, p0 = cells[sel], first[sel]
+        qa, qb = np.triu_indices(int(wd), 1)
+        step = max(1, PAIR_BLOCK // max(len(qa), 1))
+        for c in range(0, len(jj), step):
+            jc, pc = jj[c:c + step], p0[c:c + step]
+            ii = order[jc[:, None], pc[:, None] + qa]
+            kk = order[jc[:, None], pc[:, None] + qb]
+            s0 = _pair_sign(s[jc[:, None], ii] - s[jc[:, None], kk])
+            s1 = _pair_sign(s[jc[:, None] + 1, ii] - s[jc[:, None] + 1, kk])
+            r, q = np.nonzero(s0 != s1)
+            changes.append((jc[r], ii[r, q], kk[r, q], s0[r, q]))
+    hidden = []
+    if G >= 3:
+        d2 = np.abs(s[:-2] - 2 * s[1:-1] + s[2:])  # each project's second difference at points 1 … G−2
+        bound = 2 * HIDDEN_MARGIN * np.where(np.isnan(d2), -np.inf, d2).max(axis=1)
+        # (point, its window's other points, the second difference's points, the window)
+        where = [(np.arange(1, G - 1), -1, 1, bound, -1, 1),
+                 (np.array([0]), 1, 2, bound[:1], 0, 1),  # at 0: within the first scan step
+                 (np.array([G - 1]), -1, -2, bound[-1:], -1, 0)]  # at 1: within the last
+        for pts_j, o1, o2, lim, wlo, whi in where:
+            cj, ci, ck = [], [], []
+            with np.errstate(invalid="ignore"):
+                for off in range(1, m):  # sorted: gaps only grow with the offset
+                    gap = ss[pts_j, :-off] - ss[pts_j, off:]  # sorted descending: ≥ 0
+                    hit = gap <= lim[:, None]
+                    if not hit.any():
+                        break
+                    r, q = np.nonzero(hit)
+                    cj.append(pts_j[r])
+                    ci.append(order[pts_j[r], q])
+                    ck.append(order[pts_j[r], q + off])
+            if not cj:
+                continue
+            j, i, k = np.concatenate(cj), np.concatenate(ci), np.concatenate(ck)
+            d0, d1, d2_ = s[j, i] - s[j, k], s[j + o1, i] - s[j + o1, k], s[j + o2, i] - s[j + o2, k]
+            sg = _pair_sign(d0)
+            f0, f1, f2 = sg * d0, sg * d1, sg * d2_
+            with np.errstate(invalid="ignore"):
+                if o2 == 1:  # interior: a minimum between both neighbours
+                    keep = (sg != 0) & (_pair_sign(d1) == sg) & (_pair_sign(d2_) == sg) & (f0 <= f1) & (f0 <= f2) \
+                        & (f0 <= HIDDEN_MARGIN * np.abs(f1 - 2 * f0 + f2))
+                else:  # an end: |difference| growing inwards, curved enough
+                    keep = (sg != 0) & (_pair_sign(d1) == sg) & (_pair_sign(d2_) == sg) & (f0 <= f1) \
+                        & (f0 <= HIDDEN_MARGIN * np.abs(f0 - 2 * f1 + f2))
+            hidden.append((j[keep] + wlo, j[keep] + whi, i[keep], k[keep], sg[keep]))
+    return changes, hidden
+
+
+def _golden_dips(problem: Problem, basis, tau, i, k, sign, lo, hi) -> tuple[np.ndarray, np.ndarray]:
+    """Golden-section search, all windows at once, for a point where sign·(s_i − s_k) reaches the tie
+    tolerance (the pair swaps, or ties, inside the window). Returns (found, where)."""
+    gr = (np.sqrt(5.0) - 1) / 2
+    a, b = lo.astype(float), hi.astype(float)
+    c, d = b - gr * (b - a), a + gr * (b - a)
+
+    def f(rows, t):
+        return sign[rows] * _pair_difference(problem, basis, tau[rows], t, i[rows], k[rows])
+
+    everyone = np.arange(len(a))
+    fc, fd = f(everyone, c), f(everyone, d)
+    best_t = np.where(fc < fd, c, d)
+    best_f = np.fmin(fc, fd)
     while True:
-        active = [b for b in jobs if abs(b[2][1] - b[2][0]) > BISECTION_WIDTH]
-        if not active:
-            return
-        mids = [(b[2][0] + b[2][1]) / 2 for b in active]
-        w = np.concatenate([oat_weights(problem.weights, cols, np.array([t])) for (cols, _, _), t in zip(active, mids)])
-        r = ranks(problem.scores(w))
-        for (cols, what, bracket), t, row in zip(active, mids, r):
-            same = bool((_signature(problem, row[None], what, k)[0] == _signature(problem, base, what, k)[0]).all())
-            bracket[0 if same else 1] = t
+        act = np.flatnonzero(~(best_f <= TIE_TOLERANCE) & (b - a > CROSSING_WIDTH))
+        if act.size == 0:
+            break
+        left = fc[act] < fd[act]  # the minimum is in [a, d]: drop (d, b]; else drop [a, c)
+        a[act] = np.where(left, a[act], c[act])
+        b[act] = np.where(left, d[act], b[act])
+        keep = np.where(left, c[act], d[act])
+        fkeep = np.where(left, fc[act], fd[act])
+        new = np.where(left, b[act] - gr * (b[act] - a[act]), a[act] + gr * (b[act] - a[act]))
+        fnew = f(act, new)
+        c[act] = np.where(left, new, keep)
+        d[act] = np.where(left, keep, new)
+        fc[act] = np.where(left, fnew, fkeep)
+        fd[act] = np.where(left, fkeep, fnew)
+        better = fnew < best_f[act]
+        best_t[act] = np.where(better, new, best_t[act])
+        best_f[act] = np.where(better, fnew, best_f[act])
+    return best_f <= TIE_TOLERANCE, best_t
+
+
+def _bisect(problem: Problem, basis, tau, i, k, lo, hi, sign_lo) -> np.ndarray:
+    """Where the order of pair (i, k) changes inside [lo, hi] (it is ``sign_lo`` at lo and not at hi),
+    to CROSSING_WIDTH, all brackets at once: one kernel call per halving."""
+    lo, hi = lo.astype(float), hi.astype(float)
+    while True:
+        act = np.flatnonzero(hi - lo > CROSSING_WIDTH)
+        if act.size == 0:
+            return (lo + hi) / 2
+        mid = (lo[act] + hi[act]) / 2
+        same = _pair_sign(_pair_difference(problem, basis, tau[act], mid, i[act], k[act])) == sign_lo[act]
+        lo[act] = np.where(same, mid, lo[act])
+        hi[act] = np.where(same, hi[act], mid)
+
+
+@dataclass
+class _Brackets:
+    """Brackets of crossings of two projects' scores, over all targets: the order of pair (i, k) along
+    target ``tau`` is ``s`` at ``lo`` and something else at ``hi``; ``at`` is the located change (NaN
+    until :func:`_refine` locates it)."""
+
+    tau: np.ndarray
+    i: np.ndarray
+    k: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    s: np.ndarray
+    at: np.ndarray
+
+
+def _brackets(problem: Problem, basis, n_targets: int) -> _Brackets:
+    """Every crossing of every pair along every target, bracketed: the cells of the scan where the pair's
+    order changes, and, where a scanned minimum of |s_i − s_k| may hide a double crossing, the two halves
+    of its window around the point where a golden-section search finds the pair swapped (or tied)."""
+    grid = np.linspace(0, 1, SCAN_POINTS)
+    ch: list[list[np.ndarray]] = [[] for _ in range(6)]
+    hd: list[list[np.ndarray]] = [[] for _ in range(6)]
+    for tau in range(n_targets):
+        changes, hidden = _scan(problem, basis[0][tau], basis[1][tau], grid)
+        for jj, ii, kk, sg in changes:
+            for col, v in zip(ch, (np.full(jj.size, tau), ii, kk, grid[jj], grid[jj + 1], sg)):
+                col.append(v)
+        for jlo, jhi, ii, kk, sg in hidden:
+            for col, v in zip(hd, (np.full(jlo.size, tau), ii, kk, grid[jlo], grid[jhi], sg)):
+                col.append(v)
+    kinds = (np.int64, np.int64, np.int64, float, float, np.int8)
+    ch_a = [np.concatenate(c).astype(t) if c else np.zeros(0, t) for c, t in zip(ch, kinds)]
+    hd_a = [np.concatenate(c).astype(t) if c else np.zeros(0, t) for c, t in zip(hd, kinds)]
+    if hd_a[0].size:
+        tau, i, k, lo, hi, sg = hd_a
+        found, at = _golden_dips(problem, basis, tau, i, k, sg, lo, hi)
+        tau, i, k, lo, hi, sg, at = tau[found], i[found], k[found], lo[found], hi[found], sg[found], at[found]
+        s_at = _pair_sign(_pair_difference(problem, basis, tau, at, i, k))
+        # the dip splits its window in two brackets, one crossing each
+        extra = (np.concatenate([tau, tau]), np.concatenate([i, i]), np.concatenate([k, k]),
+                 np.concatenate([lo, at]), np.concatenate([at, hi]), np.concatenate([sg, s_at]))
+        ch_a = [np.concatenate([a, b]).astype(t) for a, b, t in zip(ch_a, extra, kinds)]
+    return _Brackets(*ch_a, np.full(ch_a[0].size, np.nan))
+
+
+def _refine(problem: Problem, basis, br: _Brackets, mask: np.ndarray) -> None:
+    """Locate the crossings of the brackets in ``mask`` not located yet (all at once)."""
+    idx = np.flatnonzero(mask & np.isnan(br.at))
+    if idx.size:
+        br.at[idx] = _bisect(problem, basis, br.tau[idx], br.i[idx], br.k[idx], br.lo[idx], br.hi[idx], br.s[idx])
+
+
+def _ranks_rows(problem: Problem, w: np.ndarray) -> np.ndarray:
+    out = np.empty((len(w), problem.m), dtype=np.int64)
+    for c in range(0, len(w), 4096):
+        out[c:c + 4096] = ranks(problem.scores(w[c:c + 4096]))
+    return out
+
+
+#: a change reached only this close to weight 1 (the other weights vanishing, where projects differing only
+#: on them tie) needs δ → ∞ in Triantaphyllou & Sánchez's terms: infeasible
+TS_END = 1e-9
+
+
+def _ts_percent(w0: float, t: float) -> float | None:
+    """Triantaphyllou & Sánchez's relative change (%) for moving a weight from w0 to t here: W alone
+    changed by δ = (t − w0)/(1 − t), the others held, then all renormalised; 100·|δ|/w0. None for a
+    zero base weight, and for t within TS_END of 1 (no finite δ)."""
+    if w0 <= 0 or t >= 1 - TS_END:
+        return None
+    return 100.0 * abs((t - w0) / (1 - t)) / w0
+
+
+WHATS = ("ranking", "top", "top_k")
 
 
 def stability_intervals(problem: Problem, k: int = 3, names: list[str] | None = None) -> dict[str, dict]:
     """Per criterion (and group): the weight interval around the base over which the whole ranking,
-    the top project and the top-k set stay as they are (to 1e-5)."""
-    if not 1 <= k <= problem.m:
+    the top project and the top-k set stay as they are (edges to 1e-10, far within the promised 1e-4).
+
+    Each property can change only where two projects' scores cross (:func:`_brackets`), and only where
+    a pair that matters to it crosses: any pair for the ranking, a pair with a project that is first at
+    the base weights for the top project, a pair with one of the base top-k for the top-k set. From the
+    base weight outwards on each side, the crossing nearest to it among those pairs is located (only the
+    brackets that can hold it are refined) and the property checked just beyond it; should it still hold
+    there, every crossing of those pairs on that side is located and the property checked once between
+    consecutive crossings. The ends 0 and 1 are checked themselves.
+
+    ``top_changes_at``: the first weights beyond the interval where another project is first
+    (``OUT_STEP`` beyond the edge); ``criticality_degree``: Triantaphyllou & Sánchez's (1997) D'_k,
+    the smallest change in % of the weight, their way (see :func:`_ts_percent`), that changes the
+    ranking. k larger than the number of projects is taken as the number of projects (the report
+    says so).
+    """
+    if k < 1:
         raise InputError(f"top-k needs 1 ≤ k ≤ {problem.m}, got {k}", where="--top-k")
-
-    def edge(v: float | None) -> float | None:  # not rounded: a rounded edge could fall on the wrong side
-        return None if v is None else float(v)
-
+    k = min(k, problem.m)
     targets = list(_targets(problem, names))
-    edges = {name: _edges(problem, cols, k) for name, cols, _kind in targets}
-    _bisect_all(problem, [(cols, what, bracket) for name, cols, _ in targets
-                          for what, pair in edges[name].items() for bracket in pair if bracket is not None], k)
+    basis = tuple(np.stack(v) for v in zip(*(_oat_basis(problem.weights, cols) for _, cols, _ in targets)))
+    br = _brackets(problem, basis, len(targets))
+    base = ranks(problem.scores(problem.weights[None, :]))
+    base_sig = {what: _signature(problem, base, what, k)[0] for what in WHATS}
+    member = {"ranking": None, "top": base[0] == 1, "top_k": base[0] <= k}
+    rel = {what: (np.ones(br.tau.size, bool) if member[what] is None else member[what][br.i] | member[what][br.k])
+           for what in WHATS}
+    w0 = np.array([min(max(float(problem.weights[cols].sum()), 0.0), 1.0) for _, cols, _ in targets])
+    wb = w0[br.tau]
+    below, above = br.lo < wb, br.hi > wb
+    # 1. the brackets that can hold the crossing nearest to the base weight, on each side, for each property
+    cand = below & above
+    for what in WHATS:
+        for tau in range(len(targets)):
+            mine = (br.tau == tau) & rel[what] & ~(below & above)
+            for side, far, near in ((below, br.lo, br.hi), (above, br.hi, br.lo)):
+                sel = mine & side
+                if sel.any():
+                    f = far[sel].max() if side is below else far[sel].min()
+                    cand |= sel & ((near >= f) if side is below else (near <= f))
+    _refine(problem, basis, br, cand)
+
+    # 2. the nearest crossing, and the property just beyond it (or at the end of [0, 1] if none)
+    walks = []  # (tau, what, side, edge, out point)
+    for tau in range(len(targets)):
+        for what in WHATS:
+            pts = br.at[(br.tau == tau) & rel[what] & ~np.isnan(br.at)]
+            for side in (0, 1):
+                mine = pts[pts <= w0[tau]] if side == 0 else pts[pts >= w0[tau]]
+                if mine.size == 0:
+                    end = float(side)
+                    walks.append((tau, what, side, None, end))
+                    continue
+                c = mine.max() if side == 0 else mine.min()
+                rest = mine[mine < c] if side == 0 else mine[mine > c]
+                nxt = (rest.max() if rest.size else 0.0) if side == 0 else (rest.min() if rest.size else 1.0)
+                step = min(OUT_STEP, abs(c - nxt) / 2)
+                walks.append((tau, what, side, float(c), float(c - step if side == 0 else c + step)))
+    changed = _changed(problem, basis, base_sig, k, [(w[0], w[1], w[4]) for w in walks])
+    edges: dict[tuple[int, str, int], tuple[float, float | None]] = {}
+    redo = []
+    for (tau, what, side, edge, out), ch in zip(walks, changed):
+        if edge is None:  # no crossing on that side: the property holds to the end, unless the end itself differs
+            edges[tau, what, side] = (out, out if ch and out != w0[tau] else None)
+        elif ch:
+            edges[tau, what, side] = (edge, out)
+        else:
+            redo.append((tau, what, side))
+
+    # 3. (rarely) the property held beyond the nearest crossing: check it between every two crossings
+    if redo:
+        need = np.zeros(br.tau.size, bool)
+        for tau, what, side in redo:
+            need |= (br.tau == tau) & rel[what] & (below if side == 0 else above)
+        _refine(problem, basis, br, need)
+        pieces = []
+        for tau, what, side in redo:
+            pts = br.at[(br.tau == tau) & rel[what] & ~np.isnan(br.at)]
+            if side == 0:
+                pts = np.concatenate(([w0[tau]], np.sort(pts[pts <= w0[tau]])[::-1], [0.0]))
+            else:
+                pts = np.concatenate(([w0[tau]], np.sort(pts[pts >= w0[tau]]), [1.0]))
+            pieces.append(pts)
+        probes = [(tau, what, t) for (tau, what, _side), pts in zip(redo, pieces)
+                  for t in [*((pts[:-1] + pts[1:]) / 2), pts[-1]]]
+        flags = iter(_changed(problem, basis, base_sig, k, probes))
+        for (tau, what, side), pts in zip(redo, pieces):
+            ok = ~np.array([next(flags) for _ in range(len(pts))])
+            bad = np.flatnonzero(~ok[:-1])
+            if bad.size:
+                j = bad[0]
+                edge = pts[j]
+                step = min(OUT_STEP, abs(pts[j + 1] - pts[j]) / 2)
+                edges[tau, what, side] = (float(edge), float(edge - step if side == 0 else edge + step))
+            else:
+                end = float(side)
+                edges[tau, what, side] = (end, end if not ok[-1] and end != w0[tau] else None)
+
     out = {}
-    for name, cols, kind in targets:
+    for tau, (name, cols, kind) in enumerate(targets):
         entry: dict[str, Any] = {"kind": kind, "base": float(problem.weights[cols].sum())}
-        for what, (below, above) in edges[name].items():
-            lo, out_lo = (0.0, None) if below is None else below
-            hi, out_hi = (1.0, None) if above is None else above
-            entry[what] = [edge(lo), edge(hi)]
+        for what in WHATS:
+            (lo, out_lo), (hi, out_hi) = edges[tau, what, 0], edges[tau, what, 1]
+            entry[what] = [lo, hi]
             if what == "top":  # the first weights outside the interval that give another top project
-                entry["top_changes_at"] = [edge(out_lo), edge(out_hi)]
+                entry["top_changes_at"] = [out_lo, out_hi]
+        pcts = [_ts_percent(entry["base"], edges[tau, "ranking", side][0]) for side in (0, 1)
+                if edges[tau, "ranking", side][1] is not None]
+        pcts = [v for v in pcts if v is not None]
+        entry["criticality_degree"] = min(pcts) if pcts else None
         out[name] = entry
     return out
 
 
-def critical_change(problem: Problem, stability: dict[str, dict]) -> dict | None:
-    """The smallest change of one criterion's weight that gives another top project."""
-    best = None
+def _changed(problem: Problem, basis, base_sig: dict[str, np.ndarray], k: int,
+             probes: list[tuple[int, str, float]]) -> list[bool]:
+    """For each (target, property, weight): does the property differ there from the base? One batch."""
+    if not probes:
+        return []
+    tau = np.array([p[0] for p in probes], dtype=np.int64)
+    t = np.array([p[2] for p in probes], dtype=float)
+    a, b = basis
+    r = _ranks_rows(problem, t[:, None] * a[tau] + (1 - t)[:, None] * b[tau])
+    whats = np.array([p[1] for p in probes])
+    out = np.zeros(len(probes), dtype=bool)
+    for what in WHATS:
+        rows = whats == what
+        if rows.any():
+            out[rows] = ~(_signature(problem, r[rows], what, k) == base_sig[what]).all(axis=1)
+    return out.tolist()
+
+
+def _change(name: str, w0: float, edge: float, to: float) -> dict[str, Any]:
+    """One weight change that gives another top project, with every measure of its size."""
+    change = abs(to - w0)
+    rel = change / w0 if w0 > 0 else None
+    delta = (edge - w0) / (1 - edge) if edge < 1 - TS_END else None
+    return {"criterion": name, "from": w0, "to": to, "absolute": change, "relative": rel,
+            "variant": "proportional", "relative_percent": None if rel is None else 100.0 * rel,
+            "threshold": edge, "ts_delta": delta, "ts_percent": _ts_percent(w0, edge)}
+
+
+def _top_changes(stability: dict[str, dict]) -> Iterator[dict[str, Any]]:
     for name, entry in stability.items():
         if entry["kind"] != "criterion":
             continue
-        w0 = entry["base"]
-        for to in entry["top_changes_at"]:
-            if to is None:
-                continue
-            change = abs(to - w0)
-            if best is None or change < best["absolute"] - 1e-15:
-                best = {"criterion": name, "from": w0, "to": to, "absolute": change,
-                        "relative": change / w0 if w0 > 0 else None}
+        for side, to in enumerate(entry["top_changes_at"]):
+            if to is not None:
+                yield _change(name, entry["base"], entry["top"][side], to)
+
+
+def critical_change(problem: Problem, stability: dict[str, dict]) -> dict | None:
+    """The smallest change of one criterion's weight that gives another top project: smallest in
+    absolute terms, |t − w|, with the weight set to t and the others rescaled proportionally (so the
+    weights sum to 1). Also carries the change's size as Triantaphyllou & Sánchez (1997) measure it
+    (``ts_delta``, ``ts_percent``; see :func:`_ts_percent`) and ``threshold``, the weight where the top
+    project starts to change (``to`` lies just beyond it)."""
+    best = None
+    for c in _top_changes(stability):
+        if best is None or c["absolute"] < best["absolute"] - 1e-15:
+            best = c
+    return best
+
+
+def critical_change_relative(problem: Problem, stability: dict[str, dict]) -> dict | None:
+    """Triantaphyllou & Sánchez's (1997) percent-top critical criterion: of all one-criterion weight
+    changes that give another top project, the one smallest in % of the criterion's own weight, their
+    way (``ts_percent``). Same keys as :func:`critical_change`; None when no change (of a criterion with
+    a positive weight, below weight 1) does."""
+    best = None
+    for c in _top_changes(stability):
+        if c["ts_percent"] is not None and (best is None or c["ts_percent"] < best["ts_percent"] - 1e-12):
+            best = c
     return best
 
 
@@ -518,13 +934,17 @@ def kendall_tau_b(ra: np.ndarray, rb: np.ndarray) -> float:
 
 
 def method_robustness(problem: Problem) -> list[dict]:
-    """Rank correlations between TOPSIS (vector), TOPSIS (min-max) and WSM at the base weights."""
+    """Rank correlations between TOPSIS (vector), TOPSIS (min-max), R-TOPSIS (when the problem has the
+    criteria set's yardstick) and WSM at the base weights."""
     w = problem.weights
     variants = {
         "topsis_vector": score(problem.x, w, problem.directions, "topsis", "vector"),
         "topsis_minmax": score(problem.x, w, problem.directions, "topsis", "minmax"),
-        "wsm": score(problem.x, w, problem.directions, "wsm"),
     }
+    if problem.reference is not None:
+        variants["topsis_reference"] = score(problem.x, w, problem.directions, "topsis", "reference",
+                                             problem.reference)
+    variants["wsm"] = score(problem.x, w, problem.directions, "wsm")
     names = list(variants)
     out = []
     for i, a in enumerate(names):
@@ -577,6 +997,12 @@ def report(problem: Problem, samples: int = 10_000, seed: int = 0, sampler: str 
     mats = None
     if score_change or quantity_change:
         mats = perturbed_scores(problem.x, problem.scales, score_change, quantity_change)
+    warnings = sampler_warnings(problem, sampler)
+    if top_k < 1:
+        raise InputError(f"top-k needs 1 ≤ k ≤ {problem.m}, got {top_k}", where="--top-k")
+    if top_k > problem.m:
+        warnings.append(f"--top-k {top_k} is more than the {problem.m} projects ranked; using top-k = {problem.m}")
+        top_k = problem.m
     with one_blas_thread():
         stab = stability_intervals(problem, top_k, names)
         res = smaa(problem, draw, samples, seed, mats, progress)
@@ -612,6 +1038,8 @@ def report(problem: Problem, samples: int = 10_000, seed: int = 0, sampler: str 
         "confidence": {i: num(res.confidence[k]) for k, i in enumerate(ids)},
         "stability": stab,
         "critical_change": critical_change(problem, stab),
+        "critical_change_relative": critical_change_relative(problem, stab),
         "sweeps": swept,
         "method_robustness": method_robustness(problem),
+        "warnings": warnings,
     }

@@ -25,6 +25,7 @@ from appraisal.console.cli import main
 from appraisal.criteria import InputError
 from appraisal.package import load_package
 from appraisal.ranking import TIE_TOLERANCE, rank_matrix, ranks, score
+from appraisal.value import value_functions
 from builders import cwd_package_doc
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,7 +137,7 @@ def naive_smaa(problem: sens.Problem, w_all: np.ndarray, x_all: np.ndarray | Non
     central = np.zeros((m, n))
     for k in range(S):
         x = problem.x if x_all is None else x_all[k]
-        s = score(x, w_all[k], problem.directions, problem.method, problem.normalization)
+        s = score(x, w_all[k], problem.directions, problem.method, problem.normalization, problem.reference)
         first, size = pairwise_ties(s)
         for i in range(m):
             for p in range(first[i] - 1, first[i] - 1 + size[i]):
@@ -520,7 +521,8 @@ def _compare_with_naive(monkeypatch, p, sampler, mats=None, samples=300, seed=17
             continue
         shares = []
         for xk in xs:
-            first, size = pairwise_ties(score(xk, central[i], p.directions, p.method, p.normalization))
+            first, size = pairwise_ties(score(xk, central[i], p.directions, p.method, p.normalization,
+                                              p.reference))
             shares.append(1.0 / size[i] if first[i] == 1 else 0.0)
         assert res.confidence[i] == pytest.approx(np.mean(shares), abs=1e-12)
     return res
@@ -775,11 +777,14 @@ def test_spearman_and_kendall_match_scipy():
 
 def test_method_robustness_reports_ranks_of_each_method():
     p = dolina()
+    leaves = {c.id: c for c in p.criteria_set.leaves()}
     rows = sens.method_robustness(p)
-    assert {(r["a"], r["b"]) for r in rows} == {("topsis_vector", "topsis_minmax"), ("topsis_vector", "wsm"),
-                                                 ("topsis_minmax", "wsm")}
+    names = ["topsis_vector", "topsis_minmax", "topsis_reference", "wsm"]  # R-TOPSIS: the package has a yardstick
+    assert [(r["a"], r["b"]) for r in rows] == list(itertools.combinations(names, 2))
     expected = {"topsis_vector": ranks(score(p.x, p.weights, p.directions, "topsis", "vector")),
                 "topsis_minmax": ranks(score(p.x, p.weights, p.directions, "topsis", "minmax")),
+                "topsis_reference": ranks(score(p.x, p.weights, p.directions, "topsis", "reference",
+                                                value_functions([leaves[c] for c in p.criteria]))),
                 "wsm": ranks(score(p.x, p.weights, p.directions, "wsm"))}
     for r in rows:
         ra, rb = expected[r["a"]], expected[r["b"]]
@@ -788,6 +793,9 @@ def test_method_robustness_reports_ranks_of_each_method():
         assert r["kendall"] == pytest.approx(scipy.stats.kendalltau(ra, rb)[0], abs=1e-12)
         assert r["same_ranking"] is bool((ra == rb).all())
         assert r["same_top"] is (set(np.flatnonzero(ra == 1)) == set(np.flatnonzero(rb == 1)))
+    # a plain matrix has no yardstick: no R-TOPSIS row
+    rows = sens.method_robustness(csv_problem())
+    assert [(r["a"], r["b"]) for r in rows] == list(itertools.combinations(["topsis_vector", "topsis_minmax", "wsm"], 2))
 
 
 # --- 10. sweeps -------------------------------------------------------------------------------------------
@@ -849,6 +857,20 @@ def cwd_package(tmp_path):
     return path
 
 
+@pytest.fixture
+def direct_package(tmp_path):
+    """The cwd set with every group weighed directly: no pairwise judgments anywhere."""
+    doc = cwd_package_doc(4)
+    doc["weights"] = {
+        "cwd": {"weights": {"partnership_benefit": 3, "strategy_fit": 3, "feasibility": 2, "funding": 1}},
+        "partnership_benefit": {"weights": {"jst_count": 1, "population_served": 2, "partnership_scope": 3}},
+        "feasibility": {"weights": {"readiness": 3, "institutional_capacity": 1, "implementation_risk": 2}},
+    }
+    path = tmp_path / "bez_ahp.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
 BAD = [
     ("samples-0", [str(DOLINA), "--samples", "0"], "--samples", "positive"),
     ("samples-neg", [str(DOLINA), "--samples", "-5"], "--samples", "positive"),
@@ -864,14 +886,17 @@ BAD = [
     ("top-k", [str(DOLINA), "--top-k", "0"], "--top-k", "0"),
     ("ahp-on-csv", [str(MATRIX_CSV), "--directions", MATRIX_DIRECTIONS, "--sampler", "ahp"], "--sampler",
      "pairwise"),
-    ("panel-without-panel", ["CWD", "--sampler", "panel"], "--sampler", "panel"),
+    ("panel-on-csv", [str(MATRIX_CSV), "--directions", MATRIX_DIRECTIONS, "--sampler", "panel"], "--sampler",
+     "panel"),
+    ("panel-without-pairwise", ["DIRECT", "--sampler", "panel"], "--sampler", "pairwise"),
+    ("ahp-without-pairwise", ["DIRECT", "--sampler", "ahp"], "--sampler", "pairwise"),
     ("method-points", [str(DOLINA), "--method", "points"], "--method", "points"),
 ]
 
 
 @pytest.mark.parametrize(("args", "option", "problem"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
-def test_bad_input_one_line_exit_2(capsys, cwd_package, args, option, problem):
-    args = [str(cwd_package) if a == "CWD" else a for a in args]
+def test_bad_input_one_line_exit_2(capsys, cwd_package, direct_package, args, option, problem):
+    args = [str(cwd_package) if a == "CWD" else str(direct_package) if a == "DIRECT" else a for a in args]
     code, out, err = run(capsys, "sensitivity", *args)
     assert code == 2, (code, out, err)
     lines = err.strip().splitlines()
@@ -970,3 +995,406 @@ def test_rank_correlations_when_one_ranking_is_all_tied():
     tied, varied = np.array([1, 1, 1, 1]), np.array([1, 2, 3, 4])
     assert spearman(tied, tied) == 1.0 and kendall_tau_b(tied, tied) == 1.0
     assert np.isnan(spearman(tied, varied)) and np.isnan(kendall_tau_b(varied, tied))
+
+
+# --- 13. the numbers audit ------------------------------------------------------------------------------------
+#
+# (1) stability intervals keep their 1e-4 accuracy for a flip narrower than the scan step; (2) the critical
+# change names its variant and also gives Triantaphyllou & Sánchez's (1997) relative measure; (3) the AHP and
+# panel samplers follow a group's method (geometric) and aggregation (AIP); (4) top-k larger than the number
+# of projects is clamped with a warning; (5) R-TOPSIS (normalization "reference") runs through everything.
+
+def brute_force_interval(problem: sens.Problem, cols: list[int], what: str, k: int,
+                         points: int = 1_000_001) -> tuple[float, float]:
+    """The interval around the base weight over which the property holds, by scanning ``points`` weights
+    (step 1e-6 by default): the first and last scanned weights of the run that holds the base weight."""
+    t = np.linspace(0, 1, points)
+    base = _sig(ranks(problem.scores(problem.weights)), what, k)
+    same = np.empty(points, dtype=bool)
+    for a in range(0, points, 200_000):
+        r = ranks(problem.scores(sens.oat_weights(problem.weights, cols, t[a:a + 200_000])))
+        same[a:a + 200_000] = (_sig(r, what, k) == base).all(axis=1)
+    i0 = int(np.argmin(np.abs(t - problem.weights[cols].sum())))
+    assert same[i0]
+    below = np.flatnonzero(~same[:i0])
+    above = np.flatnonzero(~same[i0:])
+    lo = 0.0 if below.size == 0 else t[below[-1] + 1]
+    hi = 1.0 if above.size == 0 else t[i0 + above[0] - 1]
+    return float(lo), float(hi)
+
+
+def narrow_flip_problem(depth: float = 3e-10) -> sens.Problem:
+    """Three projects, three benefit criteria, weights 0.4/0.3/0.3. As c1's weight t goes down from 0.4,
+    B's TOPSIS score comes close to A's near t ≈ 0.22 and moves away again (their difference has a smooth
+    minimum there). B's value on c2 is raised just enough (found by brentq) for that minimum to be
+    −``depth``: B passes A and falls back again, on an interval about 1e-4 wide — narrower than the step
+    of the stability scan."""
+    from scipy.optimize import brentq, minimize_scalar
+
+    x0 = np.array([[8.0, 5.0, 8.0], [7.0, 7.0, 6.0], [1.0, 9.0, 1.0]])
+    w, d = np.array([0.4, 0.3, 0.3]), np.ones(3)
+
+    def closest(lam: float):
+        x = x0.copy()
+        x[1, 1] += lam
+
+        def gap(t: float) -> float:
+            s = score(x, sens.oat_weights(w, [0], np.array([t]))[0], d)
+            return float(s[0] - s[1])
+
+        return minimize_scalar(gap, bounds=(0.1, 0.35), method="bounded", options={"xatol": 1e-12})
+
+    assert closest(0.0).fun > 1e-3  # without the tuning B stays clearly below A
+    lam = brentq(lambda v: closest(v).fun + depth, 0.0, 1.0, xtol=1e-15)
+    x = x0.copy()
+    x[1, 1] += lam
+    return matrix_problem(x, w, d, ids=["A", "B", "C"])
+
+
+def test_stability_finds_a_flip_narrower_than_the_scan_step():
+    p = narrow_flip_problem()
+    base = ranks(p.scores(p.weights))
+    assert base.tolist() == [1, 2, 3]
+    # where B is above A along c1's sweep (fine scan, step 1e-6): one run, narrower than the scan step,
+    # with no point of the stability scan inside
+    t = np.linspace(0, 1, 1_000_001)
+    s = p.scores(sens.oat_weights(p.weights, [0], t))
+    flip = t[s[:, 1] > s[:, 0] + TIE_TOLERANCE]
+    assert flip.size > 20
+    width = flip[-1] - flip[0]
+    assert np.allclose(np.diff(flip), 1e-6) and width < 1 / (sens.SCAN_POINTS - 1)
+    grid = np.linspace(0, 1, sens.SCAN_POINTS)
+    assert not ((grid >= flip[0] - 1e-6) & (grid <= flip[-1] + 1e-6)).any()
+    assert flip[-1] < 0.4  # below the base weight: the interval must stop at the flip
+    stab = sens.stability_intervals(p, k=2)
+    for name, cols in (("c1", [0]), ("c2", [1]), ("c3", [2])):
+        for what in SIGNATURES:
+            lo, hi = brute_force_interval(p, cols, what, 2)
+            got = stab[name][what]
+            assert got[0] == pytest.approx(lo, abs=1e-4), (name, what, got, lo, hi)
+            assert got[1] == pytest.approx(hi, abs=1e-4), (name, what, got, lo, hi)
+    assert stab["c1"]["ranking"][0] == pytest.approx(flip[-1], abs=1e-4)
+    assert stab["c1"]["top"][0] == pytest.approx(flip[-1], abs=1e-4)
+    # along c1 the top project first changes at the flip (B first, just below it)
+    to = stab["c1"]["top_changes_at"][0]
+    assert to == pytest.approx(flip[-1], abs=1e-4) and to > flip[0]
+    assert _ranks_at(p, [0], to)[0].tolist() == [2, 1, 3]
+    # the critical change: the smallest |t − w| over every criterion, as the fine scan finds it
+    cc = sens.critical_change(p, stab)
+    best = min(abs(edge - p.weights[j]) for j in range(p.n)
+               for edge in brute_force_interval(p, [j], "top", 2) if 0 < edge < 1)
+    assert cc["absolute"] == pytest.approx(best, abs=1e-4)
+
+
+@pytest.mark.parametrize("method", [("topsis", "vector"), ("topsis", "minmax"), ("wsm", "vector")])
+def test_stability_intervals_match_a_brute_force_scan(method):
+    rng = np.random.default_rng(31)
+    for _ in range(3):
+        m, n = int(rng.integers(4, 7)), int(rng.integers(3, 5))
+        x = rng.uniform(1, 10, (m, n))
+        d = rng.choice([-1.0, 1.0], n)
+        p = matrix_problem(x, rng.dirichlet(np.ones(n) * 3), d, *method)
+        if not _no_near_ties(p):
+            continue
+        stab = sens.stability_intervals(p, k=2)
+        for j, c in enumerate(p.criteria):
+            for what in SIGNATURES:
+                lo, hi = brute_force_interval(p, [j], what, 2, points=200_001)
+                assert stab[c][what][0] == pytest.approx(lo, abs=1e-4), (c, what)
+                assert stab[c][what][1] == pytest.approx(hi, abs=1e-4), (c, what)
+
+
+# (2) critical change: variant, T&S's relative measure, the percent-top critical criterion
+
+def ts_wsm(problem: sens.Problem) -> tuple[dict, dict]:
+    """Triantaphyllou & Sánchez (1997), Theorem 1, for WSM on the oriented min-max values r: with A_i above
+    A_j, changing W_k alone by δ (the other weights as they are; WSM's ranking does not depend on the
+    weights' scale) reverses them at δ = (P_i − P_j)/(r_jk − r_ik), feasible when W_k + δ ≥ 0 (where the
+    two tie at W_k + δ = 0, the ranking has changed too: ties share a rank). Returns,
+    per criterion, the smallest |δ|·100/W_k over the pairs (the criticality degree D'_k, any pair) and over
+    the pairs of the top project (percent-top)."""
+    from appraisal.normalization import minmax
+
+    r = minmax(problem.x, problem.directions)
+    w = problem.weights
+    p = r @ w
+    any_pair, top = {}, {}
+    first = int(np.argmax(p))
+    for k, c in enumerate(problem.criteria):
+        if w[k] <= 0:
+            continue
+        best_any = best_top = np.inf
+        for i in range(problem.m):
+            for j in range(problem.m):
+                if p[i] <= p[j] or r[j, k] == r[i, k]:
+                    continue
+                delta = (p[i] - p[j]) / (r[j, k] - r[i, k])
+                if w[k] + delta < -1e-9:  # infeasible: the weight would have to go below 0 (at 0: a tie)
+                    continue
+                pct = 100 * abs(delta) / w[k]
+                best_any = min(best_any, pct)
+                if i == first:
+                    best_top = min(best_top, pct)
+        any_pair[c], top[c] = best_any, best_top
+    return any_pair, top
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_relative_critical_change_follows_triantaphyllou_and_sanchez_for_wsm(case):
+    x, w, d, _method, _k = case
+    try:
+        p = matrix_problem(x, w, d, "wsm")
+    except InputError:
+        reject()
+    assume(_no_near_ties(p))
+    stab = sens.stability_intervals(p)
+    any_pair, top = ts_wsm(p)
+    for c in p.criteria:
+        expected = any_pair[c]
+        got = stab[c]["criticality_degree"]
+        if np.isinf(expected):
+            assert got is None
+        else:
+            assert got == pytest.approx(expected, rel=1e-6, abs=1e-6)
+    ts = sens.critical_change_relative(p, stab)
+    finite = {c: v for c, v in top.items() if np.isfinite(v)}
+    if not finite:
+        assert ts is None
+        return
+    best = min(finite.values())
+    assert ts["ts_percent"] == pytest.approx(best, rel=1e-6, abs=1e-6)
+    assert finite[ts["criterion"]] == pytest.approx(best, rel=1e-6, abs=1e-6)
+
+
+def test_critical_change_names_its_variant_and_both_relative_measures():
+    p = dolina()
+    stab = sens.stability_intervals(p)
+    cc = sens.critical_change(p, stab)
+    assert cc["variant"] == "proportional"
+    w0, to = cc["from"], cc["to"]
+    assert cc["absolute"] == pytest.approx(abs(to - w0), abs=1e-12)
+    assert cc["relative"] == pytest.approx(abs(to - w0) / w0, abs=1e-12)
+    assert cc["relative_percent"] == pytest.approx(100 * cc["relative"], abs=1e-9)
+    # T&S: the change of W_j alone (others held, then all renormalised) that reaches the threshold
+    edge = stab[cc["criterion"]]["top"][0 if to < w0 else 1]
+    delta = (edge - w0) / (1 - edge)
+    assert cc["ts_delta"] == pytest.approx(delta, abs=1e-9)
+    assert cc["ts_percent"] == pytest.approx(100 * abs(delta) / w0, abs=1e-6)
+    w = p.weights.copy()
+    j = p.criteria.index(cc["criterion"])
+    w[j] += delta  # T&S's perturbation, before renormalising: the same weights as t = edge
+    np.testing.assert_allclose(w / w.sum(), sens.oat_weights(p.weights, [j], np.array([edge]))[0], atol=1e-12)
+    # the percent-top critical criterion: the smallest T&S percentage over every criterion and side
+    ts = sens.critical_change_relative(p, stab)
+    pcts = []
+    for c in p.criteria:
+        e = stab[c]
+        for side in (0, 1):
+            if e["top_changes_at"][side] is not None and e["base"] > 0:
+                t = e["top"][side]
+                pcts.append((100 * abs(t - e["base"]) / (1 - t) / e["base"], c))
+    assert ts["ts_percent"] == pytest.approx(min(pcts)[0], abs=1e-9)
+    assert ts["criterion"] == min(pcts)[1]
+    rep = sens.report(p, samples=200, seed=1)
+    assert rep["critical_change"] == cc
+    assert rep["critical_change_relative"] == ts
+
+
+# (3) samplers follow the group's method and aggregation
+
+ROOT_EXPERTS = [
+    {"expert": "E1", "weight": 2, "matrix": [[1, 1, 2, 3], [1, 1, 2, 3], ["1/2", "1/2", 1, 2],
+                                              ["1/3", "1/3", "1/2", 1]]},
+    {"expert": "E2", "weight": 1, "matrix": [[1, 2, 2, 5], ["1/2", 1, 3, 4], ["1/2", "1/3", 1, 2],
+                                              ["1/5", "1/4", "1/2", 1]]},
+]
+
+
+def geometric_aip_doc(one_expert: bool = False) -> dict:
+    """The sample package with the root weighed by row geometric means and (unless ``one_expert``) its
+    strategy-fit panel and a two-expert root aggregated by AIP."""
+    doc = json.loads(DOLINA.read_text(encoding="utf-8"))
+    panel = doc["weights"]["strategy_fit"]["pairwise"]
+    if one_expert:
+        doc["weights"] = {"cwd": {"pairwise": ROOT_EXPERTS[1:], "method": "geometric"},
+                          "strategy_fit": {"pairwise": panel[:1], "method": "geometric"}}
+    else:
+        doc["weights"] = {"cwd": {"pairwise": ROOT_EXPERTS, "method": "geometric", "aggregation": "aip"},
+                          "strategy_fit": {"pairwise": panel, "aggregation": "aip"}}
+    return doc
+
+
+def geometric_aip_problem(one_expert: bool = False) -> sens.Problem:
+    from appraisal.package import package_from_document
+
+    pkg = package_from_document(geometric_aip_doc(one_expert), "geo_aip.json")
+    return sens.Problem.from_ranking(pkg.rank("topsis"))
+
+
+def test_the_test_set_really_uses_geometric_and_aip():
+    p = geometric_aip_problem()
+    cs = p.criteria_set
+    root = next(g for g in cs.iter_groups() if g.id == "cwd")
+    assert root.method == "geometric" and root.aggregation == "aip" and len(root.pairwise) == 2
+    mats = [ahp.complete_reciprocal(np.array(j.numeric(), float)) for j in root.pairwise]
+    geo = ahp.aggregate_priorities(np.stack([ahp.geometric_weights(a) for a in mats]), [2, 1])
+    eig_aij = ahp.eigenvector_weights(ahp.aggregate_judgments(np.stack(mats), [2, 1]))[0]
+    assert np.abs(geo - eig_aij).max() > 1e-4  # the difference the samplers must respect
+    local = {nd.group: nd.local for nd in ahp.synthesize(cs)[1]}
+    np.testing.assert_allclose(local["cwd"], geo, atol=1e-12)
+
+
+@pytest.mark.parametrize("one_expert", [False, True], ids=["panels-aip", "one-expert"])
+def test_ahp_sampler_with_no_change_gives_the_base_weights_geometric_aip(one_expert):
+    p = geometric_aip_problem(one_expert)
+    w = sens.perturbed_judgments(p.criteria_set, 0.0)(np.random.default_rng(3), 40)
+    np.testing.assert_allclose(w, np.broadcast_to(p.weights, w.shape), rtol=0, atol=1e-12)
+
+
+def test_panel_sampler_on_a_one_expert_panel_gives_the_base_weights():
+    p = geometric_aip_problem(one_expert=True)
+    w = sens.panel_members(p.criteria_set)(np.random.default_rng(3), 40)
+    np.testing.assert_allclose(w, np.broadcast_to(p.weights, w.shape), rtol=0, atol=1e-12)
+
+
+def test_panel_sampler_draws_each_experts_geometric_weights_and_averages_to_aip():
+    p = geometric_aip_problem()
+    cs = p.criteria_set
+    root = next(g for g in cs.iter_groups() if g.id == "cwd")
+    own = np.stack([ahp.geometric_weights(ahp.complete_reciprocal(np.array(j.numeric(), float)))
+                    for j in root.pairwise])
+    S = 8000
+    w = sens.panel_members(cs)(np.random.default_rng(5), S)
+    groups = [g.id for g in root.groups]
+    share = np.stack([w[:, p.groups[g]].sum(axis=1) for g in groups], axis=1)  # the root's local weights
+    dist = np.abs(share[:, None, :] - own[None]).max(axis=2)
+    assert (dist.min(axis=1) < 1e-12).all()
+    np.testing.assert_allclose(np.bincount(dist.argmin(axis=1), minlength=2) / S, [2 / 3, 1 / 3], atol=0.02)
+    # AIP is the experts' weighted mean priority: the panel draws average to it
+    np.testing.assert_allclose(share.mean(axis=0), ahp.aggregate_priorities(own, [2, 1]), atol=0.01)
+
+
+def test_ahp_sampler_perturbs_each_experts_judgments_under_aip(monkeypatch):
+    p = geometric_aip_problem()
+    cs = p.criteria_set
+    calls = []
+    original = ahp.geometric_weights
+
+    def spy(a, *args, **kw):
+        out = original(a, *args, **kw)
+        calls.append((np.array(a, dtype=float), np.array(out)))
+        return out
+
+    draw = sens.perturbed_judgments(cs, 0.7)
+    monkeypatch.setattr(ahp, "geometric_weights", spy)
+    S = 300
+    w = draw(np.random.default_rng(2), S)
+    monkeypatch.undo()
+    root = next(g for g in cs.iter_groups() if g.id == "cwd")
+    mats = [c for c in calls if c[0].shape[-1] == 4]
+    assert len(mats) == 1
+    a, out = mats[0]
+    assert a.shape == (S, 2, 4, 4)  # each expert's matrix perturbed on its own
+    given = np.stack([ahp.complete_reciprocal(np.array(j.numeric(), float)) for j in root.pairwise])
+    moved = ~np.isclose(a, given[None], rtol=1e-12)
+    assert moved[:, 0].any() and moved[:, 1].any()
+    for k in range(S):  # geometric weights of each perturbed matrix, aggregated by AIP
+        own = np.stack([original(a[k, e]) for e in range(2)])
+        np.testing.assert_allclose(out[k], own, atol=1e-12)
+        root_local = ahp.aggregate_priorities(own, [2, 1])
+        share = np.array([w[k, p.groups[g.id]].sum() for g in root.groups])
+        np.testing.assert_allclose(share, root_local, atol=1e-12)
+
+
+@pytest.mark.parametrize(("sampler", "one_expert"), [("ahp", False), ("ahp", True), ("panel", True)])
+def test_no_change_samplers_reproduce_the_base_ranking(sampler, one_expert):
+    p = geometric_aip_problem(one_expert)
+    rep = sens.report(p, samples=500, seed=4, sampler=sampler, judgment_change=0.0)
+    base = ranks(p.scores(p.weights))
+    for i, ident in enumerate(p.ids):
+        assert rep["rank_acceptability"][ident][base[i] - 1] == 1.0
+
+
+def test_cli_no_change_samplers_on_a_geometric_aip_package(capsys, tmp_path):
+    path = tmp_path / "geo_aip.json"
+    path.write_text(json.dumps(geometric_aip_doc(), ensure_ascii=False), encoding="utf-8")
+    code, out, err = run(capsys, "sensitivity", str(path), "--sampler", "ahp", "--judgment-change", "0",
+                         "--samples", "300", "--json")
+    assert code == 0, err
+    obj = json.loads(out)
+    p = geometric_aip_problem()
+    base = ranks(p.scores(p.weights))
+    assert [obj["rank_acceptability"][i][base[k] - 1] for k, i in enumerate(p.ids)] == [1.0] * p.m
+
+
+def test_cli_panel_sampler_on_one_expert_groups_warns_and_keeps_the_base(capsys, cwd_package):
+    code, out, err = run(capsys, "sensitivity", str(cwd_package), "--sampler", "panel", "--samples", "200",
+                         "--json")
+    assert code == 0, err
+    assert "warning:" in err and "one expert" in err
+    obj = json.loads(out)
+    assert any("one expert" in wng for wng in obj["warnings"])
+    acc = np.array(list(obj["rank_acceptability"].values()))
+    assert set(np.unique(acc)) <= {0.0, 1.0}
+
+
+# (4) top-k larger than the number of projects
+
+def test_top_k_larger_than_the_projects_is_clamped_with_a_warning():
+    p = dolina()
+    rep = sens.report(p, samples=200, seed=0, top_k=p.m + 5)
+    assert rep["top_k"] == p.m
+    assert len(rep["warnings"]) == 1 and f"--top-k {p.m + 5}" in rep["warnings"][0]
+    assert all(e["top_k"] == [0.0, 1.0] for e in rep["stability"].values())
+    assert sens.report(p, samples=200, seed=0, top_k=3)["warnings"] == []
+
+
+def test_cli_top_k_larger_than_the_projects_warns_on_stderr(capsys):
+    p = dolina()
+    code, out, err = run(capsys, "sensitivity", str(DOLINA), "--top-k", "50", "--samples", "200", "--json")
+    assert code == 0, err
+    assert err.count("warning:") == 1 and "--top-k 50" in err and f"{p.m}" in err
+    obj = json.loads(out)
+    assert obj["top_k"] == p.m and len(obj["warnings"]) == 1
+    code, out, err = run(capsys, "sensitivity", str(DOLINA), "--top-k", "50", "--samples", "200")
+    assert code == 0, err
+    assert "warning:" in err and f"top-k = {p.m}" in out
+
+
+# (5) R-TOPSIS
+
+def test_sensitivity_with_the_reference_normalization():
+    pkg = load_package(DOLINA)
+    rk = pkg.rank("topsis", "reference")
+    p = sens.Problem.from_ranking(rk)
+    assert p.reference is not None and p.normalization == "reference"
+    base = ranks(p.scores(p.weights))
+    assert dict(zip(p.ids, base.tolist())) == {r.id: r.rank for r in rk.results}
+    np.testing.assert_allclose(p.scores(p.weights), [rk.scores()[i] for i in p.ids], atol=1e-12)
+    rep = sens.report(p, samples=600, seed=2, score_change=0.3, quantity_change=0.1)
+    assert rep["normalization"] == "reference"
+    assert_doubly_stochastic(np.array([rep["rank_acceptability"][i] for i in p.ids]))
+    rows = {(r["a"], r["b"]): r for r in rep["method_robustness"]}
+    assert ("topsis_vector", "topsis_reference") in rows
+    assert rows[("topsis_vector", "topsis_reference")]["ranks"]["b"] == base.tolist()
+    check_stability(p)
+
+
+def test_smaa_with_score_uncertainty_and_the_reference_normalization(monkeypatch):
+    p = dolina("topsis", "reference")
+    mats = sens.perturbed_scores(p.x, p.scales, 0.4, 0.2)
+    res = _compare_with_naive(monkeypatch, p, sens.dirichlet_around(p.weights, 20.0), mats, samples=250,
+                              chunk=100)
+    assert_doubly_stochastic(res.acceptability)
+
+
+def test_cli_sensitivity_reference_normalization(capsys):
+    code, out, err = run(capsys, "sensitivity", str(DOLINA), "--normalization", "reference", "--samples", "300",
+                         "--score-change", "0.2", "--json")
+    assert code == 0, err
+    obj = json.loads(out)
+    assert obj["normalization"] == "reference"
+    rk = load_package(DOLINA).rank("topsis", "reference")
+    top = rk.results[0].id
+    assert obj["stability"] and obj["rank_acceptability"][top][0] > 0

@@ -310,11 +310,25 @@ def render_sensitivity(rep: dict, lang: str = "en") -> str:
         out.append("No change of a single weight gives another top project." if not pl
                    else "Żadna zmiana jednej wagi nie zmienia zwycięzcy.")
     else:
-        rel = "" if cc["relative"] is None else f" ({100 * cc['relative']:.1f} %)"
+        rel = "" if cc["relative"] is None else (f" ({100 * cc['relative']:.1f} % of the weight)" if not pl
+                                                 else f" ({100 * cc['relative']:.1f} % wagi)")
         out.append(f"Critical change: {cc['criterion']} {cc['from']:.4f} → {cc['to']:.4f}, "
-                   f"|Δ| = {cc['absolute']:.4f}{rel}, and another project comes first."
+                   f"|Δ| = {cc['absolute']:.4f}{rel}, the other weights rescaled proportionally, and another "
+                   "project comes first."
                    if not pl else f"Zmiana krytyczna: {cc['criterion']} {cc['from']:.4f} → {cc['to']:.4f}, "
-                   f"|Δ| = {cc['absolute']:.4f}{rel} — zmienia się zwycięzca.")
+                   f"|Δ| = {cc['absolute']:.4f}{rel}, pozostałe wagi przeskalowane proporcjonalnie — zmienia się "
+                   "zwycięzca.")
+        if cc.get("ts_percent") is not None:
+            out.append(f"Triantaphyllou & Sánchez (1997) — the weight changed alone, then all renormalised: "
+                       f"δ = {cc['ts_delta']:+.4f}, {cc['ts_percent']:.1f} % of the weight." if not pl else
+                       f"Triantaphyllou i Sánchez (1997) — zmiana samej wagi, potem normalizacja wszystkich: "
+                       f"δ = {cc['ts_delta']:+.4f}, {cc['ts_percent']:.1f} % wagi.")
+        ts = rep.get("critical_change_relative")
+        if ts is not None:
+            out.append(f"Most critical criterion by that % (percent-top): {ts['criterion']}, "
+                       f"{ts['from']:.4f} → {ts['to']:.4f}, {ts['ts_percent']:.1f} % of its weight." if not pl else
+                       f"Kryterium najbardziej krytyczne wg tej miary (percent-top): {ts['criterion']}, "
+                       f"{ts['from']:.4f} → {ts['to']:.4f}, {ts['ts_percent']:.1f} % jego wagi.")
     out.append("")
     out.append("Methods compared at the base weights:" if not pl else "Porównanie metod przy wagach bazowych:")
     rows = [[f"{r['a']} vs {r['b']}", "—" if r["spearman"] is None else f"{r['spearman']:.3f}",
