@@ -5,9 +5,10 @@ A failure never leaves a half-written file, and an existing file is replaced onl
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..criteria import InputError
@@ -49,3 +50,40 @@ def atomic_write_json(path: str | Path, obj) -> Path:
     import json
 
     return atomic_write_text(path, json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+#: the lock file a run holds in its output folder (batch, opinions)
+LOCK_NAME = ".appraise.lock"
+
+
+@contextlib.contextmanager
+def folder_lock(folder: str | Path) -> Iterator[Path]:
+    """Hold an exclusive lock on ``folder`` (``folder/.appraise.lock``, ``fcntl.flock``) while the block
+    runs: a second run writing into the same folder gets one line instead of mixing its results with
+    this one's. The lock goes with the process (also when it is killed); the file is left in place
+    (removing it could let a third run lock a new file while the second still holds the old one).
+    Where ``fcntl`` is missing (Windows) no lock is taken."""
+    folder = Path(folder)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield folder / LOCK_NAME
+        return
+    path = folder / LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as exc:
+        raise InputError(f"cannot lock the output folder: {exc.strerror or exc}", source=str(path)) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError("another appraise run is writing into this folder; wait for it to finish or "
+                             "choose another output folder", source=str(folder)) from None
+        except OSError as exc:
+            raise InputError(f"cannot lock the output folder: {exc.strerror or exc}", source=str(path)) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield path
+    finally:
+        os.close(fd)  # releases the lock
