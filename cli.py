@@ -6,6 +6,7 @@ Exit codes: 0 ok; 2 bad input or usage (one line on stderr, no traceback unless 
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 import time
@@ -641,7 +642,10 @@ def demo(out_dir, lang) -> None:
     from appraisal.package import load_package
 
     samples = samples_dir()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot make the output folder: {exc.strerror or exc}", source=str(out_dir)) from None
     pkg = load_package(samples / "pakiet_dolina_baryczy.json")
     rk = pkg.rank()
     click.echo(f"== {pkg.partnership.name} ({pkg.partnership.voivodeship}), {len(pkg.projects)} projects, "
@@ -705,6 +709,23 @@ def demo(out_dir, lang) -> None:
 
 # --- entry point -----------------------------------------------------------------------------------
 
+#: exit code after Ctrl-C (128 + SIGINT)
+EXIT_INTERRUPTED = 130
+#: errors of the file system that are the user's to fix (exit 2, one line), not the program's
+FILE_SYSTEM_ERRORS = {getattr(errno, n) for n in (
+    "EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT", "EFBIG", "ENAMETOOLONG", "ENOENT", "ENOTDIR", "EISDIR",
+    "EEXIST", "ELOOP", "ENOTEMPTY", "EXDEV", "EBUSY", "ETXTBSY", "EMFILE", "ENFILE") if hasattr(errno, n)}
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for a file-system error: the file, then what the system said."""
+    name = exc.filename if exc.filename is not None else ""
+    if isinstance(name, bytes):
+        name = name.decode("utf-8", "backslashreplace")
+    name = str(name).encode("utf-8", "backslashreplace").decode("utf-8")
+    return f"{name}: {exc.strerror or exc}" if name else f"{exc.strerror or exc}"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; bad input ends in one line on stderr and exit code 2."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -727,9 +748,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    except click.Abort:
+    except (click.Abort, KeyboardInterrupt):  # Ctrl-C: 128 + SIGINT, as shells expect
         click.echo("aborted", err=True)
-        return 1
+        return EXIT_INTERRUPTED
     except click.ClickException as exc:
         click.echo(f"appraise: error: {exc.format_message()}", err=True)
         return exc.exit_code
@@ -737,6 +758,15 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 1
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # the file system said no (read-only, full, name too long, no permission): not a bug
+        if debug:
+            raise
+        if exc.errno in FILE_SYSTEM_ERRORS:
+            click.echo(f"appraise: error: {os_error_line(exc)}", err=True)
+            return 2
+        click.echo(f"appraise: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
+                   err=True)
+        return 1
     except Exception as exc:
         if debug:
             raise

@@ -153,12 +153,13 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
     target = tmp_path / "ocena.xlsx"
     target.write_bytes(b"old contents")
 
-    def boom(self, filename):
-        Path(filename).write_bytes(b"partial")
-        raise OSError("disk full")
+    def boom(self, data):  # the disk fills up half-way through the file
+        with open(self, "wb") as f:
+            f.write(data[:100])
+        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", boom)
-    with pytest.raises(InputError, match="cannot write: disk full"):  # one line for the user, exit 2
+    monkeypatch.setattr(Path, "write_bytes", boom)
+    with pytest.raises(InputError, match="cannot write: No space left on device"):  # one line, exit 2
         write_appraisal_workbook(rk, target, "en")
     assert target.read_bytes() == b"old contents"
     assert [p.name for p in tmp_path.iterdir()] == ["ocena.xlsx"]

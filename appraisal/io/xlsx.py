@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -91,9 +92,43 @@ def formula(ws, row: int, col: int, text: str, style: dict[str, Any] | None = No
     return cell
 
 
+def workbook_bytes(wb, path: str | Path | None = None) -> bytes:
+    """The workbook's file, made in memory (``path``: the file it is for, named in an error).
+
+    openpyxl still writes each sheet to a temporary file first, and when the disk fills up there it
+    fails with an OSError or lxml's ``SerialisationError`` (IO_ENOSPC) — and its half-closed writers and
+    zip archive then fail again in their finalisers, printing "Exception ignored … Traceback" after any
+    message. So: the archive is in memory (nothing half-written on disk), the first error becomes one
+    line (:class:`InputError`), and the finalisers' echoes of it are collected here and dropped."""
+    import gc
+    import io
+
+    buf = io.BytesIO()
+    echoes: list = []
+    previous = sys.unraisablehook
+    sys.unraisablehook = echoes.append
+    failure = None
+    try:
+        try:
+            wb.save(buf)
+        except OSError as exc:
+            failure = exc.strerror or str(exc)
+        except Exception as exc:
+            if type(exc).__name__ != "SerialisationError":  # lxml's, for a failed write of a temporary file
+                raise
+            failure = f"the disk is full or the file too large ({exc})"
+        gc.collect()  # the failed writers (no longer referenced by the exception) are finalised now
+    finally:
+        sys.unraisablehook = previous
+    if failure is not None:
+        raise InputError(f"cannot write: {failure}", source=None if path is None else str(path))
+    return buf.getvalue()
+
+
 def save_atomic(wb, path: str | Path) -> Path:
     """Save a workbook completely or not at all."""
-    return atomic_write(path, lambda tmp: wb.save(tmp))
+    data = workbook_bytes(wb, path)
+    return atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
 
 def cell_ref(ws_title: str, row: int, col: int, absolute: bool = True) -> str:

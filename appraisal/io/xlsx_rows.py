@@ -36,7 +36,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 
 from ..criteria import InputError
 from .files import atomic_write
-from .xlsx import FORMULA_STARTS
+from .xlsx import FORMULA_STARTS, workbook_bytes
 
 _COLS = [get_column_letter(j) for j in range(1, 16385)]
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -271,7 +271,7 @@ def save_with_rows(wb, sheets: list[SheetRows], path: str | Path) -> Path:
             sh.close()
         with tempfile.TemporaryDirectory(prefix="appraise-book-") as tmp:
             plain = Path(tmp) / "book.xlsx"
-            wb.save(plain)
+            plain.write_bytes(workbook_bytes(wb, path))  # made in memory: see xlsx.workbook_bytes
             return atomic_write(path, lambda out: _splice(plain, sheets, out))
     finally:
         for sh in sheets:
