@@ -295,7 +295,11 @@ def batch(source, out_dir, criteria_ref, method, normalization, workers, workboo
     A package that cannot be read or scored is reported (summary, errors.json) and the rest still
     run; then the exit code is 3 and the last line counts the successes and failures.
     """
+    from contextlib import nullcontext
+
     from appraisal import batch as b
+    from appraisal.batch import shown
+    from appraisal.io import batch_output as bo
 
     criteria = None
     if criteria_ref is not None:
@@ -303,7 +307,7 @@ def batch(source, out_dir, criteria_ref, method, normalization, workers, workboo
 
         criteria = load_criteria(criteria_ref)
     if source.is_dir():
-        jobs, skipped = b.discover(source)
+        jobs, skipped = b.discover(source, exclude=[out_dir])  # the output folder is never read as packages
     elif source.suffix.lower() in (".csv", ".xlsx", ".xlsm"):
         from appraisal.criteria import load_criteria
         from appraisal.io.long_table import read_long_table
@@ -313,39 +317,39 @@ def batch(source, out_dir, criteria_ref, method, normalization, workers, workboo
                       error=tp.error) for tp in read_long_table(source, table_criteria, sheet)]
         skipped, criteria = [], None
     elif not source.exists():
-        raise InputError("no such folder or file", source=str(source))
+        raise InputError("no such folder or file", source=shown(str(source)))
     else:
-        raise InputError("expected a folder of packages, or a long table (.csv/.xlsx)", source=str(source))
-    writer = None
-    if not dry_run:
-        from appraisal.io.batch_output import PackageWriter
-
-        writer = PackageWriter(out_dir, lang, workbooks)
-        writer.plan(jobs)  # over every package found, so a retry writes where the first run did
-    previous = None
-    if only_failed:
-        previous = _previous_summary(out_dir)
-        from appraisal.io.batch_output import check_retry
-
-        check_retry(previous, {"method": method, "normalization": normalization, "criteria": criteria_ref,
-                               "source": str(source)})
-        failed = {e["key"] for e in previous["errors"]}
-        jobs = [j for j in jobs if j.key in failed]
-        skipped = previous.get("skipped", [])
-        if not jobs:
-            click.echo(f"nothing to retry: no failed packages in {out_dir / 'summary.json'}", err=True)
-            return
-    elif not jobs:
-        raise InputError("no packages found (.json, .toml or .xlsx files)", source=str(source))
-    with _progress(len(jobs), "Packages", len(jobs) > 20) as update:
-        result = b.run(jobs, criteria, method, normalization, workers, update, write=writer)
-    result.skipped = skipped
-    t0 = time.perf_counter()
-    if not dry_run:
-        from appraisal.io.batch_output import write_results
-
-        write_results(result, out_dir, str(source), method, lang, previous, normalization, criteria_ref)
-    summary_s = time.perf_counter() - t0
+        raise InputError("expected a folder of packages, or a long table (.csv/.xlsx)", source=shown(str(source)))
+    if not jobs and not only_failed:
+        raise InputError("no packages found (.json, .toml or .xlsx files)", source=shown(str(source)))
+    found = jobs
+    # one run at a time in an output folder (a dry run writes nothing: no lock)
+    with nullcontext() if dry_run else bo.locked_output(out_dir):
+        previous = None
+        if only_failed:
+            previous = bo.previous_run(out_dir)  # a finished run, its records validated
+            bo.check_retry(previous, {"method": method, "normalization": normalization, "criteria": criteria_ref,
+                                      "source": str(source)})
+            failed = {e["key"] for e in previous.summary["errors"]}
+            jobs = [j for j in jobs if j.key in failed]
+            skipped = previous.summary.get("skipped", [])
+            if not jobs:
+                click.echo(f"nothing to retry: no failed packages in {shown(str(out_dir / 'summary.json'))}",
+                           err=True)
+                return
+        writer = None
+        if not dry_run:
+            bo.mark_run(out_dir, "running", str(source), "only-failed" if only_failed else "full")
+            writer = bo.PackageWriter(out_dir, lang, workbooks)
+            writer.plan(found)  # over every package found, so a retry writes where the first run did
+        with _progress(len(jobs), "Packages", len(jobs) > 20) as update:
+            result = b.run(jobs, criteria, method, normalization, workers, update, write=writer)
+        result.skipped = skipped
+        t0 = time.perf_counter()
+        if not dry_run:
+            bo.write_results(result, out_dir, str(source), method, lang, previous, normalization, criteria_ref)
+            bo.mark_run(out_dir, "finished", str(source), "only-failed" if only_failed else "full")
+        summary_s = time.perf_counter() - t0
     for o in result.failed:
         click.echo(f"failed: {o.error}", err=True)
     for sk in skipped:
@@ -355,21 +359,10 @@ def batch(source, out_dir, criteria_ref, method, normalization, workers, workboo
                f"the packages in {tm['workers']} process{'es' if tm['workers'] > 1 else ''} (of which, summed over "
                f"them: reading and validating {tm['read_and_validate_s']:.2f} s, scoring {tm['score_s']:.2f} s, "
                f"writing {tm['write_s']:.2f} s), then {summary_s:.2f} s for the summaries"
-               + (" (dry run: nothing written)" if dry_run else f"; results in {out_dir}"), err=True)
+               + (" (dry run: nothing written)" if dry_run else f"; results in {shown(str(out_dir))}"), err=True)
     click.echo(f"{len(result.scored)} packages scored, {len(result.failed)} failed")
     if result.failed:
         sys.exit(3)
-
-
-def _previous_summary(out_dir: Path) -> dict:
-    path = out_dir / "summary.json"
-    if not path.exists():
-        raise InputError("--only-failed needs the summary.json of an earlier run in the output folder",
-                         source=str(path))
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, OSError) as exc:
-        raise InputError(f"cannot read the earlier summary: {exc}", source=str(path)) from None
 
 
 # --- template --------------------------------------------------------------------------------------

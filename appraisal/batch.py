@@ -24,6 +24,7 @@ import gc
 import math
 import os
 import re
+import stat
 import time
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -38,6 +39,7 @@ import numpy as np
 
 from .criteria import InputError
 from .criteria.models import RECOMMENDATIONS
+from .io.files import LOCK_NAME  # the lock file of an output folder (folder_lock)
 from .ranking import Prepared, Ranking, finish_package, prepare_package
 from .topsis import topsis
 from .wsm import wsm
@@ -105,31 +107,125 @@ class BatchResult:
 
 # --- discovery -------------------------------------------------------------------------------------------
 
-def discover(root: str | Path) -> tuple[list[Job], list[dict[str, str]]]:
+#: the run marker an appraise run keeps in its output folder (:mod:`appraisal.io.batch_output`)
+RUN_MARKER = ".appraise-run.json"
+
+
+def shown(text: str | None) -> str:
+    """``text`` as it can always be written (JSON, a workbook, a terminal): valid Unicode.
+
+    A file name that is not UTF-8 (from a Windows ZIP) reaches Python as lone surrogates
+    (``os.fsdecode``); its bytes are shown escaped (``pakiet_\\xff.json``), like any other lone surrogate
+    (``\\udcff``). Text that is already valid comes back as it is."""
+    if text is None:
+        return ""
+    text = str(text)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def discover(root: str | Path, exclude: Iterable[str | Path] = ()) -> tuple[list[Job], list[dict[str, str]]]:
     """Package files under ``root`` (any depth; hidden files and Excel lock files ``~$…`` left out),
-    and what was skipped (other files, empty folders), each with the reason."""
+    and what was skipped (other files, empty folders), each with the reason.
+
+    Only regular files are taken (also through a link): a named pipe, a device, a socket or a broken
+    link is skipped with the reason, never opened. Folders that are not walked, each skipped with the
+    reason: ``exclude`` (the output folder of this run; ``root`` itself there is an error), any other
+    appraise output folder (one holding a run marker or a lock file), and links to folders. Names that
+    are not UTF-8 are kept for opening the file (``Job.file``) and shown escaped everywhere else
+    (:func:`shown`)."""
     root = Path(root)
     if not root.is_dir():
-        raise InputError("no such folder", source=str(root))
+        raise InputError("no such folder", source=shown(str(root)))
+    excluded = {ident for ident in map(_identity, exclude) if ident is not None}
+    if _identity(root) in excluded:
+        raise InputError("is the output folder too; choose another output folder (-o)", source=shown(str(root)))
     jobs, skipped = [], []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         here = Path(dirpath)
+        walked, passed_over = [], False
+        for d in sorted(dirnames):
+            if d.startswith("."):
+                continue
+            why = _not_walked(here / d, excluded)
+            if why:
+                skipped.append({"file": shown(str(here / d)), "reason": why})
+                passed_over = True
+            else:
+                walked.append(d)
+        dirnames[:] = walked
         visible = sorted(f for f in filenames if not f.startswith("."))
-        if not visible and not dirnames and here != root:
-            skipped.append({"file": str(here), "reason": "empty folder"})
+        if not visible and not dirnames and not passed_over and here != root:
+            skipped.append({"file": shown(str(here)), "reason": "empty folder"})
         for name in visible:
             path = here / name
             rel = path.relative_to(root)
             if name.startswith("~$"):
-                skipped.append({"file": str(path), "reason": "Excel lock file"})
+                skipped.append({"file": shown(str(path)), "reason": "Excel lock file"})
             elif path.suffix.lower() in PACKAGE_SUFFIXES:
+                why = _not_regular(path)
+                if why:
+                    skipped.append({"file": shown(str(path)), "reason": why})
+                    continue
                 voiv = rel.parts[0] if len(rel.parts) > 1 else ""
-                jobs.append(Job(key=rel.with_suffix("").as_posix(), file=str(path), voivodeship=voiv))
+                jobs.append(Job(key=shown(rel.with_suffix("").as_posix()), file=str(path),
+                                voivodeship=shown(voiv)))
             else:
-                skipped.append({"file": str(path), "reason": f"not a package file ({path.suffix or 'no extension'})"})
+                skipped.append({"file": shown(str(path)),
+                                "reason": f"not a package file ({shown(path.suffix) or 'no extension'})"})
     _sort_polish(jobs)
     return jobs, skipped
+
+
+def _identity(path: str | Path) -> tuple[int, int] | None:
+    """The file system's identity of a folder (device, inode), None when there is none."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _not_walked(folder: Path, excluded: set[tuple[int, int]]) -> str | None:
+    """Why a folder of the tree is not walked (None: it is)."""
+    if folder.is_symlink():
+        return "a link to a folder (not followed)"
+    if _identity(folder) in excluded:
+        return "the output folder of this run"
+    if any(os.path.lexists(folder / name) for name in (RUN_MARKER, LOCK_NAME)):
+        return "an appraise output folder (results of an earlier run)"
+    return None
+
+
+def _not_regular(path: Path) -> str | None:
+    """Why a package file is not read (None: it is a regular file, possibly through a link)."""
+    link = os.path.islink(path)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "a broken link" if link else "vanished while the folder was read"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        kind = "a named pipe (FIFO)"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    elif stat.S_ISDIR(mode):
+        kind = "a folder"
+    else:
+        kind = "a special file"
+    return f"{kind}{' (through a link)' if link else ''}, not a regular file; only regular files are read"
 
 
 _ALPHABET = "aąbcćdeęfghijklłmnńoópqrsśtuvwxyzźż"
@@ -184,9 +280,9 @@ def _prepare(job: Job, criteria: Any, method: str, normalization: str) -> Prepar
         # load_package has just checked it: not twice (a third of the preparing time)
         return prepare_package(pkg, method, normalization, checked=job.package is None or criteria is not None)
     except InputError as exc:
-        return str(exc.located(job.file)), exc.where
+        return shown(str(exc.located(job.file))), exc.where and shown(exc.where)
     except Exception as exc:  # noqa: BLE001 - one broken package must not stop the batch
-        return f"{job.file}: internal error: {type(exc).__name__}: {exc}", None
+        return shown(f"{job.file}: internal error: {type(exc).__name__}: {exc}"), None
 
 
 def _with_criteria(pkg, criteria):
@@ -277,7 +373,7 @@ def _work(task) -> tuple[list[Outcome], dict[str, float]]:
         t0 = time.perf_counter()
         prepared = [_prepare(j, criteria, method, normalization) for j in jobs]
         t1 = time.perf_counter()
-        outcomes = [Outcome(j.key, j.file, j.voivodeship) for j in jobs]
+        outcomes = [Outcome(j.key, shown(j.file), j.voivodeship) for j in jobs]
         good = []
         for i, p in enumerate(prepared):
             if isinstance(p, Prepared):
@@ -294,21 +390,23 @@ def _work(task) -> tuple[list[Outcome], dict[str, float]]:
                 continue
             if not o.voivodeship and rk.package is not None:
                 o.voivodeship = rk.package.partnership.voivodeship or ""
+            if rk.source is not None:  # the path, written into the results: a name that is not UTF-8 escaped
+                rk.source = shown(rk.source)
             try:
                 cats = categories(rk)
                 line = partnership_line(rk, o.key, o.file, o.voivodeship, cats)
                 league = league_rows(rk, o.key, o.voivodeship, cats)
             except InputError as exc:
-                o.error, o.where = str(exc.located(jobs[i].file)), exc.where
+                o.error, o.where = shown(str(exc.located(o.file))), exc.where and shown(exc.where)
                 continue
             except Exception as exc:  # noqa: BLE001 - one broken package must not stop the batch
-                o.error = f"{jobs[i].file}: internal error: {type(exc).__name__}: {exc}"
+                o.error = shown(f"{o.file}: internal error: {type(exc).__name__}: {exc}")
                 continue
             if write is not None:
                 try:
                     write(jobs[i], rk)
                 except Exception as exc:  # noqa: BLE001 - e.g. a text no spreadsheet cell can hold
-                    o.error = f"{jobs[i].file}: cannot write the results: {exc}"
+                    o.error = shown(f"{o.file}: cannot write the results: {exc}")
                     continue
             o.line, o.league = line, league
             if keep:
@@ -345,7 +443,7 @@ def _score_safely(preps: list[Prepared]) -> list[Ranking | tuple[str, str | None
             try:
                 out.append(score_prepared([p])[0])
             except InputError as exc:
-                out.append((str(exc.located(p.pkg.source)), exc.where))
+                out.append((shown(str(exc.located(p.pkg.source))), exc.where and shown(exc.where)))
         return out
 
 
@@ -443,7 +541,7 @@ def output_path(out_dir: Path, folder: str, key: str, suffix: str, taken: set[st
     path = (out_dir / folder / (candidate + suffix))
     root = out_dir.resolve()
     if root not in path.resolve().parents:
-        raise InputError(f"refusing to write outside the output folder: {path}")
+        raise InputError(f"refusing to write outside the output folder: {shown(str(path))}")
     return path
 
 
