@@ -220,6 +220,9 @@ class AdvisorText(_M):
     recommendations: str = Field(default="", description="the advisor's own conditions and recommendations")
     source: Literal["new", "json", "docx"] = "new"
     written_digest: str = Field(default="", description="digest of notes and recommendations as written")
+    docx_digest: str = Field(default="", description=(
+        "sha256 of the DOCX file as last written (\"sha256:<hex>\"; empty when unknown): a DOCX that differs "
+        "from it is kept as <id>.prev.docx before it is replaced"))
     comments: dict[str, str] = Field(default_factory=dict, description=(
         "per-criterion comments the advisor typed in the DOCX (section 3, comment column), by criterion id; "
         "each replaces the package's comment on that criterion, and is kept across regenerations"))

@@ -10,7 +10,16 @@
   "8. Uwagi doradcy" (found by heading text in either language, numbers ignored; the section runs to
   the next generated heading of the same or a higher level, or the signature block; the advisor's own
   sub-headings and tables in it are kept as text; the placeholder line is dropped);
-  :func:`read_advisor_docx` also reads the comment column of the section-3 table.
+  :func:`read_advisor_docx` also reads the comment column of the section-3 table. The text is read as
+  Word shows it with the changes accepted (content controls, field results, smart tags, custom XML
+  included; deleted text left out); a tracked change still pending in 7.2, 8 or the comment column
+  stops the run (InputError). The file is read only when it is a regular file of at most 20 MB whose
+  document.xml and styles.xml unpack to at most 20 MB each (checked on the zip directory before
+  reading, and while reading); XML entities are never resolved and a DOCTYPE is refused; the read is
+  linear in the size of the document.
+
+Every text written is cleaned first (:func:`~appraisal.io.opinion_layout.clean_text`): line ends as
+LF, control characters (but tab and line feed) and other characters XML cannot carry dropped.
 
 Files are written atomically and byte-reproducibly: the same opinion gives the same bytes (document
 dates taken from the opinion's date, fixed timestamps inside the zip).
@@ -19,21 +28,21 @@ dates taken from the opinion's date, fixed timestamps inside the zip).
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import io
+import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
-from docx.table import Table
-from docx.text.paragraph import Paragraph
 
 from ..criteria import InputError
 from ..opinions import Opinion, OpinionBundle
@@ -43,6 +52,8 @@ from .opinion_layout import (
     WORDS,
     Block,
     bundle_blocks,
+    clean_block,
+    clean_text,
     footer_text,
     generated_titles,
     heading_titles,
@@ -58,6 +69,7 @@ _NUMBER = re.compile(r"^\s*\d+(\.\d+)*\.?\s+")
 
 
 def _new_document(lang: str, title: str, author: str | None, date: _dt.date | None, footer: str) -> Document:
+    title, author, footer = clean_text(title), clean_text(author or ""), clean_text(footer)
     doc = Document()
     sec = doc.sections[0]
     sec.page_height, sec.page_width = Cm(29.7), Cm(21.0)  # A4
@@ -124,7 +136,7 @@ def _repeat_header(row) -> None:
 
 
 def _render(doc: Document, blocks: list[Block]) -> None:
-    for b in blocks:
+    for b in map(clean_block, blocks):  # line ends as LF, no character XML cannot carry
         if b.kind == "title":
             doc.add_heading(b.text, level=0)
         elif b.kind == "subtitle":
@@ -220,41 +232,298 @@ def write_bundle_docx(bundle: OpinionBundle, path: str | Path) -> Path:
     return _save(doc, Path(path))
 
 
-def _heading(p: Paragraph) -> tuple[int, str] | None:
-    """(level, text without its number) of a heading paragraph (Title = level 0), or None."""
-    name = p.style.name if p.style is not None else ""
-    if name == "Title":
-        return 0, _NUMBER.sub("", p.text).strip()
-    m = re.fullmatch(r"Heading\s*(\d+)", name)
-    if m is None:
+# --- reading the advisor's text back -------------------------------------------------------------------------
+#
+# The earlier document is read straight from its XML (lxml, entities never resolved, no DTD, no network),
+# in one pass: each element is visited a fixed number of times and each paragraph's style is looked up in
+# a table made once (python-docx scans every style of the document for every paragraph, and walks up a
+# vertically merged cell row by row for every row below it: quadratic, ~10-20 s per MB of document.xml).
+
+#: the largest earlier opinion document read back (the file), and the largest part of it unpacked
+#: (document.xml, styles.xml): checked on the zip directory before a part is read, and again while reading
+MAX_DOCX_BYTES = 20 * 1024 * 1024
+MAX_DOCX_PART_BYTES = 20 * 1024 * 1024
+_MAX_RELS_BYTES = 1024 * 1024
+_WML = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def read_docx_bytes(path: str | Path) -> bytes:
+    """The bytes of an earlier opinion document: a regular file of at most :data:`MAX_DOCX_BYTES`."""
+    from ..criteria.documents import read_limited
+
+    try:
+        return read_limited(path, MAX_DOCX_BYTES, "the earlier opinion document")
+    except InputError as exc:
+        raise InputError(f"{exc.message}; the advisor's text in it is not read — move or remove the file",
+                         source=exc.source) from None
+
+
+def docx_digest(data: bytes) -> str:
+    """The digest of a DOCX file's bytes, as recorded in the opinion's JSON (``advisor.docx_digest``)."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def _unreadable(what: str, source: str) -> InputError:
+    return InputError(f"cannot read the earlier opinion document ({what}); the advisor's text in it would be "
+                      f"lost — repair or remove the file", source=source)
+
+
+class _Tags:
+    """The element and attribute names of one WordprocessingML namespace (transitional or strict)."""
+
+    def __init__(self, ns: str):
+        def q(name: str) -> str:
+            return f"{{{ns}}}{name}"
+
+        self.body, self.p, self.tbl, self.tr, self.tc, self.r = q("body"), q("p"), q("tbl"), q("tr"), q("tc"), q("r")
+        self.t, self.tab, self.ptab, self.br, self.cr = q("t"), q("tab"), q("ptab"), q("br"), q("cr")
+        self.nb_hyphen = q("noBreakHyphen")
+        self.sdt, self.sdt_pr, self.sdt_content, self.placeholder = q("sdt"), q("sdtPr"), q("sdtContent"), \
+            q("showingPlcHdr")
+        self.ins, self.delete, self.move_from, self.move_to = q("ins"), q("del"), q("moveFrom"), q("moveTo")
+        self.changes = (self.ins, self.delete, self.move_from, self.move_to, q("cellIns"), q("cellDel"))
+        # what is looked through for text (a run, a hyperlink, an accepted field result, a smart tag, custom
+        # XML, a tracked insertion or move's new place, bidirectional embedding); anything else — deleted text
+        # (w:del, w:moveFrom, w:delText), field codes (w:instrText), properties, drawings — holds none
+        self.inline = {self.r, q("hyperlink"), self.ins, self.move_to, q("fldSimple"), q("smartTag"),
+                       q("customXml"), q("dir"), q("bdo")}
+        self.custom_xml = q("customXml")
+        self.ppr, self.pstyle, self.val, self.type = q("pPr"), q("pStyle"), q("val"), q("type")
+        self.tcpr, self.grid_span, self.v_merge, self.trpr = q("tcPr"), q("gridSpan"), q("vMerge"), q("trPr")
+        self.grid_before = q("gridBefore")
+        self.style, self.style_id, self.name, self.default = q("style"), q("styleId"), q("name"), q("default")
+
+
+def _part(zf: zipfile.ZipFile, name: str, limit: int, source: str) -> bytes:
+    info = zf.getinfo(name)  # KeyError: the caller says what is missing
+    if info.file_size > limit:
+        raise InputError(f"the earlier opinion document's {name} unpacks to more than {limit // (1024 * 1024)} MB; "
+                         f"the advisor's text in it is not read — move or remove the file", source=source)
+    with zf.open(info) as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:  # the zip directory understated it
+        raise InputError(f"the earlier opinion document's {name} unpacks to more than {limit // (1024 * 1024)} MB; "
+                         f"the advisor's text in it is not read — move or remove the file", source=source)
+    return data
+
+
+def _xml(data: bytes, name: str, source: str):
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                             remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise _unreadable(f"{name}: {exc}", source) from None
+    if root.getroottree().docinfo.doctype:
+        raise _unreadable(f"{name} declares a DOCTYPE, which an OOXML part never does", source)
+    return root
+
+
+def _target(zf: zipfile.ZipFile, rels: str, kind: str, base: str, default: str, source: str) -> str:
+    """The part a relationship of ``kind`` (``officeDocument``, ``styles``) points to, or ``default``."""
+    try:
+        root = _xml(_part(zf, rels, _MAX_RELS_BYTES, source), rels, source)
+    except KeyError:
+        return default
+    for rel in root.iter(_RELS):
+        if rel.get("Type", "").rsplit("/", 1)[-1] == kind and rel.get("TargetMode") != "External":
+            target = rel.get("Target", "")
+            return posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(base, target))
+    return default
+
+
+def _heading_level(name: str | None) -> int | None:
+    """Title → 0, "Heading N" / "heading N" → N, anything else None."""
+    if not name:
         return None
-    return int(m.group(1)), _NUMBER.sub("", p.text).strip()
+    n = " ".join(name.lower().split())
+    if n == "title":
+        return 0
+    m = re.fullmatch(r"heading ?(\d+)", n)
+    return int(m.group(1)) if m else None
 
 
-def _heading_title(p: Paragraph) -> str | None:
-    """The text of a heading paragraph without its number, or None if ``p`` is not a heading."""
-    h = _heading(p)
-    return None if h is None else h[1]
+def _load(data: bytes, source: str):
+    """(body, tags, heading level by paragraph style id, the default paragraph style's level)."""
+    import zlib
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            main = _target(zf, "_rels/.rels", "officeDocument", "", "word/document.xml", source)
+            try:
+                root = _xml(_part(zf, main, MAX_DOCX_PART_BYTES, source), main, source)
+            except KeyError:
+                raise _unreadable(f"no {main} in it: not a Word document", source) from None
+            folder = posixpath.dirname(main)
+            rels = posixpath.join(folder, "_rels", posixpath.basename(main) + ".rels")
+            styles_name = _target(zf, rels, "styles", folder, posixpath.join(folder, "styles.xml"), source)
+            try:
+                styles = _xml(_part(zf, styles_name, MAX_DOCX_PART_BYTES, source), styles_name, source)
+            except KeyError:
+                styles = None
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError, OSError) as exc:
+        # not a zip, damaged, encrypted, an unknown compression
+        raise _unreadable(f"{type(exc).__name__}: {exc}", source) from None
+    ns = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else _WML
+    t = _Tags(ns)
+    body = root.find(t.body)
+    if body is None:
+        raise _unreadable("no document body: not a Word document", source)
+    levels: dict[str, int | None] = {}
+    default = None
+    if styles is not None:
+        for st in styles.iter(t.style):
+            if st.get(t.type, "paragraph") != "paragraph":
+                continue
+            name_el = st.find(t.name)
+            level = _heading_level(name_el.get(t.val) if name_el is not None else st.get(t.style_id))
+            if st.get(t.style_id) is not None:
+                levels[st.get(t.style_id)] = level
+            if st.get(t.default) in ("1", "true", "on"):
+                default = level
+    return body, t, levels, default
 
 
-def _row_texts(row) -> list[str]:
-    """The texts of a table row's cells, a merged cell once."""
-    out, seen = [], set()
-    for cell in row.cells:
-        if id(cell._tc) in seen:
+def _flatten(container, wanted: tuple[str, ...], t: _Tags) -> Iterator:
+    """The ``wanted`` elements (paragraphs and tables, rows, or cells) of ``container`` in document order,
+    looking through content controls (block, row or cell ``w:sdt``; one still showing its placeholder
+    holds none), custom XML and tracked insertions and moves. Tracked changes met on the way
+    (``w:ins``/``w:del``/``w:moveFrom``/``w:moveTo`` around whole blocks) are yielded too, so that the
+    caller can refuse them; deleted content is not looked into."""
+    stack = [iter(container)]
+    while stack:
+        for el in stack[-1]:
+            tag = el.tag
+            if tag in wanted:
+                yield el
+            elif tag == t.sdt:
+                pr, content = el.find(t.sdt_pr), el.find(t.sdt_content)
+                if content is not None and (pr is None or pr.find(t.placeholder) is None):
+                    stack.append(iter(content))
+                    break
+            elif tag == t.custom_xml:
+                stack.append(iter(el))
+                break
+            elif tag in (t.ins, t.move_to):
+                yield el
+                stack.append(iter(el))
+                break
+            elif tag in (t.delete, t.move_from):
+                yield el
+        else:
+            stack.pop()
+
+
+def _para_text(p, t: _Tags) -> str:
+    """A paragraph's text as Word shows it with the changes accepted: every ``w:t`` that is not deleted,
+    through runs, hyperlinks, content controls, field results, smart tags, custom XML and tracked
+    insertions; tabs as tab, line breaks as LF (a page or column break as nothing), as python-docx does."""
+    out: list[str] = []
+    stack = [iter(p)]
+    while stack:
+        for el in stack[-1]:
+            tag = el.tag
+            if tag == t.t:
+                out.append(el.text or "")
+            elif tag in t.inline:
+                stack.append(iter(el))
+                break
+            elif tag == t.sdt:
+                pr, content = el.find(t.sdt_pr), el.find(t.sdt_content)
+                if content is not None and (pr is None or pr.find(t.placeholder) is None):
+                    stack.append(iter(content))
+                    break
+            elif tag in (t.tab, t.ptab):
+                out.append("\t")
+            elif tag == t.br:
+                out.append("" if el.get(t.type) in ("page", "column") else "\n")
+            elif tag == t.cr:
+                out.append("\n")
+            elif tag == t.nb_hyphen:
+                out.append("-")
+        else:
+            stack.pop()
+    return "".join(out)
+
+
+def _has_changes(el, t: _Tags) -> bool:
+    """Whether ``el`` is or holds a tracked change not yet accepted or rejected."""
+    return next(el.iter(*t.changes), None) is not None
+
+
+@dataclass
+class _Row:
+    texts: list[str]  # each cell's text, stripped (a cell merged across columns once; a vertically
+    #                   merged cell gives the text of the cell it continues)
+    cells: list       # the w:tc elements
+    changed: bool     # the row itself inserted or deleted with changes tracked
+
+
+def _rows(tbl, t: _Tags) -> list[_Row]:
+    out = []
+    above: dict[int, str] = {}  # grid column → the text of the cell a vertical merge continues
+    marked = False  # a tracked change around whole rows: the rows beside it count as changed
+    for tr in _flatten(tbl, (t.tr,), t):
+        if tr.tag != t.tr:
+            if out:
+                out[-1].changed = True
+            marked = True
             continue
-        seen.add(id(cell._tc))
-        out.append(cell.text.strip())
+        trpr = tr.find(t.trpr)
+        col = 0
+        if trpr is not None and trpr.find(t.grid_before) is not None:
+            col = _int(trpr.find(t.grid_before).get(t.val), 0)
+        row = _Row([], [], marked or (trpr is not None and _has_changes(trpr, t)))
+        marked = False
+        for tc in _flatten(tr, (t.tc,), t):
+            if tc.tag != t.tc:
+                row.changed = True
+                continue
+            pr = tc.find(t.tcpr)
+            span = _int(pr.find(t.grid_span).get(t.val), 1) if pr is not None and pr.find(t.grid_span) is not None else 1
+            merge = pr.find(t.v_merge) if pr is not None else None
+            if merge is not None and merge.get(t.val, "continue") == "continue":
+                text = above.get(col, "")
+            else:
+                text = _cell_lines(tc, t).strip()
+            above[col] = text
+            row.texts.append(text)
+            row.cells.append(tc)
+            col += max(span, 1)
+        out.append(row)
     return out
 
 
-def _open(path: Path):
+def _int(text: str | None, default: int) -> int:
     try:
-        return Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:
-        # a damaged or foreign file (lxml's XMLSyntaxError is a SyntaxError)
-        raise InputError(f"cannot read the earlier opinion document ({type(exc).__name__}: {exc}); the advisor's "
-                         f"text in it would be lost — repair or remove the file", source=str(path)) from None
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+def _cell_lines(tc, t: _Tags) -> str:
+    """A cell's text: its paragraphs one a line (a table inside it: a line per row, cells joined by " | ")."""
+    lines = []
+    for el in _flatten(tc, (t.p, t.tbl), t):
+        if el.tag == t.p:
+            lines.append(_para_text(el, t))
+        elif el.tag == t.tbl:
+            lines += [" | ".join(r.texts) for r in _rows(el, t) if any(r.texts)]
+    return "\n".join(lines)
+
+
+#: how a refusal names the advisor's sections
+_SECTION_NAMES = {"recommendations": "section 7.2 (the advisor's recommendations)",
+                  "notes": "section 8 (the advisor's notes)"}
+
+
+def _pending(where: str, source: str) -> InputError:
+    return InputError(f"{where} holds tracked changes not yet accepted or rejected; accept or reject them in Word "
+                      f"(Review → Accept / Reject) and run again — the advisor's text is not guessed, and "
+                      f"nothing was written", source=source)
 
 
 @dataclass
@@ -265,11 +534,20 @@ class AdvisorDocx:
     comments: list[tuple[str, str]]  # section 3's rows: (criterion label, advisor's comment cell)
 
 
-def read_advisor_docx(path: str | Path) -> AdvisorDocx:
+def read_advisor_docx(path: str | Path, data: bytes | None = None) -> AdvisorDocx:
     """The advisor's sections (see :func:`read_advisor_sections`) and the comment column of the
-    section-3 table ("Komentarz doradcy"), row by row."""
+    section-3 table ("Komentarz doradcy"), row by row. ``data``: the file's bytes when already read.
+
+    The text is what Word shows with every change accepted — text inside content controls, field results,
+    smart tags and custom XML included, deleted text left out — but a tracked change not yet accepted or
+    rejected inside section 7.2, section 8 or the comment column stops the run (:class:`InputError`): which
+    version the advisor meant is not guessed. Bounded: the file at most :data:`MAX_DOCX_BYTES`, its
+    document.xml and styles.xml at most :data:`MAX_DOCX_PART_BYTES` unpacked each; read in linear time."""
     path = Path(path)
-    doc = _open(path)
+    source = str(path)
+    if data is None:
+        data = read_docx_bytes(path)
+    body, t, levels, default = _load(data, source)
     keys = {title: fieldname for key, fieldname, _ in ADVISOR_SECTIONS for title in heading_titles(key)}
     generated = generated_titles()
     criteria_titles = heading_titles("s3")
@@ -282,25 +560,40 @@ def read_advisor_docx(path: str | Path) -> AdvisorDocx:
     current: str | None = None
     level = 0
     in_criteria = False
-    for item in doc.iter_inner_content():
-        if isinstance(item, Table):
-            rows = [_row_texts(r) for r in item.rows]
-            if in_criteria and rows and rows[0] and rows[0][-1] in comment_heads:
-                comments = [(r[1] if len(r) > 1 else "", r[-1]) for r in rows[1:]]
+    for item in _flatten(body, (t.p, t.tbl), t):
+        if item.tag not in (t.p, t.tbl):  # a tracked change around whole blocks
+            if current is not None:
+                raise _pending(_SECTION_NAMES[current], source)
+            continue
+        if item.tag == t.tbl:
+            rows = _rows(item, t)
+            texts = [r.texts for r in rows]
+            if in_criteria and texts and texts[0] and texts[0][-1] in comment_heads:
+                if any(r.changed or (r.cells and _has_changes(r.cells[-1], t)) for r in rows[1:]):
+                    raise _pending("the comment column of section 3 (Komentarz doradcy)", source)
+                comments = [(r[1] if len(r) > 1 else "", r[-1]) for r in texts[1:] if r]
                 in_criteria = False
                 continue
-            if current is not None and any(t in signature for r in rows for t in r):
+            if current is not None and any(x in signature for r in texts for x in r):
                 current = None  # the generated signature block ends the last section
                 continue
             if current is not None:  # a table the advisor added: its cells, row by row
-                found[current].extend(" | ".join(t for t in r) for r in rows if any(r))
+                if _has_changes(item, t):
+                    raise _pending(_SECTION_NAMES[current], source)
+                found[current].extend(" | ".join(r) for r in texts if any(r))
             continue
-        h = _heading(item)
-        if h is not None:
-            lvl, title = h
+        text = _para_text(item, t)
+        ppr = item.find(t.ppr)
+        pstyle = ppr.find(t.pstyle) if ppr is not None else None
+        sid = pstyle.get(t.val) if pstyle is not None else None
+        lvl = levels.get(sid, default)
+        if lvl is not None:
+            title = _NUMBER.sub("", text).strip()
             if title in generated or lvl == 0:
                 if current is not None and lvl > level:  # a generated sub-heading of the advisor's section
-                    found[current].append(item.text.rstrip())
+                    if _has_changes(item, t):
+                        raise _pending(_SECTION_NAMES[current], source)
+                    found[current].append(text.rstrip())
                     continue
                 in_criteria = title in criteria_titles
                 current = keys.get(title)
@@ -310,14 +603,15 @@ def read_advisor_docx(path: str | Path) -> AdvisorDocx:
                 elif current is not None:  # the same section twice: read the first only
                     current = None
                 continue
-            if current is not None:  # the advisor's own heading: kept as a line of text
-                found[current].append(item.text.rstrip())
+        if current is None:
             continue
-        if current is not None and item.text.strip().startswith(provenance):
+        if lvl is None and text.strip().startswith(provenance):
             current = None  # the generated provenance line ends the document
             continue
-        if current is not None and item.text.strip() not in skip:
-            found[current].append(item.text.rstrip())
+        if _has_changes(item, t):
+            raise _pending(_SECTION_NAMES[current], source)
+        if lvl is not None or text.strip() not in skip:  # the advisor's own heading: kept as a line of text
+            found[current].append(text.rstrip())
     return AdvisorDocx({k: "\n".join(lines).strip("\n") for k, lines in found.items()}, comments)
 
 

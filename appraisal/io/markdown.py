@@ -1,6 +1,13 @@
 """Advisory opinions as Markdown (for the web): the same sections, tables and numbers as the DOCX
 (:mod:`appraisal.io.opinion_layout`), GitHub-flavoured tables, UTF-8. Generated output only:
-edits to these files are not read back (the advisor edits the DOCX, or the JSON)."""
+edits to these files are not read back (the advisor edits the DOCX, or the JSON).
+
+Every text is escaped before it is written: ``&``, ``<`` and ``>`` become ``&amp;``, ``&lt;`` and
+``&gt;`` (a title, comment, descriptor or advisor's note holding HTML is shown as text, never passed
+through as markup), line ends are LF and control characters are dropped
+(:func:`~appraisal.io.opinion_layout.clean_text`); a line break inside a one-line element (a
+heading, a table cell) is written as a space or ``<br>``.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +15,23 @@ from pathlib import Path
 
 from ..opinions import Opinion, OpinionBundle
 from .files import atomic_write_text
-from .opinion_layout import Block, bundle_blocks, footer_text, opinion_blocks
+from .opinion_layout import Block, bundle_blocks, clean_block, clean_text, footer_text, opinion_blocks
+
+_HTML = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
+
+
+def escape(text: str) -> str:
+    """``text`` (already cleaned) with ``& < >`` as entities: shown as written, never read as HTML."""
+    return text.translate(_HTML)
+
+
+def _line(text: str) -> str:
+    """Text for an element that must stay on one line (a heading, bold or italic text)."""
+    return escape(" ".join(text.split("\n")))
 
 
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>") or " "
+    return escape(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>") or " "
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
@@ -23,27 +42,27 @@ def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
 
 def _render(blocks: list[Block]) -> str:
     out: list[str] = []
-    for b in blocks:
+    for b in map(clean_block, blocks):
         if b.kind == "title":
-            out += [f"# {b.text}", ""]
+            out += [f"# {_line(b.text)}", ""]
         elif b.kind == "subtitle":
-            out += [f"**{b.text}**", ""]
+            out += [f"**{_line(b.text)}**", ""]
         elif b.kind == "heading":
-            out += [f"{'#' * min(b.level + 1, 6)} {b.text}", ""]
+            out += [f"{'#' * min(b.level + 1, 6)} {_line(b.text)}", ""]
         elif b.kind == "para":
-            out += [f"**{b.text}**" if b.bold else b.text, ""]
+            out += [f"**{_line(b.text)}**" if b.bold else escape(b.text), ""]
         elif b.kind == "small":
-            out += [f"*{b.text}*", ""]
+            out += [f"*{_line(b.text)}*", ""]
         elif b.kind == "bullets":
-            out += [*(f"- {item}" for item in b.items), ""]
+            out += [*(f"- {escape(item)}" for item in b.items), ""]
         elif b.kind == "advisor":
-            out += [b.text if b.text.strip() else f"*{b.placeholder}*", ""]
+            out += [escape(b.text) if b.text.strip() else f"*{_line(b.placeholder)}*", ""]
         elif b.kind == "kv":
             out += _table(["", ""], b.rows)
         elif b.kind == "table":
             out += _table(b.headers, b.rows)
         elif b.kind == "signature":
-            out += [" · ".join(f"{label}: ………………" for label in b.headers), ""]
+            out += [" · ".join(f"{_line(label)}: ………………" for label in b.headers), ""]
         elif b.kind == "pagebreak":
             out += ["---", ""]
         else:  # pragma: no cover
@@ -53,7 +72,8 @@ def _render(blocks: list[Block]) -> str:
 
 def opinion_markdown(op: Opinion) -> str:
     idn = op.identification
-    return _render(opinion_blocks(op)) + f"\n<!-- {footer_text(idn.engine, idn.input_hash, op.lang)} -->\n"
+    footer = _line(clean_text(footer_text(idn.engine, idn.input_hash, op.lang))).replace("--", "- -")
+    return _render(opinion_blocks(op)) + f"\n<!-- {footer} -->\n"
 
 
 def bundle_markdown(bundle: OpinionBundle) -> str:

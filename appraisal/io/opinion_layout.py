@@ -10,7 +10,8 @@ Sections 7.2 and 8 belong to the advisor: regeneration reads them back from the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from .. import numfmt
 from ..opinions import Opinion, OpinionBundle
@@ -143,6 +144,29 @@ class Block:
     bold: bool = False
     widths: list[float] | None = None  # relative column widths for tables
     placeholder: str = ""
+
+
+_LINE_ENDS = re.compile(r"\r\n?")
+#: what XML 1.0 cannot carry: control characters other than tab and line feed (a carriage return is a
+#: line end, see below), U+FFFE/U+FFFF and lone surrogates
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` as a document can hold it and give it back: line ends as LF (CRLF and CR → LF), the
+    characters XML cannot carry dropped (as the workbook writer drops them); tab and LF are kept.
+    Used on every text written into a DOCX or Markdown file and on both sides of every comparison
+    with what was written, so that a CRLF or a stray control character is never taken for an edit."""
+    if "\r" in text:
+        text = _LINE_ENDS.sub("\n", text)
+    return _NOT_XML.sub("", text)
+
+
+def clean_block(b: Block) -> Block:
+    """A copy of ``b`` with every text in it cleaned (:func:`clean_text`)."""
+    return replace(b, text=clean_text(b.text), items=[clean_text(t) for t in b.items],
+                   headers=[clean_text(t) for t in b.headers],
+                   rows=[[clean_text(t) for t in row] for row in b.rows], placeholder=clean_text(b.placeholder))
 
 
 def _w(lang: str) -> dict:
