@@ -80,6 +80,9 @@ class Package(_Model):
 
     _criteria_set: CriteriaSet | None = PrivateAttr(default=None)
     _source: str | None = PrivateAttr(default=None)
+    #: where a field (``projects[2].title``) sits in the source when that is not its path (a table's row and
+    #: column): filled by readers of tables for the fields a message may need to name
+    _locations: dict[str, str] = PrivateAttr(default_factory=dict)
 
     @property
     def source(self) -> str | None:

@@ -1,13 +1,16 @@
 """Reading JSON and TOML documents into plain data, with one-line errors that say where.
 
 Anything that is not a readable JSON/TOML object ends in :class:`InputError`: undecodable
-bytes, syntax errors (with line and column), nesting too deep, files too large.
+bytes, syntax errors (with line and column), nesting too deep, files too large, and a key given
+twice in one object (JSON would keep the last silently; TOML refuses it, and so do we for JSON,
+naming the key, its line and column and the object it is in).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import tomllib
 from pathlib import Path
@@ -22,6 +25,82 @@ def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+class _DuplicateKey(Exception):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook``: the object as a dict, or :class:`_DuplicateKey` when a key repeats."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return out
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+')
+
+
+def _find_duplicate(text: str) -> tuple[str, str, int] | None:
+    """(key, path of its object, offset) of the first key repeated in an object of ``text``, found by a
+    walk over its tokens (only after the parser's hook has seen a duplicate: the hook knows no place)."""
+    stack: list[list[Any]] = []  # [kind, keys seen or index, current key, expecting a key]
+    path: list[str | int] = []
+
+    def begin_value() -> None:
+        if stack and stack[-1][0] == "[":
+            stack[-1][1] += 1
+            path.append(stack[-1][1])
+        elif stack:
+            path.append(stack[-1][2])
+
+    def end_value() -> None:
+        if stack and path:
+            path.pop()
+
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        top = stack[-1] if stack else None
+        if top is not None and top[0] == "{" and top[3] and tok.startswith('"'):
+            try:
+                key = json.loads(tok)
+            except ValueError:
+                return None
+            if key in top[1]:
+                return key, _path_text(path), m.start()
+            top[1].add(key)
+            top[2], top[3] = key, False
+        elif tok in "{[":
+            begin_value()
+            stack.append(["{", set(), None, True] if tok == "{" else ["[", -1, None, False])
+        elif tok in "}]":
+            if not stack:
+                return None
+            stack.pop()
+            end_value()
+        elif tok == ",":
+            if top is not None and top[0] == "{":
+                top[3] = True
+        elif tok == ":":
+            pass
+        else:  # a scalar value
+            begin_value()
+            end_value()
+    return None
+
+
+def _path_text(path: list[str | int]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
+    return out
+
+
 def parse_document(data: bytes, suffix: str, source: str) -> dict[str, Any]:
     """Parse ``data`` as JSON (``.json``) or TOML (``.toml``) and return its top-level object."""
     if len(data) > MAX_DOCUMENT_BYTES:
@@ -33,13 +112,15 @@ def parse_document(data: bytes, suffix: str, source: str) -> dict[str, Any]:
     suffix = suffix.lower()
     try:
         if suffix == ".json":
-            doc = json.loads(text, parse_constant=_reject_constant)
+            doc = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
         elif suffix == ".toml":
             doc = tomllib.loads(text)
         else:
             raise InputError(f"unknown file type {suffix or '(none)'!r}; expected .json or .toml", source=source)
     except json.JSONDecodeError as exc:
         raise InputError(f"line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}", source=source) from None
+    except _DuplicateKey as exc:
+        raise _duplicate_error(text, exc.key, source) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"invalid TOML: {exc}", source=source) from None
     except RecursionError:
@@ -49,6 +130,23 @@ def parse_document(data: bytes, suffix: str, source: str) -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise InputError(f"expected an object at the top level, got {type(doc).__name__}", source=source)
     return doc
+
+
+def _duplicate_error(text: str, key: str, source: str) -> InputError:
+    found = None
+    try:
+        found = _find_duplicate(text)
+    except RecursionError:  # pragma: no cover - the walk keeps its own stack
+        pass
+    if found is None:  # pragma: no cover - the walk finds what the parser found
+        return InputError(f"key {key!r} given twice in one object; each key may appear only once",
+                          source=source)
+    key, path, offset = found
+    line = text.count("\n", 0, offset) + 1
+    column = offset - text.rfind("\n", 0, offset)
+    where = path or "the top-level object"
+    return InputError(f"line {line}, column {column}: key {key!r} given twice in {where}; each key may appear "
+                      f"only once in an object", source=source)
 
 
 def _kind(mode: int) -> str:

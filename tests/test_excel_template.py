@@ -465,7 +465,7 @@ def test_corrupt_file(tmp_path):
 def test_workbook_over_the_size_limit(dolina_xlsx, monkeypatch):
     monkeypatch.setattr(xlsx_mod, "MAX_WORKBOOK_BYTES", 1000)
     exc = one_problem(dolina_xlsx)
-    assert "over the" in exc.message and exc.source == str(dolina_xlsx)
+    assert "larger than" in exc.message and exc.source == str(dolina_xlsx)
 
 
 def test_not_a_package_workbook(tmp_path):
@@ -682,5 +682,7 @@ def test_text_a_cell_cannot_hold(tmp_path):
     pkg = package_from_document(doc, str(DOLINA), DOLINA.parent)
     with pytest.raises(InputError) as info:
         write_template(tmp_path / "q.xlsx", pkg.criteria_set, package=pkg)
-    assert info.value.where.startswith("Projekty!") and "40,000 characters" in info.value.message
+    # named in the input (issue 11, item 18), not by the cell of the workbook being written
+    assert info.value.source == str(DOLINA) and info.value.where == "projects[1].description"
+    assert "40,000 characters" in info.value.message
     assert not (tmp_path / "q.xlsx").exists()

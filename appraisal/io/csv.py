@@ -17,10 +17,14 @@ from pathlib import Path
 import numpy as np
 
 from ..criteria import InputError
+from ..criteria.documents import read_limited
 from ..criteria.errors import one_line
 from ..criteria.models import RECIPROCITY_TOLERANCE, THOUSANDS_SEPARATORS, parse_judgment
 
+#: the largest CSV file read (matrices, pairwise judgments, source limits, long tables)
 MAX_CSV_BYTES = 20 * 1024 * 1024
+#: the longest cell of a CSV file, in characters (the csv module's own default limit, 128 K)
+MAX_CELL_CHARS = 128 * 1024
 
 
 @dataclass
@@ -31,22 +35,16 @@ class Table:
 
 
 def read_table(path: str | Path | None = None, *, data: bytes | None = None, source: str | None = None) -> Table:
-    """Decode and split a CSV file (or ``data``) into rows of stripped cells; blank rows dropped."""
+    """Decode and split a CSV file (or ``data``) into rows of stripped cells; trailing blank rows dropped.
+
+    A file is read only when it is a regular file (a named pipe or a device is refused without waiting),
+    and never beyond :data:`MAX_CSV_BYTES`; a cell longer than :data:`MAX_CELL_CHARS` is refused naming
+    its row and column."""
     src = source or (str(path) if path is not None else "<data>")
     if data is None:
-        p = Path(path)  # type: ignore[arg-type]
-        try:
-            if p.stat().st_size > MAX_CSV_BYTES:
-                raise InputError(f"file is larger than {MAX_CSV_BYTES // (1024 * 1024)} MB", source=src)
-            data = p.read_bytes()
-        except FileNotFoundError:
-            raise InputError("no such file", source=src) from None
-        except IsADirectoryError:
-            raise InputError("is a directory, expected a CSV file", source=src) from None
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror}", source=src) from None
+        data = read_limited(path, MAX_CSV_BYTES, "CSV file")  # type: ignore[arg-type]
     if len(data) > MAX_CSV_BYTES:
-        raise InputError(f"file is larger than {MAX_CSV_BYTES // (1024 * 1024)} MB", source=src)
+        raise InputError(f"CSV file is larger than {MAX_CSV_BYTES // (1024 * 1024)} MB", source=src)
     if b"\x00" in data:
         raise InputError("binary data (NUL bytes), not a CSV text file", source=src)
     try:
@@ -61,12 +59,26 @@ def read_table(path: str | Path | None = None, *, data: bytes | None = None, sou
     delimiter = max(counts, key=lambda d: (counts[d], d != ","))
     if counts[delimiter] == 0:
         delimiter = ","
+    # the csv module's own limit (128 K characters by default, for the whole process) would end in
+    # "field larger than field limit" with no place: it is raised (never lowered: other threads may be
+    # reading) past the largest file we read, and our own limit below names the row and column
+    if _csv.field_size_limit() <= MAX_CSV_BYTES:
+        _csv.field_size_limit(MAX_CSV_BYTES + 1)
+    raw: list[list[str]] = []
+    reader = _csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        raw = list(_csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for r in reader:
+            raw.append(r)  # noqa: PERF402 - one by one: an error names the row it is in
     except _csv.Error as exc:
-        raise InputError(f"not a readable CSV file: {exc}", source=src) from None
+        raise InputError(f"row {len(raw) + 1} (line {reader.line_num}): not a readable CSV row: {exc}",
+                         source=src) from None
     rows = []
-    for r in raw:
+    for i, r in enumerate(raw):
+        for j, c in enumerate(r):
+            if len(c) > MAX_CELL_CHARS:
+                hint = (" (a quote opened in this cell is never closed?)" if c.count("\n") > 1 else "")
+                raise InputError(f"row {i + 1}, column {j + 1}: a cell of {len(c):,} characters is longer than "
+                                 f"the {MAX_CELL_CHARS:,} a CSV cell may hold{hint}", source=src)
         cells = [c.strip() for c in r]
         while cells and not cells[-1]:
             cells.pop()

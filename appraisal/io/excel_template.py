@@ -301,6 +301,35 @@ def _put(ws, row: int, col: int, value: Any, style: dict[str, Any] | None = None
     return put(ws, row, col, value, style)
 
 
+def package_texts(package) -> list[tuple[str, str]]:
+    """(field path, text) of every text of ``package`` that the workbook writes into one cell, as written
+    (lists joined with "; ")."""
+    part = package.partnership
+    out = [("partnership.name", part.name), ("partnership.voivodeship", part.voivodeship),
+           ("partnership.members", "; ".join(part.members)), ("advisor", package.advisor)]
+    for k, p in enumerate(package.projects):
+        at = f"projects[{k}]"
+        out += [(f"{at}.id", p.id), (f"{at}.title", p.title), (f"{at}.lead_jst", p.lead_jst),
+                (f"{at}.partners", "; ".join(p.partners)), (f"{at}.status", p.status),
+                (f"{at}.description", p.description)]
+        out += [(f"{at}.funding[{i}].source", f.source) for i, f in enumerate(p.funding)]
+        out += [(f"{at}.comments.{cid}", text) for cid, text in p.comments.items()]
+    return [(where, text) for where, text in out if isinstance(text, str)]
+
+
+def long_texts(package) -> list[tuple[str, int]]:
+    """(field path, length) of each text of ``package`` longer than a workbook cell holds."""
+    return [(where, len(text)) for where, text in package_texts(package) if len(text) > CELL_LIMIT]
+
+
+def check_cell_texts(package) -> None:
+    """Refuse a package whose text would not fit a workbook cell, naming the input file and the field (or
+    where the package's reader found it: a table's row and column) rather than the cell being written."""
+    for where, n in long_texts(package):
+        raise InputError(f"a text of {n:,} characters is longer than a workbook cell holds ({CELL_LIMIT:,})",
+                         source=package.source, where=package._locations.get(where, where))
+
+
 def _header(ws, row: int, col: int, text: str, wrap: bool = True):
     return _put(ws, row, col, text, {"font": BOLD, "fill": HEADER_FILL,
                                     "alignment": WRAP_TOP if wrap else Alignment(vertical="top")})
@@ -400,6 +429,8 @@ def build_template(cs: CriteriaSet, lang: str = "pl", package=None, rows: int = 
         raise InputError(f"unknown language {lang!r}; use pl or en")
     if rows < 1:
         raise InputError(f"rows must be at least 1, got {rows}")
+    if package is not None:
+        check_cell_texts(package)
     effective = package.criteria_set if package is not None else cs
     base = _base_criteria(package, cs) if package is not None else cs
     if criteria_ref is None and package is not None and isinstance(package.criteria, str):

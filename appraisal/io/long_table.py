@@ -551,6 +551,7 @@ class _TableReader:
         if not found:
             assert pkg is not None
             pkg._source = self.src
+            pkg._locations = self.long_text_locations(pkg, g)
             return TablePackage(key, g.voivodeship, g.partnership, pkg, None, list(g.rows))
         seen: set[tuple[int, int]] = set()
         unique = []
@@ -566,6 +567,17 @@ class _TableReader:
         where = grid.where(r, c, self.cols.names.get(c, str(c)))
         return TablePackage(key, g.voivodeship, g.partnership, None, InputError(msg, source=self.src, where=where),
                             list(g.rows))
+
+    def long_text_locations(self, pkg: Package, g: _Group) -> dict[str, str]:
+        """Row and column of each text too long for a workbook cell: an appraisal workbook written later
+        refuses it naming the table's cell, not the path of a field the table does not show."""
+        from .excel_template import long_texts
+
+        out = {}
+        for where, _ in long_texts(pkg):
+            r, c, _msg = self.locate(InputError("", where=where), g)
+            out[where] = self.grid.where(r, c, self.cols.names.get(c, str(c)))
+        return out
 
     def locate(self, p: InputError, g: _Group) -> tuple[int, int, str]:
         """A package problem (``projects[2].scores.readiness``) as (row, column, message)."""

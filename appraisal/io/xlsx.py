@@ -1,26 +1,138 @@
 """What every Excel reader and writer here shares: safe loading, safe text, atomic saving, styles.
 
-- :func:`open_workbook` refuses files over a size limit, non-xlsx content and broken archives with
-  one clear line; openpyxl parses through defusedxml (installed as a dependency), macros are never
-  loaded (``keep_vba=False``), and formulas are read as written.
+- :func:`open_workbook` reads only a regular file (a named pipe or a device is refused without waiting), at
+  most :data:`MAX_WORKBOOK_BYTES` of it, into memory; then, before openpyxl parses anything, it opens the
+  archive itself and refuses, with one clear line, anything over the limits below: a part that unpacks to
+  more than :data:`MAX_PART_BYTES`, all parts together over :data:`MAX_UNCOMPRESSED_BYTES` (each part is
+  unpacked with a cap, so a zip directory that understates a size changes nothing), more than
+  :data:`MAX_CELLS` cells (every cell of a merged or hyperlinked range counts, as openpyxl makes an object
+  for each), :data:`MAX_SHARED_STRINGS` shared strings, :data:`MAX_STYLES` style records or
+  :data:`MAX_XML_ELEMENTS` XML elements. openpyxl then parses the same bytes through defusedxml (installed
+  as a dependency); macros are never loaded (``keep_vba=False``), and formulas are read as written. The
+  readers look cells up at random (``ws._cells``), so openpyxl's read-only mode does not fit them: the
+  limits bound the full load instead (about 130 MB and 3 s at :data:`MAX_CELLS`).
 - :func:`put` writes a value; text that starts with ``= + - @`` is stored as text, never a formula.
 - :func:`save_atomic` writes to a temporary file and renames, so a failure leaves no half-written book.
 """
 
 from __future__ import annotations
 
+import io
+import re
 import sys
 import zipfile
+import zlib
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from ..criteria import InputError
+from ..criteria.documents import read_limited
 from .files import atomic_write
 
-MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
-#: uncompressed size limit (zip bombs): a real package workbook is a few MB at most
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+_MB = 1024 * 1024
+#: the largest workbook file read
+MAX_WORKBOOK_BYTES = 20 * _MB
+#: the unpacked size of one part of the archive (a sheet's XML, the shared strings, the styles, ...)
+MAX_PART_BYTES = 50 * _MB
+#: the unpacked size of all parts together (zip bombs): a real package workbook is a few MB at most
+MAX_UNCOMPRESSED_BYTES = 200 * _MB
+#: parts (files) in the archive
+MAX_PARTS = 10_000
+#: cells over all sheets: ``<c>`` elements, comments, and every cell of a merged or hyperlinked range. A
+#: package of 500 projects writes about 100,000 (the appraisal workbook with its result sheets included)
+MAX_CELLS = 300_000
+#: entries of the shared-strings table
+MAX_SHARED_STRINGS = 300_000
+#: style records: cell formats, fonts, fills, borders, number formats, differential formats, named styles
+#: (Excel itself allows 64,000 cell formats)
+MAX_STYLES = 65_000
+#: XML elements over all parts (openpyxl makes an object of nearly every one)
+MAX_XML_ELEMENTS = 1_500_000
 FORMULA_STARTS = ("=", "+", "-", "@")
+
+_PREFIX = rb"(?:[A-Za-z_][\w.\-]*:)?"
+_COUNTED = re.compile(rb"<" + _PREFIX + rb"(c|comment|si|xf|font|fill|border|numFmt|dxf|cellStyle|mergeCell|hyperlink)"
+                      rb"(?=[\s/>])")
+_RANGE_TAG = re.compile(rb"<" + _PREFIX + rb"(?:mergeCell|hyperlink)(?=[\s/>])([^<]*)")
+_REF = re.compile(rb"(?:^|\s)ref\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_STYLE_TAGS = (b"xf", b"font", b"fill", b"border", b"numFmt", b"dxf", b"cellStyle")
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
+               zlib.error, ValueError)
+
+
+def _size(n: int) -> str:
+    return f"{n // _MB} MB" if n >= _MB and n % _MB == 0 else f"{n:,} bytes"
+
+
+def _range_cells(ref: str) -> int:
+    """How many cells ``ref`` (``A1``, ``A1:B2``, ``A:A``, ``1:3``, or several separated by spaces) spans."""
+    from openpyxl.utils.cell import range_boundaries
+
+    n = 0
+    for part in ref.split():
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(part)
+        except (ValueError, TypeError):
+            continue  # openpyxl cannot read it either
+        n += ((max_col or 16_384) - (min_col or 1) + 1) * ((max_row or 1_048_576) - (min_row or 1) + 1)
+    return n
+
+
+def check_archive(data: bytes, src: str) -> None:
+    """Refuse (:class:`InputError`) a workbook archive over any of the limits above, before openpyxl sees it."""
+
+    def refuse(msg: str) -> InputError:
+        return InputError(f"{msg}; refusing to read it", source=src)
+
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except _ZIP_ERRORS:
+        raise InputError("not an Excel .xlsx workbook (the file is not a valid zip archive)", source=src) from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_PARTS:
+            raise refuse(f"the workbook has {len(infos):,} parts, more than {MAX_PARTS:,}")
+        for info in infos:  # what the zip directory says, before unpacking anything
+            if info.file_size > MAX_PART_BYTES:
+                raise refuse(f"part {info.filename!r} of the workbook unpacks to more than {_size(MAX_PART_BYTES)}")
+        if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES:
+            raise refuse(f"workbook unpacks to more than {_size(MAX_UNCOMPRESSED_BYTES)}")
+        total = elements = cells = 0
+        counts: Counter[bytes] = Counter()
+        for info in infos:
+            if info.is_dir():
+                continue
+            try:
+                with zf.open(info) as f:
+                    part = f.read(MAX_PART_BYTES + 1)  # a cap: the size in the zip directory may lie
+            except _ZIP_ERRORS as exc:
+                raise InputError(f"not a readable Excel workbook: part {info.filename!r} is damaged "
+                                 f"({type(exc).__name__})", source=src) from None
+            if len(part) > MAX_PART_BYTES:
+                raise refuse(f"part {info.filename!r} of the workbook unpacks to more than {_size(MAX_PART_BYTES)}")
+            total += len(part)
+            if total > MAX_UNCOMPRESSED_BYTES:
+                raise refuse(f"workbook unpacks to more than {_size(MAX_UNCOMPRESSED_BYTES)}")
+            elements += part.count(b"<") - part.count(b"</") - part.count(b"<?") - part.count(b"<!")
+            found = Counter(_COUNTED.findall(part))
+            counts.update(found)
+            if found[b"mergeCell"] or found[b"hyperlink"]:
+                for m in _RANGE_TAG.finditer(part):
+                    ref = _REF.search(m.group(1))
+                    if ref is not None:
+                        cells += max(_range_cells((ref.group(1) or ref.group(2) or b"").decode("latin-1")) - 1, 0)
+            del part
+            if cells + counts[b"c"] + counts[b"comment"] > MAX_CELLS:
+                raise refuse(f"the workbook holds more than {MAX_CELLS:,} cells (every cell of a merged or "
+                             f"hyperlinked range counted), far more than a package needs")
+            if counts[b"si"] > MAX_SHARED_STRINGS:
+                raise refuse(f"the workbook holds more than {MAX_SHARED_STRINGS:,} shared strings")
+            if sum(counts[t] for t in _STYLE_TAGS) > MAX_STYLES:
+                raise refuse(f"the workbook defines more than {MAX_STYLES:,} styles (cell formats, fonts, fills, "
+                             f"borders)")
+            if elements > MAX_XML_ELEMENTS:
+                raise refuse(f"the workbook holds more than {MAX_XML_ELEMENTS:,} XML elements")
 
 
 def open_workbook(path: str | Path, data_only: bool = False):
@@ -32,31 +144,17 @@ def open_workbook(path: str | Path, data_only: bool = False):
     src = str(path)
     if not DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
         raise InputError("refusing to read workbooks without defusedxml installed", source=src)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError("no such file", source=src) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", source=src) from None
-    if path.is_dir():
-        raise InputError("is a directory, expected a workbook", source=src)
-    if size > MAX_WORKBOOK_BYTES:
-        raise InputError(f"workbook is {size / 1e6:.1f} MB, over the {MAX_WORKBOOK_BYTES // (1024 * 1024)} MB "
-                         f"limit for a package workbook", source=src)
+    data = read_limited(path, MAX_WORKBOOK_BYTES, "workbook")
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputError(f"unsupported workbook type {path.suffix!r}; expected .xlsx (or .xlsm, macros ignored)",
                          source=src)
+    check_archive(data, src)
     try:
-        with zipfile.ZipFile(path) as zf:
-            total = sum(i.file_size for i in zf.infolist())
-    except (zipfile.BadZipFile, OSError, EOFError):
-        raise InputError("not an Excel .xlsx workbook (the file is not a valid zip archive)", source=src) from None
-    if total > MAX_UNCOMPRESSED_BYTES:
-        raise InputError("workbook unpacks to more than 200 MB; refusing to read it", source=src)
-    try:
-        return openpyxl.load_workbook(path, data_only=data_only, keep_vba=False, keep_links=False)
+        return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only, keep_vba=False, keep_links=False)
     except InputError:
         raise
+    except MemoryError:
+        raise InputError("the workbook does not fit in memory", source=src) from None
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on damaged files
         raise InputError(f"cannot read the workbook ({type(exc).__name__}: {str(exc)[:120]})", source=src) from None
 
