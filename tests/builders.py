@@ -31,3 +31,12 @@ def named_cells(wb, name):
     sheet, ref = dests[0]
     cells = wb[sheet][ref.replace("$", "")]
     return [c for row in cells for c in (row if isinstance(row, tuple) else (row,))]
+
+
+def run_cli(capsys, *args):
+    """Run the command line in this process: (exit code, stdout, stderr)."""
+    from appraisal.console.cli import main
+
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err

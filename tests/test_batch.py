@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 
 from appraisal.batch import Job, discover, output_path, run, safe_part, score_prepared
-from appraisal.console.cli import main
 from appraisal.package import load_package, package_from_document
 from appraisal.ranking import prepare_package
+from builders import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 PAKIETY = ROOT / "samples" / "pakiety"
@@ -38,12 +38,6 @@ def tree(tmp_path):
     (root / "opolskie").mkdir()
     (root / "lubelskie" / "notatki.txt").write_text("spotkanie 12.10", encoding="utf-8")
     return root
-
-
-def run_cli(capsys, *args):
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_mixed_tree_reports_failures_and_scores_the_rest(tree, tmp_path, capsys):

@@ -19,8 +19,8 @@ import openpyxl
 import pytest
 
 from appraisal.batch import discover
-from appraisal.console.cli import main
 from appraisal.io.files import folder_lock
+from builders import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 PAKIETY = ROOT / "samples" / "pakiety"
@@ -41,12 +41,6 @@ def tree_of(root: Path, *files: Path, broken: bool = False) -> Path:
         (root / "lubelskie").mkdir(parents=True, exist_ok=True)
         (root / "lubelskie" / "zepsuty.json").write_text("{ zepsuty", encoding="utf-8")
     return root
-
-
-def run_cli(capsys, *args):
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def one_line(err: str) -> str:

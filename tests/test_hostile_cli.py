@@ -16,16 +16,10 @@ from pathlib import Path
 import pytest
 
 from appraisal.console import cli as cli_module
-from appraisal.console.cli import main
+from builders import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 DOLINA = ROOT / "samples" / "pakiet_dolina_baryczy.json"
-
-
-def run_main(capsys, *args):
-    code = main([str(a) for a in args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def one_line(err: str) -> str:
@@ -40,7 +34,7 @@ def one_line(err: str) -> str:
 def test_demo_into_a_folder_under_a_file_is_one_line(tmp_path, capsys):
     blocker = tmp_path / "plik"
     blocker.write_text("not a folder")
-    code, _, err = run_main(capsys, "demo", "-o", blocker / "demo")
+    code, _, err = run_cli(capsys, "demo", "-o", blocker / "demo")
     assert code == 2
     line = one_line(err)
     assert str(blocker / "demo") in line and "output folder" in line
@@ -52,7 +46,7 @@ def test_demo_on_a_read_only_disk_is_one_line(tmp_path, capsys, monkeypatch):
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(self))
 
     monkeypatch.setattr(Path, "mkdir", read_only)
-    code, _, err = run_main(capsys, "demo", "-o", tmp_path / "demo")
+    code, _, err = run_cli(capsys, "demo", "-o", tmp_path / "demo")
     assert code == 2
     assert "Read-only file system" in one_line(err)
 
@@ -61,9 +55,9 @@ def test_demo_on_a_read_only_disk_is_one_line(tmp_path, capsys, monkeypatch):
 def test_an_output_name_over_255_bytes_is_one_line(tmp_path, capsys, command):
     long = "ocena_" + "ż" * 130  # 266 bytes in UTF-8: more than a file name may have
     if command == "demo":
-        code, _, err = run_main(capsys, "demo", "-o", tmp_path / long)
+        code, _, err = run_cli(capsys, "demo", "-o", tmp_path / long)
     else:
-        code, _, err = run_main(capsys, "rank", DOLINA, "-o", tmp_path / f"{long}.json")
+        code, _, err = run_cli(capsys, "rank", DOLINA, "-o", tmp_path / f"{long}.json")
     assert code == 2
     assert "File name too long" in one_line(err)
     assert list(tmp_path.iterdir()) == []
@@ -74,7 +68,7 @@ def test_a_file_system_error_anywhere_is_one_line_naming_the_file(capsys, monkey
         raise PermissionError(errno.EACCES, "Permission denied", "/srv/dane/pakiet.json")
 
     monkeypatch.setattr(cli_module, "_ranking", denied)
-    code, _, err = run_main(capsys, "rank", DOLINA)
+    code, _, err = run_cli(capsys, "rank", DOLINA)
     assert code == 2
     assert one_line(err) == "appraise: error: /srv/dane/pakiet.json: Permission denied"
 
@@ -84,7 +78,7 @@ def test_an_unexpected_os_error_is_still_an_internal_error(capsys, monkeypatch):
         raise OSError(errno.EPROTO, "Protocol error")
 
     monkeypatch.setattr(cli_module, "_ranking", odd)
-    code, _, err = run_main(capsys, "rank", DOLINA)
+    code, _, err = run_cli(capsys, "rank", DOLINA)
     assert code == 1 and "internal error" in err
 
 
@@ -121,7 +115,7 @@ def test_ctrl_c_inside_a_command_exits_130(capsys, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cli_module, "_ranking", interrupted)
-    code, _, err = run_main(capsys, "rank", DOLINA)
+    code, _, err = run_cli(capsys, "rank", DOLINA)
     assert code == 130 and err.strip() == "aborted"
 
 
