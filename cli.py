@@ -16,9 +16,13 @@ from pathlib import Path
 import click
 
 from appraisal import __version__
+from appraisal import methods as registry
 from appraisal.criteria import InputError
 
 LANGS = click.Choice(["en", "pl"])
+#: --method: every method of the registry; sensitivity only those that read the weights
+METHODS = click.Choice(registry.names())
+WEIGHTED_METHODS = click.Choice(registry.weighted_names())
 
 
 def _echo_json(obj) -> None:
@@ -113,8 +117,8 @@ def weights(files, method, expert_weights, aggregation, as_json, lang) -> None:
               help="CSV matrix: one weight per criterion (normalised to sum 1; default equal).")
 @click.option("--directions", default=None, metavar="+,-,...",
               help="CSV matrix: + benefit, - cost, one per criterion (e.g. --directions=-,+).")
-@click.option("--method", type=click.Choice(["topsis", "wsm", "points"]), default="topsis", show_default=True,
-              help="TOPSIS, weighted sum, or the selection card's total points (packages).")
+@click.option("--method", type=METHODS, default="topsis", show_default=True,
+              help=", ".join(m.help for m in registry.METHODS[:-1]) + ", or " + registry.METHODS[-1].help + ".")
 @click.option("--normalization", type=click.Choice(["vector", "minmax", "reference"]), default="vector",
               show_default=True, help="TOPSIS normalization: vector, min-max (both within the package), or "
               "reference (R-TOPSIS on the criteria set's reference levels: no rank reversal). WSM always uses "
@@ -151,8 +155,8 @@ def _ranking(source: Path, weights_: str | None, directions: str | None, method:
         from appraisal.io.csv import read_matrix
         from appraisal.ranking import rank_matrix
 
-        if method == "points":
-            raise InputError("--method points needs a package with a criteria set (JSON/TOML), not a CSV matrix")
+        if registry.get(method).card:
+            raise InputError(f"--method {method} needs a package with a criteria set (JSON/TOML), not a CSV matrix")
         m = read_matrix(source)
         if directions is None:
             raise InputError(f"--directions is required for a CSV matrix: one + (benefit) or - (cost) for each "
@@ -202,7 +206,7 @@ def _write_output(path: Path, rk, lang: str) -> None:
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--weights", "weights_", default=None, metavar="0.4,0.3,...", help="CSV matrix: base weights.")
 @click.option("--directions", default=None, metavar="+,-,...", help="CSV matrix: + benefit, - cost.")
-@click.option("--method", type=click.Choice(["topsis", "wsm"]), default="topsis", show_default=True)
+@click.option("--method", type=WEIGHTED_METHODS, default="topsis", show_default=True)
 @click.option("--normalization", type=click.Choice(["vector", "minmax", "reference"]), default="vector",
               show_default=True, help="TOPSIS normalization (reference: R-TOPSIS on the criteria set's reference levels).")
 @click.option("--samples", type=int, default=10_000, show_default=True, help="Monte Carlo samples.")
@@ -278,7 +282,7 @@ def sensitivity(source, weights_, directions, method, normalization, samples, se
               show_default=True, help="Folder for the results.")
 @click.option("--criteria", "criteria_ref", default=None,
               help="One criteria set for every package (built-in name or file); a long table defaults to cwd.")
-@click.option("--method", type=click.Choice(["topsis", "wsm", "points"]), default="topsis", show_default=True)
+@click.option("--method", type=METHODS, default="topsis", show_default=True)
 @click.option("--normalization", type=click.Choice(["vector", "minmax", "reference"]), default="vector",
               show_default=True, help="TOPSIS normalization (reference: R-TOPSIS on the criteria set's reference levels).")
 @click.option("--workers", type=click.IntRange(1, 256), default=None, help="Parallel processes [default: cores].")
@@ -407,7 +411,7 @@ def template(criteria_ref, lang, rows, from_package, output) -> None:
 @click.option("--format", "formats", default="docx,md,json", show_default=True,
               help="Documents to write, comma-separated (each project's .json record is always written).")
 @click.option("--lang", type=LANGS, default="pl", show_default=True)
-@click.option("--method", type=click.Choice(["topsis", "wsm", "points"]), default="topsis", show_default=True)
+@click.option("--method", type=METHODS, default="topsis", show_default=True)
 @click.option("--normalization", type=click.Choice(["vector", "minmax", "reference"]), default="vector",
               show_default=True, help="TOPSIS normalization (reference: R-TOPSIS on the criteria set's reference levels).")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -447,7 +451,7 @@ def opinions(source, out_dir, formats, lang, method, normalization, rules_file, 
     rules = op.load_opinion_rules(rules_file, pkg.criteria_set) if rules_file is not None else None
     rk = op.ranking_for_opinions(pkg, method, normalization)
     if samples is None:
-        samples = 0 if method == "points" else 10_000
+        samples = 10_000 if registry.get(method).weighted else 0
     if not rk.results:  # fewer than two projects pass the gates: opinions without a ranking
         samples = 0
         click.echo(f"note: only {len(rk.alternatives)} project(s) pass the gates, at least two are needed to rank; "
@@ -558,8 +562,9 @@ def validate(file) -> None:
               help="Limits per funding source: CSV 'source;limit' rows, or a JSON/TOML mapping.")
 @click.option("--must", multiple=True, metavar="ID", help="A project that must be in (repeatable, or ID,ID).")
 @click.option("--exclude", multiple=True, metavar="ID", help="A project to leave out (repeatable, or ID,ID).")
-@click.option("--method", type=click.Choice(["topsis", "wsm", "points"]), default="topsis", show_default=True,
-              help="The ranking whose scores are summed (points: the selection card's totals).")
+@click.option("--method", type=METHODS, default="topsis", show_default=True,
+              help="The ranking whose scores are summed (points: the selection card's totals; a method ranking "
+              "lower scores first sums its registry's portfolio value).")
 @click.option("--normalization", type=click.Choice(["vector", "minmax", "reference"]), default="vector",
               show_default=True, help="TOPSIS normalization (reference: R-TOPSIS on the criteria set's reference levels).")
 @click.option("--json", "as_json", is_flag=True, help="Print the portfolio as JSON.")

@@ -40,9 +40,7 @@ import numpy as np
 from .criteria import InputError
 from .criteria.models import RECOMMENDATIONS
 from .io.files import LOCK_NAME  # the lock file of an output folder (folder_lock)
-from .ranking import Prepared, Ranking, finish_package, prepare_package
-from .topsis import topsis
-from .wsm import wsm
+from .ranking import Prepared, Ranking, finish_package, method_scores, prepare_package
 
 PACKAGE_SUFFIXES = (".json", ".toml", ".xlsx", ".xlsm")
 #: what "recommended" means in the summaries: the category an advisory opinion would give
@@ -295,21 +293,20 @@ def _with_criteria(pkg, criteria):
 
 
 def score_prepared(preps: list[Prepared]) -> list[Ranking]:
-    """Score prepared packages through the stacked kernels: packages sharing a shape, directions and
-    normalization (and, for R-TOPSIS, value functions) go through one TOPSIS and one WSM call of shape
-    (B, m, n)."""
+    """Score prepared packages through the stacked kernels: packages sharing a method, shape, directions
+    and normalization (and, for R-TOPSIS, value functions) go through one call of shape (B, m, n) per
+    method they need (the method's own kernel and its cross-checks', from the registry)."""
     groups: dict[tuple, list[int]] = {}
     for i, p in enumerate(preps):
         ref = p.values.key() if p.normalization == "reference" and p.values is not None else None
-        groups.setdefault((p.x.shape, tuple(p.d), p.normalization, ref), []).append(i)
+        groups.setdefault((p.method, p.x.shape, tuple(p.d), p.normalization, ref), []).append(i)
     out: list[Ranking | None] = [None] * len(preps)
-    for (_shape, d, normalization, _ref), idx in groups.items():
+    for (method, _shape, d, normalization, _ref), idx in groups.items():
         x = np.stack([preps[i].x for i in idx])
         w = np.stack([preps[i].w for i in idx])
-        t = topsis(x, w, np.array(d), normalization, preps[idx[0]].values)
-        s = wsm(x, w, np.array(d))
+        scores = method_scores(method, x, w, np.array(d), normalization, preps[idx[0]].values)
         for k, i in enumerate(idx):
-            out[i] = finish_package(preps[i], t[k], s[k])
+            out[i] = finish_package(preps[i], {name: s[k] for name, s in scores.items()})
     return out  # type: ignore[return-value]
 
 

@@ -53,7 +53,3 @@ def row_dot(a: np.ndarray, v: np.ndarray) -> np.ndarray:
     if a.ndim == 2:
         return v @ a.T
     return np.matmul(a, v[..., :, None])[..., 0]
-
-
-#: TOPSIS normalizations; ``reference`` (R-TOPSIS) needs a criteria set's value functions
-NORMALIZATIONS = ("vector", "minmax", "reference")

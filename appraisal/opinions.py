@@ -57,7 +57,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import numfmt
+from . import methods, numfmt
 from .criteria import InputError, OpinionRules
 from .criteria.models import RECOMMENDATIONS, CardCap, GateRule, GroupMinimum, ScoreRule
 from .provenance import ENGINE, input_hash
@@ -478,7 +478,7 @@ def ranking_for_opinions(pkg, method: str = "topsis", normalization: str = "vect
     prep = prepare_package(pkg, method, normalization, min_eligible=0)
     if len(prep.ids) >= 2:
         return rank_package(pkg, method, normalization)
-    norm = {"topsis": normalization, "wsm": "minmax", "points": None}[method]
+    norm = methods.get(method).normalization_label(normalization)
     return Ranking(input_hash=prep.input_hash, method=method, normalization=norm, partnership=pkg.partnership.name,
                    source=pkg.source, criteria=prep.criteria, results=[], ineligible=prep.ineligible,
                    weights=prep.weights, matrix=prep.x, alternatives=prep.ids, package=pkg)
@@ -642,9 +642,9 @@ def robustness(ranking, samples: int = 10_000, seed: int = 0, sampler: str = "di
     """SMAA-2 on the ranking's weights (appraisal.sensitivity): top-k = min(3, number ranked)."""
     from . import sensitivity as sens
 
-    if ranking.method not in ("topsis", "wsm"):
-        raise InputError("the robustness analysis varies the weights, which the selection card (method points) "
-                         "does not use; use --samples 0 or --method topsis/wsm", where="--samples")
+    if not methods.get(ranking.method).weighted:
+        raise InputError(f"the robustness analysis varies the weights, which method {ranking.method} does not use; "
+                         f"use --samples 0 or --method {'/'.join(methods.weighted_names())}", where="--samples")
     problem = sens.Problem.from_ranking(ranking)
     if sampler == "dirichlet":
         draw = sens.dirichlet_around(problem.weights, concentration)
@@ -713,19 +713,13 @@ def advisor_digest(notes: str, recommendations: str) -> str:
 
 
 def _score_label(ranking, lang: str) -> str:
-    if ranking.method == "topsis":
-        norm = {"vector": ("wektorowa", "vector"), "minmax": ("min-max", "min-max"),
-                "reference": ("referencyjna, R-TOPSIS", "reference, R-TOPSIS")}[ranking.normalization]
-        return f"TOPSIS (normalizacja {norm[0]})" if lang == "pl" else f"TOPSIS ({norm[1]} normalization)"
-    if ranking.method == "wsm":
-        return "WSM (suma ważona, min-max)" if lang == "pl" else "WSM (weighted sum, min-max)"
-    return "punkty karty oceny" if lang == "pl" else "selection card points"
+    return methods.get(ranking.method).describe(ranking.normalization, lang)
 
 
 def _fmt_score(ranking, score: float | None, lang: str) -> str:
     if score is None:
         return "—"
-    return numfmt.amount(score, lang) if ranking.method == "points" else numfmt.number(score, 3, lang)
+    return numfmt.amount(score, lang) if methods.get(ranking.method).card else numfmt.number(score, 3, lang)
 
 
 def _value_text(crit, value: float, lang: str) -> tuple[str, str | None, str | None]:

@@ -58,6 +58,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from . import methods
 from .criteria import InputError
 from .provenance import ENGINE, input_hash
 
@@ -408,7 +409,8 @@ class Portfolio(_Out):
     not_chosen: list[Item]
     ineligible: list[Item]
     total_cost: float
-    total_score: float
+    total_score: float = Field(description="the sum of the chosen projects' portfolio values: their scores when "
+                               "the method ranks higher scores first, else the registry's portfolio_value")
     money_left: float
     sources: list[SourceUse] = Field(default_factory=list)
     next: NextStep | None = None
@@ -511,7 +513,8 @@ def portfolio(rk, budget: float, source_limits: dict[str, float] | None = None,
             raise InputError(f"source limit {name!r} matches no funding source of the package's projects; "
                              f"their sources: {listed}")
 
-    card_fail = {r.id for r in rk.results if rk.method == "points" and r.card is not None and not r.card.passed}
+    entry = methods.get(rk.method)
+    card_fail = {r.id for r in rk.results if entry.card and r.card is not None and not r.card.passed}
     ranked = [r for r in rk.results if r.id not in card_fail]
 
     reasons = {"does_not_fit": "does not fit", "excluded": "excluded (--exclude)",
@@ -539,7 +542,8 @@ def portfolio(rk, budget: float, source_limits: dict[str, float] | None = None,
 
     ids = [r.id for r in ranked]
     m = len(ids)
-    scores = np.array([r.score for r in ranked], dtype=float)
+    # what is summed: the scores, oriented by the registry (a lower-is-better method gives its own value)
+    scores = entry.values_for_portfolio(np.array([r.score for r in ranked], dtype=float)).reshape(m)
     must_mask = np.array([i in must for i in ids], dtype=bool)
     excl_mask = np.array([i in exclude for i in ids], dtype=bool)
     # money, converted once: grosze (Python ints) from here on

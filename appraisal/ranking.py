@@ -5,7 +5,10 @@
 - :func:`rank_matrix`: a plain decision matrix (ids × criteria) with weights and directions.
 - :func:`rank_package`: a package: gates first (failing projects are listed as ineligible with
   the failed gates, and not ranked), then the criteria tree's global weights (AHP hierarchy
-  synthesis), then TOPSIS / WSM / the selection card, each of the others shown as a cross-check.
+  synthesis), then the method, its cross-checks shown beside it.
+
+Which methods there are, how each scores and whether higher is better is the registry's
+(:mod:`appraisal.methods`); nothing here names a method.
 """
 
 from __future__ import annotations
@@ -17,20 +20,24 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import ahp, points
+from . import methods as registry
 from .criteria import InputError
-from .normalization import NORMALIZATIONS, unit_sum
+from .methods import check_normalization
+from .normalization import unit_sum
 from .provenance import ENGINE, canonical_json, input_hash, input_hash_of_parts
-from .topsis import topsis
 from .value import ValueFunctions, value_functions
-from .wsm import wsm
 
 TIE_TOLERANCE = 1e-12
-METHODS = ("topsis", "wsm", "points")
+#: the methods' names, in registry order (:mod:`appraisal.methods`)
+METHODS = tuple(registry.names())
 
 
-def ranks(scores: np.ndarray, tol: float = TIE_TOLERANCE) -> np.ndarray:
-    """Competition ranks (1 = best) of scores of shape (..., m): 1 + how many score higher by > tol."""
+def ranks(scores: np.ndarray, tol: float = TIE_TOLERANCE, higher_is_better: bool = True) -> np.ndarray:
+    """Competition ranks (1 = best) of scores of shape (..., m): 1 + how many score better by > tol
+    (higher, or lower when ``higher_is_better`` is False)."""
     s = np.asarray(scores, dtype=float)
+    if not higher_is_better:
+        s = -s
     higher = s[..., None, :] > s[..., :, None] + tol
     return 1 + higher.sum(axis=-1)
 
@@ -98,25 +105,25 @@ def check_matrix(x: Any, ids: list[str], criteria: list[str]) -> np.ndarray:
     return x
 
 
-def check_normalization(normalization: str, has_reference: bool = True, where: str = "--normalization") -> None:
-    """An unknown normalization, or ``reference`` without a criteria set's value functions, is an error."""
-    if normalization not in NORMALIZATIONS:
-        raise InputError(f"unknown normalization {normalization!r}; use {', '.join(NORMALIZATIONS)}", where=where)
-    if normalization == "reference" and not has_reference:
-        raise InputError("the reference normalization (R-TOPSIS) needs a package whose criteria set gives every "
-                         "criterion its reference levels; a plain matrix has none", where=where)
-
-
 def score(x: np.ndarray, w: np.ndarray, directions: np.ndarray, method: str = "topsis",
           normalization: str = "vector", reference: ValueFunctions | None = None) -> np.ndarray:
-    """Scores by ``method`` (topsis or wsm) for any broadcastable (…, m, n) × (…, n); ``reference``: the
-    value functions that ``normalization="reference"`` (R-TOPSIS) reads."""
-    if method == "topsis":
-        check_normalization(normalization, reference is not None)
-        return topsis(x, w, directions, normalization, reference)
-    if method == "wsm":
-        return wsm(x, w, directions)
-    raise InputError(f"unknown method {method!r}; use topsis, wsm or points")
+    """Scores by a weighted ``method`` of the registry for any broadcastable (…, m, n) × (…, n), as the
+    method gives them (see ``higher_is_better``); ``reference``: the value functions that
+    ``normalization="reference"`` (R-TOPSIS) reads."""
+    return registry.get(method).scores(x, w, directions, normalization, reference)
+
+
+def method_scores(method: str, x: np.ndarray, w: np.ndarray, directions: np.ndarray, normalization: str = "vector",
+                  reference: ValueFunctions | None = None) -> dict[str, np.ndarray]:
+    """The scores a ranking by ``method`` needs: its own (when it scores from weights) and those of its
+    cross-checks, by method name; stacked inputs give stacked scores."""
+    entry = registry.get(method)
+    out = {}
+    for name in (entry.name, *entry.cross_checks):
+        m = registry.get(name)
+        if m.run is not None:
+            out[name] = m.run(x, w, directions, normalization, reference)
+    return out
 
 
 # --- the result -------------------------------------------------------------------------------------
@@ -270,10 +277,10 @@ def group_weights_report(node: ahp.NodeWeights) -> GroupWeights:
     )
 
 
-def _results(ids, titles, main, others, main_ranks=None) -> list[Result]:
-    """Result rows ordered by rank (then input order); ``others`` are cross-check (name, scores)."""
-    main_ranks = ranks(main) if main_ranks is None else main_ranks
-    other_ranks = {name: ranks(s) for name, s in others}
+def _results(ids, titles, main, others, main_ranks) -> list[Result]:
+    """Result rows ordered by rank (then input order); ``others`` are cross-check (name, scores, ranks)."""
+    other_ranks = {name: r for name, _s, r in others}
+    others = [(name, s) for name, s, _r in others]
     rows = []
     for i, ident in enumerate(ids):
         cc = {name: MethodScore(score=float(s[i]), rank=int(other_ranks[name][i])) for name, s in others}
@@ -283,39 +290,51 @@ def _results(ids, titles, main, others, main_ranks=None) -> list[Result]:
     return [rows[i] for i in order]
 
 
-def _method_scores(t, s_wsm, method, normalization, card_totals=None):
-    """The main method's scores and the others' as cross-checks (TOPSIS, WSM, card points).
+def _method_scores(scores: dict[str, np.ndarray], method: str, normalization: str, card_totals=None,
+                   card_passed=None):
+    """The main method's scores and ranks, and its cross-checks as (name, scores, ranks), each ranked
+    the way its method says (``higher_is_better``; the selection card by :func:`points.card_ranks`).
 
-    TOPSIS is undefined when every weighted column is constant: an error when TOPSIS ranks, but when
-    WSM or the card ranks, the TOPSIS cross-check is left out (WSM then ranks everyone tied)."""
-    if method == "topsis":
-        return check_defined(t), [("wsm", s_wsm)]
-    cross = [] if np.isnan(t).any() else [(f"topsis_{normalization}", t)]
-    if method == "wsm":
-        return s_wsm, cross
-    return card_totals, [*cross, ("wsm", s_wsm)]
+    A method can be undefined (NaN: TOPSIS when every weighted column is constant): an error when it
+    ranks, but as a cross-check it is left out (WSM then ranks everyone tied)."""
+    entry = registry.get(method)
+    if entry.card:
+        main, main_ranks = card_totals, points.card_ranks(card_totals, card_passed)
+    else:
+        main = check_defined(scores[method])
+        main_ranks = ranks(main, higher_is_better=entry.higher_is_better)
+    cross = []
+    for name in entry.cross_checks:
+        other = registry.get(name)
+        s = scores[name]
+        if not np.isnan(s).any():
+            cross.append((other.key(normalization), s, ranks(s, higher_is_better=other.higher_is_better)))
+    return main, main_ranks, cross
 
 
 def rank_matrix(ids: list[str], criteria: list[str], x: Any, weights: Any, directions: Any,
                 method: str = "topsis", normalization: str = "vector", source: str | None = None) -> Ranking:
     """Rank the rows of a decision matrix."""
-    if method not in ("topsis", "wsm"):
-        raise InputError(f"unknown method {method!r} for a plain matrix; use topsis or wsm")
+    entry = registry.get(method)
+    if entry.card:
+        raise InputError(f"method {method!r} needs a package with a criteria set, not a plain matrix; for a "
+                         f"plain matrix use {', '.join(registry.weighted_names())}", where="--method")
     check_normalization(normalization, has_reference=False)
     x = check_matrix(x, ids, criteria)
     w = normalise_weights(weights, len(criteria))
     d = direction_signs(directions, len(criteria))
     try:
-        main, others = _method_scores(topsis(x, w, d, normalization), wsm(x, w, d), method, normalization)
+        main, main_ranks, others = _method_scores(method_scores(method, x, w, d, normalization), method,
+                                                  normalization)
     except InputError as exc:
         raise exc.located(source) from None
-    norm = normalization if method == "topsis" else "minmax"
+    norm = entry.normalization_label(normalization)
     h = input_hash({"ids": ids, "criteria": criteria, "matrix": x, "weights": w, "directions": d,
                     "method": method, "normalization": norm})
     infos = [CriterionInfo(id=c, direction="benefit" if s > 0 else "cost", weight=float(wi))
              for c, s, wi in zip(criteria, d, w)]
     return Ranking(input_hash=h, method=method, normalization=norm, source=source, criteria=infos,
-                   results=_results(ids, None, main, others),
+                   results=_results(ids, None, main, others, main_ranks),
                    matrix=x, alternatives=list(ids))
 
 
@@ -397,8 +416,7 @@ def prepare_package(pkg, method: str = "topsis", normalization: str = "vector", 
     ``min_eligible``: fewer projects passing the gates is an error (opinions pass 0: the gate-failure
     opinions need no ranking).
     """
-    if method not in METHODS:
-        raise InputError(f"unknown method {method!r}; use topsis, wsm or points")
+    entry = registry.get(method)
     check_normalization(normalization)
     if not checked:
         pkg.check()
@@ -420,9 +438,9 @@ def prepare_package(pkg, method: str = "topsis", normalization: str = "vector", 
     x = np.array([[p.scores[c] for c in facts.crit_ids] for p in eligible], dtype=float).reshape(
         len(eligible), len(facts.crit_ids))
     card_info, card_rows = None, None
-    if (method == "points" or cs.card is not None) and len(eligible) >= 2:
+    if (entry.card or cs.card is not None) and len(eligible) >= 2:
         card_info, card_rows = card_scores(cs, eligible, x)
-    norm = {"topsis": normalization, "wsm": "minmax", "points": None}[method]
+    norm = entry.normalization_label(normalization)
     h = input_hash_of_parts({"package": canonical_json(pkg.model_dump(mode="json", exclude={"criteria"})),
                              "criteria": facts.canonical, "method": canonical_json(method),
                              "normalization": canonical_json(norm)})
@@ -433,18 +451,19 @@ def prepare_package(pkg, method: str = "topsis", normalization: str = "vector", 
         card_rows=card_rows)
 
 
-def finish_package(prep: Prepared, topsis_scores: np.ndarray, wsm_scores: np.ndarray) -> Ranking:
-    """The Ranking of a prepared package from its TOPSIS and WSM scores (computed alone or in a batch)."""
+def finish_package(prep: Prepared, scores: dict[str, np.ndarray]) -> Ranking:
+    """The Ranking of a prepared package from its scores by method name (:func:`method_scores`, computed
+    alone or in a batch)."""
     pkg, method, normalization = prep.pkg, prep.method, prep.normalization
-    totals = None if prep.card_rows is None else np.array([r.total for r in prep.card_rows])
+    totals, passed = None, None
+    if prep.card_rows is not None:
+        totals = np.array([r.total for r in prep.card_rows])
+        passed = np.array([r.passed for r in prep.card_rows])
     try:
-        main, others = _method_scores(topsis_scores, wsm_scores, method, normalization, totals)
+        main, main_ranks, others = _method_scores(scores, method, normalization, totals, passed)
     except InputError as exc:
         raise exc.located(pkg.source) from None
-    norm = {"topsis": normalization, "wsm": "minmax", "points": None}[method]
-    main_ranks = None
-    if method == "points":
-        main_ranks = points.card_ranks(main, np.array([r.passed for r in prep.card_rows]))
+    norm = registry.get(method).normalization_label(normalization)
     results = _results(prep.ids, prep.titles, main, others, main_ranks)
     if prep.card_rows is not None:
         by_id = dict(zip(prep.ids, prep.card_rows))
@@ -461,8 +480,7 @@ def finish_package(prep: Prepared, topsis_scores: np.ndarray, wsm_scores: np.nda
 def rank_package(pkg, method: str = "topsis", normalization: str = "vector") -> Ranking:
     """Appraise a :class:`~appraisal.package.Package` (see the module docstring)."""
     prep = prepare_package(pkg, method, normalization)
-    return finish_package(prep, topsis(prep.x, prep.w, prep.d, normalization, prep.values),
-                          wsm(prep.x, prep.w, prep.d))
+    return finish_package(prep, method_scores(method, prep.x, prep.w, prep.d, normalization, prep.values))
 
 
 def card_threshold(cs) -> float | None:

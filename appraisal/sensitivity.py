@@ -43,9 +43,10 @@ from typing import Any
 import numpy as np
 
 from . import ahp
+from . import methods as registry
 from .criteria import InputError
 from .normalization import unit_sum
-from .ranking import TIE_TOLERANCE, ranks, score
+from .ranking import TIE_TOLERANCE, ranks
 from .value import ValueFunctions, value_functions
 
 #: samples per chunk (fixed, so results do not depend on the machine)
@@ -96,15 +97,20 @@ class Problem:
         return len(self.criteria)
 
     def scores(self, w: np.ndarray, x: np.ndarray | None = None) -> np.ndarray:
-        """Scores for weights (..., n) (and matrices (..., m, n), default the base matrix)."""
-        return score(self.x if x is None else x, w, self.directions, self.method, self.normalization,
-                     self.reference)
+        """Oriented scores (higher is better: a lower-is-better method's scores are negated, as the
+        registry says) for weights (..., n) (and matrices (..., m, n), default the base matrix); every
+        rank, crossing and acceptability here is taken on them."""
+        entry = registry.get(self.method)
+        return entry.oriented(entry.scores(self.x if x is None else x, w, self.directions, self.normalization,
+                                           self.reference))
 
     @classmethod
     def from_ranking(cls, rk) -> Problem:
         """The problem behind a :class:`~appraisal.ranking.Ranking` (its eligible projects)."""
-        if rk.method not in ("topsis", "wsm"):
-            raise InputError(f"sensitivity analysis needs a weighted method (topsis or wsm), not {rk.method!r}")
+        entry = registry.get(rk.method)
+        if not entry.weighted:
+            raise InputError(f"sensitivity analysis needs a weighted method ({', '.join(registry.weighted_names())}), "
+                             f"not {rk.method!r}", where="--method")
         crit = [c.id for c in rk.criteria]
         groups: dict[str, list[int]] = {}
         scales = None
@@ -124,7 +130,7 @@ class Problem:
         return cls(ids=list(rk.alternatives), criteria=crit, x=np.asarray(rk.matrix, float),
                    weights=np.array([c.weight for c in rk.criteria]),
                    directions=np.array([1.0 if c.direction == "benefit" else -1.0 for c in rk.criteria]),
-                   method=rk.method, normalization=rk.normalization if rk.method == "topsis" else "vector",
+                   method=rk.method, normalization=rk.normalization if entry.normalizations else "vector",
                    groups=groups, scales=scales, criteria_set=cs, reference=reference)
 
 
@@ -933,18 +939,28 @@ def kendall_tau_b(ra: np.ndarray, rb: np.ndarray) -> float:
     return float((sa * sb).sum() / den)
 
 
+def method_variants(problem: Problem) -> dict[str, np.ndarray]:
+    """Oriented scores at the base weights of the problem's method and of its cross-checks (registry
+    order), each in every normalization it offers (R-TOPSIS only when the problem has the criteria set's
+    yardstick): TOPSIS (vector), TOPSIS (min-max), R-TOPSIS, WSM for TOPSIS or WSM."""
+    main = registry.get(problem.method)
+    wanted = {main.name, *main.cross_checks}
+    variants = {}
+    for entry in registry.METHODS:
+        if entry.name not in wanted or not entry.weighted:
+            continue
+        for norm in entry.normalizations or (None,):
+            if norm == "reference" and problem.reference is None:
+                continue
+            variants[entry.key(norm)] = entry.oriented(entry.scores(
+                problem.x, problem.weights, problem.directions, norm or "vector",
+                problem.reference if norm == "reference" else None))
+    return variants
+
+
 def method_robustness(problem: Problem) -> list[dict]:
-    """Rank correlations between TOPSIS (vector), TOPSIS (min-max), R-TOPSIS (when the problem has the
-    criteria set's yardstick) and WSM at the base weights."""
-    w = problem.weights
-    variants = {
-        "topsis_vector": score(problem.x, w, problem.directions, "topsis", "vector"),
-        "topsis_minmax": score(problem.x, w, problem.directions, "topsis", "minmax"),
-    }
-    if problem.reference is not None:
-        variants["topsis_reference"] = score(problem.x, w, problem.directions, "topsis", "reference",
-                                             problem.reference)
-    variants["wsm"] = score(problem.x, w, problem.directions, "wsm")
+    """Rank correlations between the variants of :func:`method_variants` at the base weights."""
+    variants = method_variants(problem)
     names = list(variants)
     out = []
     for i, a in enumerate(names):
@@ -1022,7 +1038,7 @@ def report(problem: Problem, samples: int = 10_000, seed: int = 0, sampler: str 
                                   "directions": problem.directions, "method": problem.method,
                                   "normalization": problem.normalization, **settings}),
         "method": problem.method,
-        "normalization": problem.normalization if problem.method == "topsis" else "minmax",
+        "normalization": registry.get(problem.method).normalization_label(problem.normalization),
         "samples": samples,
         "seed": seed,
         **settings,

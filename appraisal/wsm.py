@@ -13,3 +13,10 @@ from . import normalization
 
 def wsm(x: np.ndarray, w: np.ndarray, directions: np.ndarray) -> np.ndarray:
     return normalization.row_dot(normalization.minmax(x, directions), w)
+
+
+def kernel(x: np.ndarray, w: np.ndarray, directions: np.ndarray, normalization: str | None = None,
+           reference=None) -> np.ndarray:
+    """The registry's entry point (:mod:`appraisal.methods`): WSM reads no normalization (always oriented
+    min-max) and no reference."""
+    return wsm(x, w, directions)

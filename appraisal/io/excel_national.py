@@ -37,6 +37,7 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .. import methods
 from ..batch import LEAGUE_FIELDS, polish_key
 from ..criteria import InputError
 from .excel_report import HEAD, SUB, print_setup
@@ -355,10 +356,13 @@ def _build(summary: dict, league: Iterable[Any], lang: str, made: list[_Sheet],
             pages_sheets.append(new(sheet_title(f"{vv_title[v]} ({k})", taken), vv_widths, freeze="A4"))
         vv_plan.append((v, vrows, projects, pages, pages_sheets))
 
+    method = summary.get("method")  # best first, the way the registry says (VIKOR: lowest Q first)
+    sign = -1.0 if method in methods.names() and not methods.get(method).higher_is_better else 1.0
+
     def league_key(x: tuple):
         s = _num(x[_SCORE])
         scored = bool(x[_ELIG]) and s is not None
-        return (not scored, -(s or 0.0) if scored else 0.0, polish_key(x[_VV]), polish_key(x[_PART]),
+        return (not scored, -sign * (s or 0.0) if scored else 0.0, polish_key(x[_VV]), polish_key(x[_PART]),
                 x[_RANK] if x[_RANK] is not None else 0, polish_key(x[_ID]))
 
     ranked = sorted(rows, key=league_key)

@@ -31,7 +31,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 
-from .. import ahp
+from .. import ahp, methods
 from ..criteria import InputError
 from .xlsx import formula, put, save_atomic
 
@@ -60,6 +60,9 @@ WORDS = {
         "how": {"pairwise": "porównania parami (AHP)", "direct": "wagi bezpośrednie", "equal": "wagi równe"},
         "experts": "Eksperci", "expert_weight": "waga eksperta", "not_ranked": "nieoceniany",
         "scores_chart": "Wyniki TOPSIS", "breakdown_chart": "Wkład kryteriów",
+        "own_score": "Wynik {m}", "own_rank": "Miejsce {m}",
+        "values_note": "miejsca i wyniki {m} wpisane jako wartości (arkusz nie ma dla tej metody formuł; "
+                       "formuły liczą TOPSIS i WSM)",
     },
     "en": {
         "rank": "Rank", "id": "ID", "title": "Project", "topsis": "TOPSIS", "wsm": "WSM", "rank_wsm": "WSM rank",
@@ -81,6 +84,9 @@ WORDS = {
         "how": {"pairwise": "pairwise comparisons (AHP)", "direct": "direct weights", "equal": "equal weights"},
         "experts": "Experts", "expert_weight": "expert weight", "not_ranked": "not ranked",
         "scores_chart": "TOPSIS scores", "breakdown_chart": "Criteria contributions",
+        "own_score": "{m} score", "own_rank": "{m} rank",
+        "values_note": "{m} ranks and scores written as values (no live formulas for this method; the formulas "
+                       "compute TOPSIS and WSM)",
     },
 }
 
@@ -121,8 +127,16 @@ def value_formula(cell: str, xs, ys) -> str:
     return f"IF({cell}<={xs[0]!r},{ys[0]!r},{expr})"
 
 
+#: the methods the Matrix sheet writes as live formulas, with the column of their ranks there. A method
+#: of the registry without a writer here has its ranks and scores written as values in the summary
+#: (which says so); the selection card's points are values anyway.
+LIVE_RANK_COLUMN = {"topsis": 5, "wsm": 7}
+#: the method whose normalization the Matrix sheet's live TOPSIS block follows when it ranks
+_LIVE_TOPSIS = "topsis"
+
+
 def _topsis_normalization(rk) -> str:
-    if rk.method == "topsis":
+    if rk.method == _LIVE_TOPSIS:
         return rk.normalization
     key = next((k for k in (rk.results[0].cross_check if rk.results else {}) if k.startswith("topsis_")), None)
     return key.split("_", 1)[1] if key else "vector"
@@ -326,13 +340,21 @@ def build_appraisal_workbook(rk, lang: str = "pl", portfolio=None) -> Workbook:
     # --- Summary ----------------------------------------------------------------------------------------
     projects = {p.id: p for p in rk.package.projects} if rk.package is not None else {}
     put(summary, 1, 1, (rk.partnership or t["summary"]), {"font": Font(bold=True, size=14)})
+    entry = methods.get(rk.method)
+    live_rank = LIVE_RANK_COLUMN.get(rk.method)
+    own = live_rank is None and not entry.card  # its scores are in no live column: written as values
+    label = entry.label[lang]
     put(summary, 2, 1, f"{rk.method.upper()}" + (f" ({rk.normalization})" if rk.normalization else "")
-        + f" · {rk.engine} · {rk.input_hash}", {"font": Font(italic=True, color="666666")})
+        + f" · {rk.engine} · {rk.input_hash}" + (f" · {w['values_note'].format(m=label)}" if own else ""),
+        {"font": Font(italic=True, color="666666")})
     cols = [w["rank"], w["id"], w["title"], w["topsis"], w["rank_topsis"], w["wsm"], w["rank_wsm"], w["eligible"],
             w["cost"], w["funding"]]
     has_card = any(res.card is not None for res in rk.results)
     if has_card:
         cols += [w["points"], w["passed"]]
+    own_col = len(cols) + 1
+    if own:
+        cols += [w["own_score"].format(m=label), w["own_rank"].format(m=label)]
     for k, h in enumerate(cols):
         put(summary, 4, 1 + k, h, HEAD)
     summary.row_dimensions[4].height = 30
@@ -341,10 +363,10 @@ def build_appraisal_workbook(rk, lang: str = "pl", portfolio=None) -> Workbook:
     for res in rk.results:
         mrow = row_of[res.id]
         p = projects.get(res.id)
-        if rk.method == "points":
+        if live_rank is None:
             put(summary, sr, 1, res.rank)
         else:
-            formula(summary, sr, 1, f"={_abs(mx.title, mrow, 5 if rk.method == 'topsis' else 7)}")
+            formula(summary, sr, 1, f"={_abs(mx.title, mrow, live_rank)}")
         put(summary, sr, 2, res.id)
         put(summary, sr, 3, res.title or "", WRAP)
         formula(summary, sr, 4, f"={_abs(mx.title, mrow, 4)}", NUM4)
@@ -357,6 +379,9 @@ def build_appraisal_workbook(rk, lang: str = "pl", portfolio=None) -> Workbook:
         if has_card and res.card is not None:
             put(summary, sr, 11, res.card.total)
             put(summary, sr, 12, w["yes"] if res.card.passed else f"{w['no']}: {'; '.join(res.card.reasons)}")
+        if own:
+            put(summary, sr, own_col, res.score, NUM4)
+            put(summary, sr, own_col + 1, res.rank)
         sr += 1
     last_ranked = sr - 1
     for inel in rk.ineligible:
@@ -524,7 +549,7 @@ def add_portfolio_sheet(wb, pf, lang: str = "pl", index: int | None = None):
 
     w = PORTFOLIO_WORDS[lang]
     ws = wb.create_sheet(PORTFOLIO_TITLE[lang], index)
-    points = pf.method == "points"
+    points = methods.get(pf.method).card
     score_fmt = {"number_format": "General" if points else "0.0000"}
     put(ws, 1, 1, f"{pf.partnership + ' — ' if pf.partnership else ''}{w['title']}", {"font": Font(bold=True, size=14)})
     put(ws, 2, 1, f"{pf.method.upper()}" + (f" ({pf.normalization})" if pf.normalization else "")

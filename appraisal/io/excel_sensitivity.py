@@ -37,6 +37,7 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 
+from .. import methods
 from .excel_report import HEAD, SUB, print_setup
 from .xlsx import put
 
@@ -203,6 +204,8 @@ def _num(v: Any) -> float | int | None:
 def add_sensitivity_sheets(wb, rep: dict, lang: str = "pl") -> None:
     """Append the sensitivity sheets (see the module docstring) to ``wb``."""
     w = WORDS[lang]
+    # methods compared in method_robustness: the registry's labels, the variants' own words first
+    w = {**w, "method_names": {**{m.name: m.label[lang] for m in methods.METHODS}, **w["method_names"]}}
     t = TITLES[lang]
     order = sorted(rep["rank_acceptability"], key=lambda i: (rep["expected_rank"][i], i))
     summary = wb.create_sheet(t["summary"])

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from .. import numfmt
+from .. import methods, numfmt
 from ..opinions import Opinion, OpinionBundle
 
 WORDS = {
@@ -177,7 +177,7 @@ def score_text(op: Opinion) -> str:
     lang = op.lang
     if op.score is None:
         return "—"
-    if op.identification.method == "points":
+    if methods.get(op.identification.method).card:
         return f"{numfmt.amount(op.score, lang)} {_w(lang)['points']}"
     return f"{numfmt.number(op.score, 3, lang)} — {op.score_label}"
 
@@ -198,7 +198,7 @@ def _changes(op: Opinion) -> list[Block]:
     def s(v):
         if v is None:
             return "—"
-        return numfmt.amount(v, lang) if op.identification.method == "points" else numfmt.number(v, 3, lang)
+        return numfmt.amount(v, lang) if methods.get(op.identification.method).card else numfmt.number(v, 3, lang)
 
     rows = [[w["score"], s(ch.score_old), s(ch.score_new)],
             [w["rank"], "—" if ch.rank_old is None else str(ch.rank_old), "—" if ch.rank_new is None else str(ch.rank_new)],
@@ -331,7 +331,7 @@ def bundle_blocks(bundle: OpinionBundle) -> list[Block]:
         headers.append(w["top"].format(k=w["topk"][bundle.top_k]))
     rows = []
     for n, s in enumerate(bundle.summary, 1):
-        score = "—" if s.score is None else (numfmt.amount(s.score, lang) if bundle.method == "points"
+        score = "—" if s.score is None else (numfmt.amount(s.score, lang) if methods.get(bundle.method).card
                                               else numfmt.number(s.score, 3, lang))
         row = [str(n), "—" if s.rank is None else str(s.rank), s.project_id, s.title, score, s.recommendation_label]
         if bundle.top_k:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import methods
 from ..ahp import GCI_TABLE_NAME, RI_TABLE_NAME, AHPResult
 
 WORDS = {
@@ -15,6 +16,7 @@ WORDS = {
         "weights": "Weights", "criteria": "Criteria (global weights)", "method": "Method",
         "normalization": "normalization", "gates": "Gates", "equal": "equal weights", "direct": "direct weights",
         "scale": "Scale", "unit": "unit", "levels": "levels", "card": "Selection card",
+        "lower_better": "lower is better",
     },
     "pl": {
         "rank": "Miejsce", "id": "ID", "project": "Projekt", "score": "Wynik", "criterion": "Kryterium",
@@ -26,7 +28,7 @@ WORDS = {
         "weights": "Wagi", "criteria": "Kryteria (wagi globalne)", "method": "Metoda",
         "normalization": "normalizacja", "gates": "Kryteria dostępowe", "equal": "wagi równe",
         "direct": "wagi bezpośrednie", "scale": "Skala", "unit": "jedn.", "levels": "poziomy",
-        "card": "Karta oceny",
+        "card": "Karta oceny", "lower_better": "niższy = lepszy",
     },
 }
 
@@ -134,9 +136,12 @@ def render_ranking(rk, lang: str = "en") -> str:
     if has_titles:
         headers.append(_w(lang, "project"))
         align += "l"
-    headers.append(_w(lang, "points") if rk.method == "points" else _w(lang, "score"))
+    entry = methods.get(rk.method)
+    card = entry.card
+    score_head = _w(lang, "score") + ("" if entry.higher_is_better else f" ({_w(lang, 'lower_better')})")
+    headers.append(_w(lang, "points") if card else score_head)
     align += "r"
-    if rk.method == "points":
+    if card:
         headers.append(_w(lang, "passed"))
         align += "l"
     for c in cross:
@@ -147,8 +152,8 @@ def render_ranking(rk, lang: str = "en") -> str:
         row = [str(r.rank), r.id]
         if has_titles:
             row.append(clip(r.title))
-        row.append(f"{r.score:g}" if rk.method == "points" else f"{r.score:.4f}")
-        if rk.method == "points" and r.card is not None:
+        row.append(f"{r.score:g}" if card else f"{r.score:.4f}")
+        if card and r.card is not None:
             row.append(_w(lang, "yes") if r.card.passed else _w(lang, "no"))
         for c in cross:
             row += [f"{r.cross_check[c].score:.4f}", str(r.cross_check[c].rank)]
@@ -271,7 +276,7 @@ def render_sensitivity(rep: dict, lang: str = "en") -> str:
     """The sensitivity report as compact tables."""
     pl = lang == "pl"
     out = []
-    norm = f" ({rep['normalization']})" if rep["method"] == "topsis" else ""
+    norm = f" ({rep['normalization']})" if methods.get(rep["method"]).normalizations else ""
     sampler = rep["sampler"] + (f", concentration {rep['concentration']:g}" if rep.get("concentration") else "") + (
         f", judgment change {rep['judgment_change']:g}" if rep.get("judgment_change") is not None else "")
     unc = ""
@@ -382,7 +387,7 @@ def portfolio_reason(item, lang: str = "en") -> str:
 def render_portfolio(pf, lang: str = "en") -> str:
     """The chosen projects with totals, the left-out and ineligible ones, source limits, the next step."""
     w = PORTFOLIO_WORDS.get(lang, PORTFOLIO_WORDS["en"])
-    points = pf.method == "points"
+    points = methods.get(pf.method).card
     method = pf.method.upper() + (f" ({_w(lang, 'normalization')}: {pf.normalization})" if pf.normalization else "")
     head = f"{pf.partnership} — " if pf.partnership else ""
     out = [f"{head}{w['title']}: {w['budget'].lower()} {pln(pf.budget)} PLN; {_w(lang, 'method')}: {method}"]

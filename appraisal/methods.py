@@ -1,0 +1,163 @@
+"""The ranking methods, one registry entry each: everything the engine, the writers and the CLI need to
+know about a method lives here, so a new method is one kernel file and one entry (:data:`METHODS`).
+
+An entry (:class:`Method`) gives
+- ``name`` (the ``--method`` choice and the ``method`` field of every output) and ``label`` (pl/en);
+- ``kernel``: where the scoring function is, ``"module:function"``, imported on first use (so the CLI
+  can read its choices from here without importing numpy); the function is
+  ``f(x, w, directions, normalization, reference)`` → scores of shape (..., m) for matrices
+  (m, n)/(B, m, n) and weights (n,)/(S, n), broadcast as in :mod:`appraisal.topsis` (None for the
+  selection card, whose points come from the criteria set, not from weights);
+- ``higher_is_better``: every rank is taken on the *oriented* score (:meth:`Method.oriented`:
+  the score itself, or its negation for a lower-is-better method such as VIKOR's Q);
+- ``normalizations``: the normalizations the user may choose (TOPSIS's); a method without a choice
+  reports ``fixed_normalization`` as its normalization in the outputs (WSM: ``minmax``);
+- ``cross_checks``: the other methods shown beside it, in this order;
+- ``weighted``: the method reads the weights (sensitivity analysis varies them, so it refuses a
+  method that does not);
+- ``card``: the method ranks by the selection card (scores are card points, shown as amounts; ranks
+  by :func:`appraisal.points.card_ranks`; needs a package with a criteria set);
+- ``portfolio_value``: what the portfolio sums per project, higher better and ≥ 0 (default: the
+  score itself, for a higher-is-better method; a lower-is-better method must give its own, or the
+  portfolio refuses it rather than silently maximise a score that should be minimised);
+- ``score_label`` (pl/en, ``{norm}`` stands for the normalization's words) for opinions.
+
+Importing this module imports no kernel and not numpy (the CLI reads its choices from here at start-up).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from .criteria import InputError
+
+#: TOPSIS normalizations; ``reference`` (R-TOPSIS) needs a criteria set's value functions
+NORMALIZATIONS = ("vector", "minmax", "reference")
+
+#: words for the TOPSIS normalizations in score labels (pl, en)
+NORMALIZATION_WORDS = {"vector": {"pl": "wektorowa", "en": "vector"},
+                       "minmax": {"pl": "min-max", "en": "min-max"},
+                       "reference": {"pl": "referencyjna, R-TOPSIS", "en": "reference, R-TOPSIS"}}
+
+
+def check_normalization(normalization: str, has_reference: bool = True, where: str = "--normalization") -> None:
+    """An unknown normalization, or ``reference`` without a criteria set's value functions, is an error."""
+    if normalization not in NORMALIZATIONS:
+        raise InputError(f"unknown normalization {normalization!r}; use {', '.join(NORMALIZATIONS)}", where=where)
+    if normalization == "reference" and not has_reference:
+        raise InputError("the reference normalization (R-TOPSIS) needs a package whose criteria set gives every "
+                         "criterion its reference levels; a plain matrix has none", where=where)
+
+
+@dataclass(frozen=True)
+class Method:
+    """One ranking method (see the module docstring for the fields)."""
+
+    name: str
+    label: dict[str, str]
+    score_label: dict[str, str]
+    help: str
+    kernel: str | None
+    higher_is_better: bool = True
+    normalizations: tuple[str, ...] = ()
+    fixed_normalization: str | None = None
+    cross_checks: tuple[str, ...] = ()
+    weighted: bool = True
+    card: bool = False
+    portfolio_value: Callable[[Any], Any] | None = None
+    reference: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def normalization_label(self, normalization: str | None) -> str | None:
+        """The normalization this method reports in its outputs, given the one asked for."""
+        return normalization if self.normalizations else self.fixed_normalization
+
+    def key(self, normalization: str | None) -> str:
+        """The name of this method's scores as a cross-check (``topsis_vector``, ``wsm``, ...)."""
+        return f"{self.name}_{normalization}" if self.normalizations else self.name
+
+    @property
+    def run(self) -> Callable[..., Any] | None:
+        """The kernel function itself (imported on first use), None for the selection card."""
+        return None if self.kernel is None else _load(self.kernel)
+
+    def scores(self, x, w, directions, normalization: str = "vector", reference: Any = None):
+        """The method's own scores (not oriented) for broadcastable (..., m, n) × (..., n)."""
+        if self.kernel is None:
+            raise InputError(f"method {self.name!r} does not score from weights (it needs a package's "
+                             f"selection card); weighted methods: {', '.join(weighted_names())}")
+        if self.normalizations:
+            check_normalization(normalization, reference is not None)
+        return _load(self.kernel)(x, w, directions, normalization, reference)
+
+    def oriented(self, scores):
+        """Scores turned so that higher is better (negated for a lower-is-better method)."""
+        import numpy as np
+
+        s = np.asarray(scores, dtype=float)
+        return s if self.higher_is_better else -s
+
+    def values_for_portfolio(self, scores):
+        """What the portfolio maximises the sum of (see ``portfolio_value``)."""
+        import numpy as np
+
+        s = np.asarray(scores, dtype=float)
+        if self.portfolio_value is not None:
+            return np.asarray(self.portfolio_value(s), dtype=float)
+        if not self.higher_is_better:
+            raise InputError(f"the portfolio sums scores where higher is better; method {self.name!r} ranks "
+                             f"lower scores first and gives no value to sum", where="--method")
+        return s
+
+    def describe(self, normalization: str | None, lang: str) -> str:
+        """The score's label in an opinion, e.g. "TOPSIS (vector normalization)"."""
+        words = NORMALIZATION_WORDS.get(normalization or "", {}).get(lang, normalization or "")
+        return self.score_label[lang].format(norm=words)
+
+
+@cache
+def _load(spec: str) -> Callable[..., Any]:
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+METHODS: tuple[Method, ...] = (
+    Method(name="topsis", label={"pl": "TOPSIS", "en": "TOPSIS"},
+           score_label={"pl": "TOPSIS (normalizacja {norm})", "en": "TOPSIS ({norm} normalization)"},
+           help="TOPSIS", kernel="appraisal.topsis:topsis", normalizations=NORMALIZATIONS, cross_checks=("wsm",),
+           reference="Hwang & Yoon 1981"),
+    Method(name="wsm", label={"pl": "WSM", "en": "WSM"},
+           score_label={"pl": "WSM (suma ważona, min-max)", "en": "WSM (weighted sum, min-max)"},
+           help="weighted sum", kernel="appraisal.wsm:kernel", fixed_normalization="minmax", cross_checks=("topsis",)),
+    Method(name="points", label={"pl": "karta oceny", "en": "selection card"},
+           score_label={"pl": "punkty karty oceny", "en": "selection card points"},
+           help="the selection card's total points (packages)", kernel=None, cross_checks=("topsis", "wsm"),
+           weighted=False, card=True),
+)
+
+_BY_NAME = {m.name: m for m in METHODS}
+
+
+def names() -> list[str]:
+    """Every method's name, in registry order (the CLI's ``--method`` choices)."""
+    return [m.name for m in METHODS]
+
+
+def weighted_names() -> list[str]:
+    """The methods that read the weights (sensitivity analysis, robustness)."""
+    return [m.name for m in METHODS if m.weighted]
+
+
+def get(name: str, where: str | None = "--method") -> Method:
+    """The registry entry of ``name``; an unknown name is an :class:`InputError` listing the known ones."""
+    try:
+        return _BY_NAME[name]
+    except (KeyError, TypeError):
+        raise InputError(f"unknown method {name!r}; known methods: {', '.join(names())}", where=where) from None
+
+
+__all__ = ["METHODS", "Method", "check_normalization", "get", "names", "weighted_names"]
