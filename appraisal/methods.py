@@ -137,6 +137,11 @@ METHODS: tuple[Method, ...] = (
            score_label={"pl": "punkty karty oceny", "en": "selection card points"},
            help="the selection card's total points (packages)", kernel=None, cross_checks=("topsis", "wsm"),
            weighted=False, card=True),
+    Method(name="vikor", label={"pl": "VIKOR", "en": "VIKOR"},
+           score_label={"pl": "VIKOR (Q, v = 0,5; niższy = lepszy)", "en": "VIKOR (Q, v = 0.5; lower is better)"},
+           help="VIKOR (Q, lower is better)", kernel="appraisal.vikor:kernel", higher_is_better=False,
+           fixed_normalization="minmax", cross_checks=("topsis", "wsm"), portfolio_value=lambda q: 1.0 - q,
+           reference="Opricovic & Tzeng 2004"),
 )
 
 _BY_NAME = {m.name: m for m in METHODS}
