@@ -5,7 +5,6 @@ This package knows nothing of the engine that uses it.
 
 from __future__ import annotations
 
-import json
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -144,7 +143,3 @@ def criteria_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "appraise criteria set"
     return schema
-
-
-def dump_criteria(cs: CriteriaSet) -> str:
-    return json.dumps(cs.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2)

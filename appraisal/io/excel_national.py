@@ -115,7 +115,6 @@ SCORE = {"number_format": "0.0000"}
 COUNT = {"number_format": "0"}
 TITLE = {"font": Font(bold=True, size=14)}
 NOTE = {"font": Font(italic=True, color="666666")}
-WARN = {"font": Font(bold=True, color="9C0006")}
 RED = {"font": Font(color="9C0006")}
 LINK = {"font": Font(color="0563C1", underline="single")}
 WARN_LINK = {"font": Font(bold=True, color="9C0006", underline="single")}

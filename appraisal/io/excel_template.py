@@ -934,20 +934,6 @@ def workbook_problems(path):
     return pkg, []
 
 
-def _norm(value: Any) -> str:
-    return str(value).strip().lower() if value is not None else ""
-
-
-
-
-
-
-
-
-
-
-
-
 def _cell_number(value: Any) -> float:
     return cell_number(value, decimal_comma=True, money=True)
 

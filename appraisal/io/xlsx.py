@@ -227,11 +227,3 @@ def save_atomic(wb, path: str | Path) -> Path:
     """Save a workbook completely or not at all."""
     data = workbook_bytes(wb, path)
     return atomic_write(path, lambda tmp: tmp.write_bytes(data))
-
-
-def cell_ref(ws_title: str, row: int, col: int, absolute: bool = True) -> str:
-    from openpyxl.utils import get_column_letter, quote_sheetname
-
-    letter = get_column_letter(col)
-    ref = f"${letter}${row}" if absolute else f"{letter}{row}"
-    return f"{quote_sheetname(ws_title)}!{ref}"

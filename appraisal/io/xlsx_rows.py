@@ -196,7 +196,11 @@ def fill_elsewhere(sheets: list[SheetRows], fill: Callable[[], None]):
     style ids belong to the workbook in this process; an unregistered one stops the child with an
     error. Afterwards ``sheets`` know their rows (count, columns, links) as if written here. Where
     processes cannot be forked, ``fill()`` runs here before the body. An error in ``fill`` is
-    raised here after the body."""
+    raised here after the body.
+
+    Kept because the 10,000-package target (< 30 s) needs it: re-measured for issue 12, it saves
+    ≈2 s of ≈29 s, and without it 3 of 6 runs missed the target (benchmarks/README.md, "The forked
+    league writer, re-measured")."""
     try:
         ctx = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform
