@@ -535,10 +535,14 @@ def _numbers(ranking, lang: str = "pl") -> _Numbers:
     cards: dict[str, Any] = {}
     max_points = None
     if cs.card is not None and ids:  # judged by the card whatever method ranks the package
-        by_id = {p.id: p for p in pkg.projects}
-        info, rows = card_scores(cs, [by_id[i] for i in ids], x)
-        max_points = float(info["max_points"])
-        cards = dict(zip(ids, rows))
+        cards = {r.id: r.card for r in ranking.results if r.card is not None}
+        if ranking.card is not None and set(ids) <= set(cards):  # the ranking scored the card already
+            max_points = float(ranking.card["max_points"])
+        else:  # the one admissible project of a package, not ranked
+            by_id = {p.id: p for p in pkg.projects}
+            info, rows = card_scores(cs, [by_id[i] for i in ids], x)
+            max_points = float(info["max_points"])
+            cards = dict(zip(ids, rows))
     attained = contributions.sum(axis=1)
     rule_scores = {}
     for i, ident in enumerate(ids):

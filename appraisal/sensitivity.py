@@ -46,8 +46,8 @@ from . import ahp
 from . import methods as registry
 from .criteria import InputError
 from .normalization import unit_sum
-from .ranking import TIE_TOLERANCE, ranks
-from .value import ValueFunctions, value_functions
+from .ranking import TIE_TOLERANCE, ranks, set_values
+from .value import ValueFunctions
 
 #: samples per chunk (fixed, so results do not depend on the machine)
 CHUNK = 16_384
@@ -123,10 +123,7 @@ class Problem:
                     groups.setdefault(g.id, []).append(crit.index(leaf.id))
             by_id = {c.id: c for c in cs.leaves()}
             scales = [np.array(by_id[c].scale.values) if by_id[c].scale else None for c in crit]
-            try:
-                reference = value_functions([by_id[c] for c in crit])
-            except ValueError:  # a quantity without reference levels: no yardstick (R-TOPSIS unavailable)
-                reference = None
+            reference = set_values(cs)  # the set's value functions, worked out once per set (columns = leaves)
         return cls(ids=list(rk.alternatives), criteria=crit, x=np.asarray(rk.matrix, float),
                    weights=np.array([c.weight for c in rk.criteria]),
                    directions=np.array([1.0 if c.direction == "benefit" else -1.0 for c in rk.criteria]),
