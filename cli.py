@@ -17,7 +17,7 @@ import click
 
 from appraisal import __version__
 from appraisal import methods as registry
-from appraisal.criteria import InputError
+from appraisal.criteria.errors import InputError
 
 LANGS = click.Choice(["en", "pl"])
 #: --method: every method of the registry; sensitivity only those that read the weights

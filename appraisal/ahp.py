@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .criteria import InputError
-from .criteria.models import RECIPROCITY_TOLERANCE
+from .criteria.errors import InputError
+from .criteria.judgments import RECIPROCITY_TOLERANCE
 from .normalization import unit_sum
 
 #: Saaty's random consistency index by matrix size (n = 1..15).

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from .criteria import InputError
+from .criteria.errors import InputError
 from .criteria.models import RECOMMENDATIONS
 from .io.files import LOCK_NAME  # the lock file of an output folder (folder_lock)
 from .ranking import Prepared, Ranking, finish_package, method_scores, prepare_package

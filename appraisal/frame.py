@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .criteria import InputError
+from .criteria.errors import InputError
 from .ranking import rank_matrix
 
 

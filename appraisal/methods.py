@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from .criteria import InputError
+from .criteria.errors import InputError
 
 #: TOPSIS normalizations; ``reference`` (R-TOPSIS) needs a criteria set's value functions
 NORMALIZATIONS = ("vector", "minmax", "reference")

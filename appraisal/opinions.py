@@ -58,7 +58,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import methods, numfmt
-from .criteria import InputError, OpinionRules
+from .criteria import OpinionRules
+from .criteria.errors import InputError
 from .criteria.models import RECOMMENDATIONS, CardCap, GateRule, GroupMinimum, ScoreRule
 from .provenance import ENGINE, input_hash
 

@@ -59,7 +59,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import methods
-from .criteria import InputError
+from .criteria.errors import InputError
 from .provenance import ENGINE, input_hash
 
 MAX_CUTS = 2_000

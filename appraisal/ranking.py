@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import ahp, points
 from . import methods as registry
-from .criteria import InputError
+from .criteria.errors import InputError
 from .methods import check_normalization
 from .normalization import unit_sum
 from .provenance import ENGINE, canonical_json, input_hash, input_hash_of_parts

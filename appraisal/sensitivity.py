@@ -44,7 +44,7 @@ import numpy as np
 
 from . import ahp
 from . import methods as registry
-from .criteria import InputError
+from .criteria.errors import InputError
 from .normalization import unit_sum
 from .ranking import TIE_TOLERANCE, ranks, set_values
 from .value import ValueFunctions

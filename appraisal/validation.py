@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import ahp
-from .criteria import InputError, criteria_problems, read_document
+from .criteria import criteria_problems, read_document
+from .criteria.errors import InputError
 
 
 def validate_file(path: str | Path) -> tuple[list[InputError], list[str], str]:

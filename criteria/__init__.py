@@ -1,145 +1,37 @@
 """Criteria sets: the models, the built-in sets (data files in ``sets/``) and their loading.
 
-This package knows nothing of the engine that uses it.
+This package knows nothing of the engine that uses it. Its names are imported on first use
+(``from appraisal.criteria import InputError`` does not load pydantic):
+
+- ``errors``: :class:`InputError`, the one error type for bad input (plain Python);
+- ``judgments``: pairwise judgments as typed (plain Python);
+- ``documents``: reading JSON/TOML documents within limits;
+- ``models``: the pydantic models of a set; ``problems``: validation errors as InputErrors;
+- ``sets``: the built-in sets, loading a set file, its checks and JSON Schema.
 """
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
-from importlib import resources
-from pathlib import Path
-from typing import Any
+import importlib
 
-from pydantic import ValidationError
+_WHERE = {
+    "InputError": "errors", "one_line": "errors",
+    "parse_judgment": "judgments", "RECIPROCITY_TOLERANCE": "judgments", "THOUSANDS_SEPARATORS": "judgments",
+    "parse_document": "documents", "read_document": "documents",
+    "validation_problems": "problems", "first_problem": "problems", "format_loc": "problems",
+    "builtin_sets": "sets", "criteria_problems": "sets", "criteria_from_document": "sets",
+    "load_criteria": "sets", "criteria_schema": "sets",
+    **{name: "models" for name in (
+        "Breakpoint", "CardRules", "CriteriaSet", "Criterion", "Gate", "Group", "Judgments", "Level",
+        "OpinionRules", "Reference", "Scale", "Text", "Weighting", "weighting_problems")},
+}
 
-from .documents import parse_document, read_document
-from .errors import InputError, validation_problems
-from .models import (
-    Breakpoint,
-    CardRules,
-    CriteriaSet,
-    Criterion,
-    Gate,
-    Group,
-    Judgments,
-    Level,
-    OpinionRules,
-    Reference,
-    Scale,
-    Text,
-    Weighting,
-    parse_judgment,
-    weighting_problems,
-)
-
-__all__ = [
-    "Breakpoint",
-    "CardRules",
-    "CriteriaSet",
-    "Criterion",
-    "Gate",
-    "Group",
-    "InputError",
-    "Judgments",
-    "Level",
-    "OpinionRules",
-    "Reference",
-    "Scale",
-    "Text",
-    "Weighting",
-    "builtin_sets",
-    "criteria_problems",
-    "criteria_schema",
-    "first_problem",
-    "load_criteria",
-    "parse_document",
-    "parse_judgment",
-    "read_document",
-    "validation_problems",
-    "weighting_problems",
-]
+__all__ = sorted(_WHERE)  # noqa: PLE0605
 
 
-def builtin_sets() -> list[str]:
-    """Names of the built-in criteria sets."""
-    folder = resources.files(__package__) / "sets"
-    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
-
-
-def criteria_problems(doc: Any, source: str | None = None) -> tuple[CriteriaSet | None, list[InputError]]:
-    """Validate a criteria document: the set (when it parses) and every problem found."""
-    try:
-        cs = CriteriaSet.model_validate(doc)
-    except ValidationError as exc:
-        return None, validation_problems(exc, source)
-    return cs, [InputError(msg, source=source, where=where) for where, msg in cs.problems()]
-
-
-def criteria_from_document(doc: Any, source: str | None = None) -> CriteriaSet:
-    cs, problems = criteria_problems(doc, source)
-    if problems:
-        raise first_problem(problems)
-    assert cs is not None
-    return cs
-
-
-def first_problem(problems: list[InputError]) -> InputError:
-    first = problems[0]
-    if len(problems) > 1:
-        more = len(problems) - 1
-        return InputError(f"{first.message} (and {more} more problem{'s' if more > 1 else ''}; "
-                          f"'appraise validate' lists them all)", source=first.source, where=first.where)
-    return first
-
-
-def load_criteria(ref: str | Path, base: Path | None = None) -> CriteriaSet:
-    """Load a criteria set: a built-in name (``cwd``) or a path to a ``.toml``/``.json`` file.
-
-    A relative path is taken relative to ``base`` (the folder of the package that names it).
-    Sets are parsed and checked once and then shared (a batch reads thousands of packages naming
-    the same set): treat the returned set as read-only. A file is read again when it changes.
-    """
-    ref_s = str(ref)
-    if ref_s in _builtin_names():
-        return _builtin(ref_s)
-    path = Path(ref_s)
-    if not path.is_absolute() and base is not None:
-        path = base / path
-    if path.suffix.lower() not in (".toml", ".json"):
-        raise InputError(f"unknown criteria set {ref_s!r}: not a built-in set ({', '.join(builtin_sets())}) "
-                         f"nor a .toml/.json file")
-    try:
-        st = path.stat()
-        stamp = (str(path.resolve()), st.st_mtime_ns, st.st_size)
-    except OSError:
-        stamp = None  # read_document below says what is wrong
-    if stamp is not None and stamp in _FILE_CACHE:
-        return _FILE_CACHE[stamp]
-    cs = criteria_from_document(read_document(path), str(path))
-    if stamp is not None:
-        if len(_FILE_CACHE) > 256:
-            _FILE_CACHE.clear()
-        _FILE_CACHE[stamp] = cs
-    return cs
-
-
-_FILE_CACHE: dict[tuple[str, int, int], CriteriaSet] = {}
-
-
-@lru_cache(maxsize=1)
-def _builtin_names() -> frozenset[str]:
-    return frozenset(builtin_sets())
-
-
-@cache
-def _builtin(name: str) -> CriteriaSet:
-    data = (resources.files(__package__) / "sets" / f"{name}.toml").read_bytes()
-    return criteria_from_document(parse_document(data, ".toml", f"built-in set {name}"), f"built-in set {name}")
-
-
-def criteria_schema() -> dict[str, Any]:
-    """JSON Schema of a criteria set file."""
-    schema = CriteriaSet.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "appraise criteria set"
-    return schema
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -34,29 +34,3 @@ class InputError(ValueError):
 def one_line(text: str) -> str:
     """``text`` with line breaks shown as ``\\n``, so that a message stays on one line."""
     return text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
-
-
-def format_loc(loc: tuple) -> str:
-    """Turn a pydantic error location into ``projects[3].scores.jst_count``."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "(top level)"
-
-
-def validation_problems(exc, source: str | None = None) -> list[InputError]:
-    """Every problem of a pydantic ``ValidationError`` as located :class:`InputError` s."""
-    problems = []
-    for err in exc.errors(include_url=False):
-        msg = err.get("msg", "invalid value")
-        inp = err.get("input")
-        if err.get("type") not in ("missing",) and isinstance(inp, (str, int, float, bool)):
-            shown = repr(inp)
-            if len(shown) > 40:
-                shown = shown[:37] + "..."
-            msg = f"{msg} (got {shown})"
-        problems.append(InputError(msg, source=source, where=format_loc(tuple(err.get("loc", ())))))
-    return problems

@@ -9,12 +9,13 @@ the tree. This module only describes; computing weights and scores is the engine
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from itertools import pairwise
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .judgments import RECIPROCITY_TOLERANCE, THOUSANDS_SEPARATORS, parse_judgment  # noqa: F401
 
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]{0,63}$")]
 
@@ -202,52 +203,6 @@ class Criterion(_Model):
         if self.max_value is not None and value > self.max_value:
             return f"{_fmt(value)} is above the largest admissible value {_fmt(self.max_value)}"
         return None
-
-
-#: characters dropped from numbers: spaces (also non-breaking and thin) and apostrophes as thousands separators
-THOUSANDS_SEPARATORS = str.maketrans("", "", " \u00a0\u202f\u2009'")
-
-
-#: judgments beyond these bounds are refused (Saaty's scale is 1/9 … 9; a little beyond it is allowed
-#: with a warning, but 1e-320 or 1e300 can only be a typing error and would break the arithmetic)
-JUDGMENT_BOUNDS = (1e-6, 1e6)
-
-
-def _plain_number(text: str) -> float:
-    number = float(text)  # never Fraction: "1e999999999" must not build a huge integer
-    if not math.isfinite(number):
-        raise ValueError
-    return number
-
-
-def parse_judgment(value: float | str, decimal_comma: bool = False) -> float:
-    """A pairwise judgment: a number or a fraction such as ``"1/3"``; positive, finite, within bounds."""
-    if isinstance(value, bool):
-        raise ValueError("a judgment must be a number, not true/false")
-    if isinstance(value, str):
-        text = value.strip().translate(THOUSANDS_SEPARATORS)
-        if decimal_comma or "." not in text:
-            text = text.replace(",", ".")
-        if not text:
-            raise ValueError("empty judgment")
-        try:
-            if text.count("/") == 1:
-                num, den = (_plain_number(t) for t in text.split("/"))
-                number = num / den
-            else:
-                number = _plain_number(text)
-        except (ValueError, ZeroDivisionError, OverflowError):
-            raise ValueError(f"judgment {value!r} is not a number or a fraction such as 1/3") from None
-    else:
-        number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"judgment {value!r} is not a finite number")
-    if number <= 0:
-        raise ValueError(f"judgment {value!r} must be positive (1/9 … 9)")
-    lo, hi = JUDGMENT_BOUNDS
-    if not lo <= number <= hi:
-        raise ValueError(f"judgment {value!r} is far outside Saaty's scale 1/9 … 9 (refused beyond {lo:g} … {hi:g})")
-    return number
 
 
 class Judgments(_Model):
@@ -601,10 +556,6 @@ def weighting_problems(weighting: Weighting, child_ids: list[str], where: str) -
                                     f"{judg.matrix[j][i]!r}"))
     return out
 
-
-# a_ij * a_ji may differ from 1 by this much (so 0.33 is accepted for 1/3; the engine then uses
-# the exact reciprocal of the upper triangle).
-RECIPROCITY_TOLERANCE = 0.02
 
 Group.model_rebuild()
 CriteriaSet.model_rebuild()

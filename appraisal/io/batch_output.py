@@ -45,9 +45,9 @@ from ..batch import (
     shown,
     summary,
 )
-from ..criteria import InputError
 from ..criteria.documents import read_limited
-from ..criteria.errors import format_loc
+from ..criteria.errors import InputError
+from ..criteria.problems import format_loc
 from .files import atomic_write, atomic_write_json, atomic_write_text, folder_lock
 
 #: the largest summary.json / league.json / run marker read back (a national run's league is ~100 MB)

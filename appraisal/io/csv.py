@@ -16,10 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..criteria import InputError
 from ..criteria.documents import read_limited
-from ..criteria.errors import one_line
-from ..criteria.models import RECIPROCITY_TOLERANCE, THOUSANDS_SEPARATORS, parse_judgment
+from ..criteria.errors import InputError, one_line
+from ..criteria.judgments import RECIPROCITY_TOLERANCE, THOUSANDS_SEPARATORS, parse_judgment
 
 #: the largest CSV file read (matrices, pairwise judgments, source limits, long tables)
 MAX_CSV_BYTES = 20 * 1024 * 1024

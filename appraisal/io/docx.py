@@ -44,7 +44,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from ..criteria import InputError
+from ..criteria.errors import InputError
 from ..opinions import Opinion, OpinionBundle
 from .files import atomic_write
 from .opinion_layout import (

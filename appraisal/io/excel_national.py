@@ -39,7 +39,7 @@ from openpyxl.utils import get_column_letter
 
 from .. import methods
 from ..batch import LEAGUE_FIELDS, polish_key
-from ..criteria import InputError
+from ..criteria.errors import InputError
 from .excel_report import HEAD, SUB, print_setup
 from .xlsx_rows import Formula, SheetRows, fill_elsewhere, save_with_rows
 

@@ -32,7 +32,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 
 from .. import ahp, methods
-from ..criteria import InputError
+from ..criteria.errors import InputError
 from .xlsx import formula, put, save_atomic
 
 TITLES = {

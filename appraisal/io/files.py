@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..criteria import InputError
+from ..criteria.errors import InputError
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:

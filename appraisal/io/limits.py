@@ -16,7 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..criteria import InputError, read_document
+from ..criteria import read_document
+from ..criteria.errors import InputError
 from ..portfolio import from_grosze, to_grosze
 from .cells import cell_number
 from .csv import read_table

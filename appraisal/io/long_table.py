@@ -45,7 +45,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..criteria import CriteriaSet, InputError, validation_problems
+from ..criteria import CriteriaSet, validation_problems
+from ..criteria.errors import InputError
 from ..package import Package, Project, package_problems
 from .cells import CellValueError, cell_number, cell_text, gate_answer, seen_value, shown, split_list
 from .csv import read_table

@@ -60,7 +60,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..criteria import InputError
+from ..criteria.errors import InputError
 from ..opinions import (
     ChangeBlock,
     Opinion,
@@ -177,7 +177,7 @@ def _read_record(path: Path, limit: int, what: str) -> tuple[object, str | None]
 
 
 def _first_problem(exc: ValidationError) -> str:
-    from ..criteria.errors import format_loc
+    from ..criteria.problems import format_loc
 
     errs = exc.errors(include_url=False)
     e = errs[0]

@@ -26,8 +26,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..criteria import InputError
 from ..criteria.documents import read_limited
+from ..criteria.errors import InputError
 from .files import atomic_write
 
 _MB = 1024 * 1024

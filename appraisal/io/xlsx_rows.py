@@ -34,7 +34,7 @@ from xml.etree import ElementTree
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter, quote_sheetname
 
-from ..criteria import InputError
+from ..criteria.errors import InputError
 from .files import atomic_write
 from .xlsx import FORMULA_STARTS, workbook_bytes
 
