@@ -733,7 +733,7 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         if debug:
             raise
-        click.echo(f"appraise: error: {exc}", err=True)
+        click.echo(f"appraise: error: {exc.cli_line()}", err=True)
         return 2
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
