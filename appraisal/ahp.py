@@ -343,15 +343,15 @@ def analyse_panel(matrices: list[np.ndarray], names: list[str], experts: list[st
     stack = np.stack([np.asarray(m, dtype=float) for m in matrices])
     ew = np.ones(len(matrices)) if expert_weights is None else np.asarray(expert_weights, dtype=float)
     if ew.shape != (len(matrices),):
-        raise InputError(f"{len(ew)} expert weights given for {len(matrices)} experts", where="--expert-weights")
+        raise InputError(f"{len(ew)} expert weights given for {len(matrices)} experts", param="expert_weights")
     for k, x in enumerate(ew):
         if not np.isfinite(x):
-            raise InputError(f"expert weight {k + 1} is not a finite number", where="--expert-weights")
+            raise InputError(f"expert weight {k + 1} is not a finite number", param="expert_weights")
         if x < 0:
             raise InputError(f"expert weight {k + 1} is negative ({x:g}); expert weights must be ≥ 0",
-                             where="--expert-weights")
+                             param="expert_weights")
     if not (ew > 0).any():
-        raise InputError("expert weights are all zero", where="--expert-weights")
+        raise InputError("expert weights are all zero", param="expert_weights")
     individual = [analyse(m, names, method) for m in stack]
     if aggregation not in ("aij", "aip"):
         raise InputError(f"unknown panel aggregation {aggregation!r}; use aij or aip")

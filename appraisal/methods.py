@@ -44,13 +44,13 @@ NORMALIZATION_WORDS = {"vector": {"pl": "wektorowa", "en": "vector"},
                        "reference": {"pl": "referencyjna, R-TOPSIS", "en": "reference, R-TOPSIS"}}
 
 
-def check_normalization(normalization: str, has_reference: bool = True, where: str = "--normalization") -> None:
+def check_normalization(normalization: str, has_reference: bool = True, param: str = "normalization") -> None:
     """An unknown normalization, or ``reference`` without a criteria set's value functions, is an error."""
     if normalization not in NORMALIZATIONS:
-        raise InputError(f"unknown normalization {normalization!r}; use {', '.join(NORMALIZATIONS)}", where=where)
+        raise InputError(f"unknown normalization {normalization!r}; use {', '.join(NORMALIZATIONS)}", param=param)
     if normalization == "reference" and not has_reference:
         raise InputError("the reference normalization (R-TOPSIS) needs a package whose criteria set gives every "
-                         "criterion its reference levels; a plain matrix has none", where=where)
+                         "criterion its reference levels; a plain matrix has none", param=param)
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ class Method:
             return np.asarray(self.portfolio_value(s), dtype=float)
         if not self.higher_is_better:
             raise InputError(f"the portfolio sums scores where higher is better; method {self.name!r} ranks "
-                             f"lower scores first and gives no value to sum", where="--method")
+                             f"lower scores first and gives no value to sum", param="method")
         return s
 
     def describe(self, normalization: str | None, lang: str) -> str:
@@ -157,12 +157,12 @@ def weighted_names() -> list[str]:
     return [m.name for m in METHODS if m.weighted]
 
 
-def get(name: str, where: str | None = "--method") -> Method:
+def get(name: str, param: str | None = "method") -> Method:
     """The registry entry of ``name``; an unknown name is an :class:`InputError` listing the known ones."""
     try:
         return _BY_NAME[name]
     except (KeyError, TypeError):
-        raise InputError(f"unknown method {name!r}; known methods: {', '.join(names())}", where=where) from None
+        raise InputError(f"unknown method {name!r}; known methods: {', '.join(names())}", param=param) from None
 
 
 __all__ = ["METHODS", "Method", "check_normalization", "get", "names", "weighted_names"]

@@ -486,9 +486,9 @@ def portfolio(rk, budget: float, source_limits: dict[str, float] | None = None,
         raise InputError("a portfolio needs a package (with project costs), not a plain matrix")
     budget_g = _amount_arg(budget)
     if budget_g is None or budget <= 0:
-        raise InputError(f"the budget must be a positive number of PLN, got {budget!r}", where="--budget")
+        raise InputError(f"the budget must be a positive number of PLN, got {budget!r}", param="budget")
     if budget_g == 0:
-        raise InputError(f"the budget must be at least 0.01 PLN (one grosz), got {budget!r}", where="--budget")
+        raise InputError(f"the budget must be at least 0.01 PLN (one grosz), got {budget!r}", param="budget")
     limits = dict(source_limits or {})
     limits_of: dict[str, int] = {}
     for name, lim in limits.items():
@@ -499,13 +499,13 @@ def portfolio(rk, budget: float, source_limits: dict[str, float] | None = None,
     projects = {p.id: p for p in pkg.projects}
     known = ", ".join(projects)
     must, exclude = list(dict.fromkeys(must)), list(dict.fromkeys(exclude))
-    for flag, ids in (("--must", must), ("--exclude", exclude)):
+    for flag, ids in (("must", must), ("exclude", exclude)):
         for i in ids:
             if i not in projects:
-                raise InputError(f"{flag} {i}: no such project in the package; known ids: {known}")
+                raise InputError(f"{i}: no such project in the package; known ids: {known}", param=flag)
     both = [i for i in must if i in exclude]
     if both:
-        raise InputError(f"project {both[0]} is both in --must and in --exclude")
+        raise InputError(f"project {both[0]} is both in {{param:must}} and in {{param:exclude}}")
     all_sources = {_norm(f.source) for p in pkg.projects for f in p.funding}
     for name in limits:
         if not any(source_matches(name, s) for s in all_sources):
@@ -533,12 +533,12 @@ def portfolio(rk, budget: float, source_limits: dict[str, float] | None = None,
     for i in must:
         if all(r.id != i for r in ranked):
             why = next(it.reason for it in ineligible if it.id == i)
-            raise InputError(f"--must {i}: the project is not eligible for funding ({why})")
+            raise InputError(f"{i}: the project is not eligible for funding ({why})", param="must")
     no_cost = [r.id for r in ranked if projects[r.id].cost is None and r.id not in exclude]
     if no_cost:
         raise InputError(f"project{'s' if len(no_cost) > 1 else ''} {', '.join(no_cost)} "
                          f"{'have' if len(no_cost) > 1 else 'has'} no cost; give the cost in the package "
-                         f"or leave {'them' if len(no_cost) > 1 else 'it'} out with --exclude")
+                         f"or leave {'them' if len(no_cost) > 1 else 'it'} out with {{param:exclude}}")
 
     ids = [r.id for r in ranked]
     m = len(ids)
@@ -607,9 +607,9 @@ def parse_budget(text: str) -> float:
         value = cell_number(str(text).replace("_", ""), decimal_comma=True, money=True)
     except (ValueError, OverflowError):
         raise InputError(f"{text!r} is not an amount of PLN (write e.g. 25000000 or '25 000 000')",
-                         where="--budget") from None
+                         param="budget") from None
     if value <= 0 or to_grosze(value) <= 0:
-        raise InputError(f"the budget must be more than 0 PLN, got {text!r}", where="--budget")
+        raise InputError(f"the budget must be more than 0 PLN, got {text!r}", param="budget")
     return from_grosze(to_grosze(value))
 
 

@@ -51,25 +51,25 @@ def check_defined(scores: np.ndarray) -> np.ndarray:
 
 # --- inputs shared by every entry point -------------------------------------------------------------
 
-def normalise_weights(weights: Any, n: int, where: str = "--weights") -> np.ndarray:
+def normalise_weights(weights: Any, n: int, param: str = "weights") -> np.ndarray:
     """Weights as a float array of length n summing to 1; a clear error when they cannot be."""
     try:
         w = np.asarray(weights, dtype=float).reshape(-1)
     except (TypeError, ValueError):
-        raise InputError("weights must be numbers", where=where) from None
+        raise InputError("weights must be numbers", param=param) from None
     if w.size != n:
-        raise InputError(f"{w.size} weights given for {n} criteria", where=where)
+        raise InputError(f"{w.size} weights given for {n} criteria", param=param)
     if not np.all(np.isfinite(w)):
-        raise InputError("weights must be finite numbers", where=where)
+        raise InputError("weights must be finite numbers", param=param)
     if np.any(w < 0):
         bad = int(np.argmax(w < 0)) + 1
-        raise InputError(f"weight {bad} is negative ({w[bad - 1]:g}); weights must be ≥ 0", where=where)
+        raise InputError(f"weight {bad} is negative ({w[bad - 1]:g}); weights must be ≥ 0", param=param)
     if not (w > 0).any():
-        raise InputError("weights are all zero", where=where)
+        raise InputError("weights are all zero", param=param)
     return unit_sum(w)
 
 
-def direction_signs(directions: Any, n: int, where: str = "--directions") -> np.ndarray:
+def direction_signs(directions: Any, n: int, param: str = "directions") -> np.ndarray:
     """+1/−1 per criterion from '+'/'-' (or 'benefit'/'cost', or ±1)."""
     table = {"+": 1, "-": -1, "benefit": 1, "cost": -1, "max": 1, "min": -1, "1": 1, "-1": -1}
     out = []
@@ -78,10 +78,10 @@ def direction_signs(directions: Any, n: int, where: str = "--directions") -> np.
         if isinstance(d, (int, float)) and not isinstance(d, bool) and d in (1, -1):
             key = str(int(d))
         if key not in table:
-            raise InputError(f"direction {i + 1} is {str(d)!r}; use + (benefit) or - (cost)", where=where)
+            raise InputError(f"direction {i + 1} is {str(d)!r}; use + (benefit) or - (cost)", param=param)
         out.append(table[key])
     if len(out) != n:
-        raise InputError(f"{len(out)} directions given for {n} criteria", where=where)
+        raise InputError(f"{len(out)} directions given for {n} criteria", param=param)
     return np.array(out, dtype=float)
 
 
@@ -318,7 +318,7 @@ def rank_matrix(ids: list[str], criteria: list[str], x: Any, weights: Any, direc
     entry = registry.get(method)
     if entry.card:
         raise InputError(f"method {method!r} needs a package with a criteria set, not a plain matrix; for a "
-                         f"plain matrix use {', '.join(registry.weighted_names())}", where="--method")
+                         f"plain matrix use {', '.join(registry.weighted_names())}", param="method")
     check_normalization(normalization, has_reference=False)
     x = check_matrix(x, ids, criteria)
     w = normalise_weights(weights, len(criteria))

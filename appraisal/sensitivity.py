@@ -110,7 +110,7 @@ class Problem:
         entry = registry.get(rk.method)
         if not entry.weighted:
             raise InputError(f"sensitivity analysis needs a weighted method ({', '.join(registry.weighted_names())}), "
-                             f"not {rk.method!r}", where="--method")
+                             f"not {rk.method!r}", param="method")
         crit = [c.id for c in rk.criteria]
         groups: dict[str, list[int]] = {}
         scales = None
@@ -184,7 +184,7 @@ def dirichlet_around(w: np.ndarray, concentration: float) -> Callable[[np.random
     """
     w = np.asarray(w, dtype=float)
     if not concentration > 0:
-        raise InputError(f"concentration must be > 0, got {concentration:g}", where="--concentration")
+        raise InputError(f"concentration must be > 0, got {concentration:g}", param="concentration")
     pos = w > 0
 
     def draw(rng: np.random.Generator, size: int) -> np.ndarray:
@@ -279,12 +279,12 @@ def perturbed_judgments(cs, change: float = 0.5) -> Callable[[np.random.Generato
     are the base weights.
     """
     if not 0 <= change <= 1:
-        raise InputError(f"judgment change probability must be in [0, 1], got {change:g}", where="--judgment-change")
+        raise InputError(f"judgment change probability must be in [0, 1], got {change:g}", param="judgment_change")
     if cs is None:
-        raise InputError("perturbing AHP judgments needs a package whose criteria are weighed by pairwise judgments", where="--sampler")
+        raise InputError("perturbing AHP judgments needs a package whose criteria are weighed by pairwise judgments", param="sampler")
     groups = _pairwise_groups(cs)
     if not groups:
-        raise InputError("no group of the criteria set is weighed by pairwise judgments; use another sampler", where="--sampler")
+        raise InputError("no group of the criteria set is weighed by pairwise judgments; use another sampler", param="sampler")
     base = _base_local(cs)
 
     def draw(rng: np.random.Generator, size: int) -> np.ndarray:
@@ -306,11 +306,11 @@ def panel_members(cs) -> Callable[[np.random.Generator, int], np.ndarray]:
     weights. A group judged by one expert keeps that expert's weights (the base weights; see
     :func:`sampler_warnings`). Under AIP the draws average to the base weights."""
     if cs is None:
-        raise InputError("sampling a panel's weights needs a package whose criteria are weighed by a panel", where="--sampler")
+        raise InputError("sampling a panel's weights needs a package whose criteria are weighed by a panel", param="sampler")
     groups = _pairwise_groups(cs)
     if not groups:
         raise InputError("no group of the criteria set is weighed by pairwise judgments, so there is no panel "
-                         "of experts; use another sampler", where="--sampler")
+                         "of experts; use another sampler", param="sampler")
     panels = [g for g in groups if g.panel]
     base = _base_local(cs)
     own = {g.id: _local_weights(g.experts, g.method) for g in panels}  # (E, k): each expert's weights
@@ -341,9 +341,9 @@ def perturbed_scores(x: np.ndarray, scales: list[np.ndarray | None] | None, leve
     probability level_change/2 each (staying put at the ends of its scale); a quantity is multiplied
     by a factor uniform in [1 − quantity_change, 1 + quantity_change]."""
     if not 0 <= level_change <= 1:
-        raise InputError(f"probability must be in [0, 1], got {level_change:g}", where="--score-change")
+        raise InputError(f"probability must be in [0, 1], got {level_change:g}", param="score_change")
     if not 0 <= quantity_change < 1:
-        raise InputError(f"relative change must be in [0, 1), got {quantity_change:g}", where="--quantity-change")
+        raise InputError(f"relative change must be in [0, 1), got {quantity_change:g}", param="quantity_change")
     x = np.asarray(x, dtype=float)
     m, n = x.shape
     scales = scales or [None] * n
@@ -416,7 +416,7 @@ def _targets(problem: Problem, names: list[str] | None) -> Iterator[tuple[str, l
     if names:
         unknown = [nm for nm in names if nm not in known]
         if unknown:
-            raise InputError(f"unknown criterion {unknown[0]!r}; known: {', '.join(known)}", where="--criterion")
+            raise InputError(f"unknown criterion {unknown[0]!r}; known: {', '.join(known)}", param="criterion")
     for name in names or known:
         cols, kind = known[name]
         yield name, cols, kind
@@ -669,7 +669,7 @@ def stability_intervals(problem: Problem, k: int = 3, names: list[str] | None = 
     says so).
     """
     if k < 1:
-        raise InputError(f"top-k needs 1 ≤ k ≤ {problem.m}, got {k}", where="--top-k")
+        raise InputError(f"top-k needs 1 ≤ k ≤ {problem.m}, got {k}", param="top_k")
     k = min(k, problem.m)
     targets = list(_targets(problem, names))
     basis = tuple(np.stack(v) for v in zip(*(_oat_basis(problem.weights, cols) for _, cols, _ in targets)))
@@ -851,7 +851,7 @@ def smaa(problem: Problem, weights: Callable[[np.random.Generator, int], np.ndar
          progress: Callable[[int], None] | None = None) -> SMAAResult:
     """Monte Carlo over weights (and, optionally, uncertain scores), chunk by chunk."""
     if samples <= 0:
-        raise InputError(f"the number of samples must be positive, got {samples}", where="--samples")
+        raise InputError(f"the number of samples must be positive, got {samples}", param="samples")
     m, n = problem.m, problem.n
     rng = np.random.default_rng(seed)
     acc = np.zeros((m, m))
@@ -993,10 +993,10 @@ def report(problem: Problem, samples: int = 10_000, seed: int = 0, sampler: str 
     from .provenance import ENGINE, input_hash
 
     if samples <= 0:
-        raise InputError(f"the number of samples must be positive, got {samples}", where="--samples")
+        raise InputError(f"the number of samples must be positive, got {samples}", param="samples")
     if samples > MAX_SAMPLES and not force:
-        raise InputError(f"{samples} samples is more than {MAX_SAMPLES:,}; add --force to run it anyway",
-                         where="--samples")
+        raise InputError(f"{samples} samples is more than {MAX_SAMPLES:,}; add {{param:force}} to run it anyway",
+                         param="samples")
     if sampler == "uniform":
         draw = uniform_simplex(problem.n)
     elif sampler == "dirichlet":
@@ -1006,15 +1006,15 @@ def report(problem: Problem, samples: int = 10_000, seed: int = 0, sampler: str 
     elif sampler == "panel":
         draw = panel_members(problem.criteria_set)
     else:
-        raise InputError(f"unknown sampler {sampler!r}; use {', '.join(SAMPLERS)}", where="--sampler")
+        raise InputError(f"unknown sampler {sampler!r}; use {', '.join(SAMPLERS)}", param="sampler")
     mats = None
     if score_change or quantity_change:
         mats = perturbed_scores(problem.x, problem.scales, score_change, quantity_change)
     warnings = sampler_warnings(problem, sampler)
     if top_k < 1:
-        raise InputError(f"top-k needs 1 ≤ k ≤ {problem.m}, got {top_k}", where="--top-k")
+        raise InputError(f"top-k needs 1 ≤ k ≤ {problem.m}, got {top_k}", param="top_k")
     if top_k > problem.m:
-        warnings.append(f"--top-k {top_k} is more than the {problem.m} projects ranked; using top-k = {problem.m}")
+        warnings.append(f"top-k {top_k} is more than the {problem.m} projects ranked; using top-k = {problem.m}")
         top_k = problem.m
     with one_blas_thread():
         stab = stability_intervals(problem, top_k, names)

@@ -394,10 +394,10 @@ def test_several_sources_without_amounts_are_an_error_only_under_a_limit():
 
 
 @pytest.mark.parametrize("kwargs,message", [
-    ({"must": ["P9"]}, r"--must P9: no such project in the package; known ids: P1, P2, P3"),
-    ({"exclude": ["X"]}, r"--exclude X: no such project"),
-    ({"must": ["P2"], "exclude": ["P2"]}, r"project P2 is both in --must and in --exclude"),
-    ({"must": ["P3"]}, r"--must P3: the project is not eligible for funding \(failed gates: "),
+    ({"must": ["P9"]}, r"must: P9: no such project in the package; known ids: P1, P2, P3"),
+    ({"exclude": ["X"]}, r"exclude: X: no such project"),
+    ({"must": ["P2"], "exclude": ["P2"]}, r"project P2 is both in must and in exclude"),
+    ({"must": ["P3"]}, r"must: P3: the project is not eligible for funding \(failed gates: "),
     ({"must": ["P1", "P2"]}, r"the projects that must be in \(P., P.\) cost 20 000 000 PLN, more than the "
                              r"budget 15 000 000 PLN"),
     ({"limits": {"KPO": 4e6}, "must": ["P1"]}, r"the projects that must be in spend 5 000 000 PLN from 'KPO', "
@@ -452,7 +452,7 @@ def test_budget_parsing(text, value):
 
 @pytest.mark.parametrize("text", ["0", "-5", "abc", "25 mln", "nan", "inf", "0,004"])
 def test_bad_budgets(text):
-    with pytest.raises(InputError, match=r"^--budget: "):
+    with pytest.raises(InputError, match=r"^budget: "):
         parse_budget(text)
 
 
@@ -510,8 +510,8 @@ def small(tmp_path):
     (["--budget", "dużo"], "--budget: 'dużo' is not an amount of PLN"),
     ([], "no budget: give --budget PLN"),
     (["--budget", "15e6", "--must", "P1,P2"], "the projects that must be in (P1, P2) cost 20 000 000 PLN"),
-    (["--budget", "15e6", "--must", "P3"], "--must P3: the project is not eligible for funding"),
-    (["--budget", "15e6", "--must", "P7"], "--must P7: no such project in the package; known ids: P1, P2, P3"),
+    (["--budget", "15e6", "--must", "P3"], "--must: P3: the project is not eligible for funding"),
+    (["--budget", "15e6", "--must", "P7"], "--must: P7: no such project in the package; known ids: P1, P2, P3"),
     (["--budget", "15e6", "--must", "P1", "--exclude", "P1"], "project P1 is both in --must and in --exclude"),
 ])
 def test_cli_infeasible_inputs_exit_2_with_one_line(capsys, small, args, message):

@@ -89,11 +89,11 @@ def parse_formats(text: str) -> list[str]:
             continue
         if part not in FORMATS:
             raise InputError(f"unknown format {part!r}; use any of {', '.join(FORMATS)} (comma-separated)",
-                             where="--format")
+                             param="format")
         if part not in out:
             out.append(part)
     if not out:
-        raise InputError(f"no format given; use any of {', '.join(FORMATS)}", where="--format")
+        raise InputError(f"no format given; use any of {', '.join(FORMATS)}", param="format")
     return out
 
 
