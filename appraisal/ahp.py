@@ -365,6 +365,34 @@ def analyse_panel(matrices: list[np.ndarray], names: list[str], experts: list[st
     return group
 
 
+def align_panel(matrices: list[np.ndarray], names_per_matrix: list[list[str]],
+                sources: list[str] | None = None) -> tuple[list[np.ndarray], list[str]]:
+    """A panel's matrices with every expert's rows and columns in the first expert's order of the criteria.
+
+    ``names_per_matrix[k]`` names the rows (and columns) of ``matrices[k]``; returns the matrices reordered
+    and the first expert's names, ready for :func:`analyse_panel`. An expert who names other criteria is an
+    :class:`InputError`: about ``names_per_matrix``, or, with ``sources`` (the experts' files), naming the
+    file and its first row, where the names are.
+    """
+    if len(names_per_matrix) != len(matrices):
+        raise InputError(f"{len(names_per_matrix)} lists of names for {len(matrices)} matrices",
+                         param="names_per_matrix")
+    if not matrices:
+        raise InputError("a panel needs at least one matrix", param="matrices")
+    names = names_per_matrix[0]
+    aligned = [matrices[0]]
+    for k in range(1, len(matrices)):
+        own = names_per_matrix[k]
+        if sorted(own) != sorted(names):
+            if sources is None:
+                raise InputError(f"criteria {own} of matrix {k + 1} differ from {names} of matrix 1",
+                                 param="names_per_matrix")
+            raise InputError(f"criteria {own} differ from {names} in {sources[0]}", source=sources[k], where="row 1")
+        order = [list(own).index(n) for n in names]
+        aligned.append(np.asarray(matrices[k])[np.ix_(order, order)])
+    return aligned, list(names)
+
+
 @dataclass
 class NodeWeights:
     """Local weights of one group of the criteria tree and how they were obtained."""

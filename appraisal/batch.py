@@ -39,7 +39,7 @@ import numpy as np
 
 from .criteria.errors import InputError
 from .criteria.models import RECOMMENDATIONS
-from .io.files import LOCK_NAME  # the lock file of an output folder (folder_lock)
+from .markers import LOCK_NAME, RUN_MARKER
 from .ranking import Prepared, Ranking, finish_package, method_scores, prepare_package
 
 PACKAGE_SUFFIXES = (".json", ".toml", ".xlsx", ".xlsm")
@@ -104,10 +104,6 @@ class BatchResult:
 
 
 # --- discovery -------------------------------------------------------------------------------------------
-
-#: the run marker an appraise run keeps in its output folder (:mod:`appraisal.io.batch_output`)
-RUN_MARKER = ".appraise-run.json"
-
 
 def shown(text: str | None) -> str:
     """``text`` as it can always be written (JSON, a workbook, a terminal): valid Unicode.
@@ -265,14 +261,15 @@ def key_order(key: str) -> list[tuple]:
 
 # --- preparing (in worker processes) and scoring (batched) ---------------------------------------------------
 
-def _prepare(job: Job, criteria: Any, method: str, normalization: str) -> Prepared | tuple[str, str | None]:
-    """Read and prepare one package; an error becomes (reason, where)."""
-    from .package import load_package
-
+def _prepare(job: Job, criteria: Any, method: str, normalization: str,
+             read: Callable[[str], Any] | None) -> Prepared | tuple[str, str | None]:
+    """Read (with ``read``) and prepare one package; an error becomes (reason, where)."""
     try:
         if job.error is not None:
             raise job.error
-        pkg = job.package if job.package is not None else load_package(job.file)
+        if job.package is None and read is None:
+            raise TypeError("batch.run() needs read= to read package files (appraisal.io.formats.load_package)")
+        pkg = job.package if job.package is not None else read(job.file)
         if criteria is not None:
             pkg = _with_criteria(pkg, criteria)  # checks the package on the shared set
         # load_package has just checked it: not twice (a third of the preparing time)
@@ -312,8 +309,12 @@ def score_prepared(preps: list[Prepared]) -> list[Ranking]:
 
 def run(jobs: list[Job], criteria: Any = None, method: str = "topsis", normalization: str = "vector",
         workers: int | None = None, progress: Callable[[int], None] | None = None,
-        write: Callable[[Job, Ranking], None] | None = None, keep_rankings: bool = False) -> BatchResult:
+        write: Callable[[Job, Ranking], None] | None = None, keep_rankings: bool = False,
+        read: Callable[[str], Any] | None = None) -> BatchResult:
     """Prepare, score (batched) and, with ``write``, write every job; nothing raises for one package.
+
+    ``read(file)`` reads a job's package file (a picklable function: the engine knows no file formats;
+    pass :func:`appraisal.io.formats.load_package`); jobs holding their package need none.
 
     ``write(job, ranking)`` is called in the worker process for each scored package (it must be
     picklable); a failure to write becomes that package's error. ``keep_rankings`` keeps each
@@ -322,7 +323,7 @@ def run(jobs: list[Job], criteria: Any = None, method: str = "topsis", normaliza
     workers = max(1, workers or os.cpu_count() or 1)
     t0 = time.perf_counter()
     chunk = max(1, min(CHUNK, math.ceil(len(jobs) / (workers * 4)) if jobs else 1))
-    tasks = [(jobs[i:i + chunk], criteria, method, normalization, write, keep_rankings)
+    tasks = [(jobs[i:i + chunk], criteria, method, normalization, write, keep_rankings, read)
              for i in range(0, len(jobs), chunk)]
     outcomes: list[Outcome] = []
     timing = {"read_and_validate_s": 0.0, "score_s": 0.0, "write_s": 0.0}
@@ -365,10 +366,10 @@ def _work(task) -> tuple[list[Outcome], dict[str, float]]:
     from .opinions import categories
     from .sensitivity import one_blas_thread
 
-    jobs, criteria, method, normalization, write, keep = task
+    jobs, criteria, method, normalization, write, keep, read = task
     with no_gc():
         t0 = time.perf_counter()
-        prepared = [_prepare(j, criteria, method, normalization) for j in jobs]
+        prepared = [_prepare(j, criteria, method, normalization, read) for j in jobs]
         t1 = time.perf_counter()
         outcomes = [Outcome(j.key, shown(j.file), j.voivodeship) for j in jobs]
         good = []

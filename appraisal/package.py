@@ -1,6 +1,6 @@
 """A package of key projects (pakiet projektów kluczowych) and the projects in it.
 
-``load_package(path)`` reads a package from JSON or TOML, resolves its criteria set (a
+A package document (JSON or TOML; read by ``appraisal.io.formats.load_package``) resolves its criteria set (a
 built-in name, a file beside the package, or the set written inline), checks every
 reference and value, and returns a :class:`Package`. ``Package.rank()`` appraises it.
 """
@@ -20,7 +20,6 @@ from .criteria import (
     first_problem,
     load_criteria,
     parse_document,
-    read_document,
     validation_problems,
     weighting_problems,
 )
@@ -230,18 +229,9 @@ def package_from_document(doc: Any, source: str | None = None, base: Path | None
     return pkg
 
 
-def load_package(path: str | Path) -> Package:
-    """Read and check a package file: ``.json``, ``.toml``, or an Excel workbook (``.xlsx``)."""
-    path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from .io.excel_template import read_workbook
-
-        return read_workbook(path)
-    return package_from_document(read_document(path), str(path), path.parent)
-
-
 def parse_package(data: bytes, suffix: str, source: str = "<package>", base: Path | None = None) -> Package:
-    """Like :func:`load_package`, from bytes already in memory."""
+    """A package from the bytes of a ``.json``/``.toml`` document already in memory (files are read by
+    :func:`appraisal.io.formats.load_package`, which knows the workbook too)."""
     return package_from_document(parse_document(data, suffix, source), source, base)
 
 
@@ -253,6 +243,6 @@ def package_schema() -> dict[str, Any]:
 
 
 __all__ = [
-    "Funding", "Package", "Partnership", "Project", "apply_weight_overrides", "load_package",
+    "Funding", "Package", "Partnership", "Project", "apply_weight_overrides",
     "package_from_document", "package_problems", "package_schema", "parse_package",
 ]

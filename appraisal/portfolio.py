@@ -596,22 +596,17 @@ def portfolio(rk, budget: float, source_limits: dict[str, float] | None = None,
                      money_left=from_grosze(budget_g - sel.cost_grosze), sources=sources, next=nxt)
 
 
-def parse_budget(text: str) -> float:
-    """A budget typed on the command line: 25000000, "25 000 000", 25_000_000, "25000000,50", "… zł".
-
-    Rounded to the grosz (:func:`to_grosze`; exact for any amount of up to 15 significant digits) and
-    returned as ``grosze / 100``, which :func:`portfolio` turns back into the same grosze."""
-    from .io.cells import cell_number
-
+def budget_portfolio(rk) -> tuple[Portfolio | None, InputError | None]:
+    """The portfolio under the package's own budget, or the error saying why there is none; (None, None)
+    when the ranking has no package or the package no budget. The ranking stands either way."""
+    pkg = rk.package
+    if pkg is None or getattr(pkg, "budget", None) is None:
+        return None, None
     try:
-        value = cell_number(str(text).replace("_", ""), decimal_comma=True, money=True)
-    except (ValueError, OverflowError):
-        raise InputError(f"{text!r} is not an amount of PLN (write e.g. 25000000 or '25 000 000')",
-                         param="budget") from None
-    if value <= 0 or to_grosze(value) <= 0:
-        raise InputError(f"the budget must be more than 0 PLN, got {text!r}", param="budget")
-    return from_grosze(to_grosze(value))
+        return portfolio(rk, pkg.budget), None
+    except InputError as exc:
+        return None, exc
 
 
-__all__ = ["Item", "NextStep", "Portfolio", "Selection", "from_grosze", "next_budget", "parse_budget", "portfolio",
+__all__ = ["Item", "NextStep", "Portfolio", "Selection", "budget_portfolio", "from_grosze", "next_budget", "portfolio",
            "score_tolerance", "select", "source_matches", "to_grosze"]

@@ -23,107 +23,26 @@ from . import ahp, points
 from . import methods as registry
 from .criteria.errors import InputError
 from .methods import check_normalization
-from .normalization import unit_sum
 from .provenance import ENGINE, canonical_json, input_hash, input_hash_of_parts
+
+# the numpy-only part (ranks with ties, the checks of a plain matrix, scores by method) lives in
+# appraisal.scoring, so that the sensitivity analysis of a CSV matrix never loads pydantic; its names
+# stay importable from here
+from .scoring import (  # noqa: F401 (re-exported)
+    TIE_TOLERANCE,
+    check_defined,
+    check_matrix,
+    checked_matrix,
+    direction_signs,
+    method_scores,
+    normalise_weights,
+    ranks,
+    score,
+)
 from .value import ValueFunctions, value_functions
 
-TIE_TOLERANCE = 1e-12
 #: the methods' names, in registry order (:mod:`appraisal.methods`)
 METHODS = tuple(registry.names())
-
-
-def ranks(scores: np.ndarray, tol: float = TIE_TOLERANCE, higher_is_better: bool = True) -> np.ndarray:
-    """Competition ranks (1 = best) of scores of shape (..., m): 1 + how many score better by > tol
-    (higher, or lower when ``higher_is_better`` is False)."""
-    s = np.asarray(scores, dtype=float)
-    if not higher_is_better:
-        s = -s
-    higher = s[..., None, :] > s[..., :, None] + tol
-    return 1 + higher.sum(axis=-1)
-
-
-def check_defined(scores: np.ndarray) -> np.ndarray:
-    if np.isnan(scores).any():
-        raise InputError("the ranking is undefined: every weighted criterion has the same value for all "
-                         "alternatives (or every criterion that differs has weight 0)")
-    return scores
-
-
-# --- inputs shared by every entry point -------------------------------------------------------------
-
-def normalise_weights(weights: Any, n: int, param: str = "weights") -> np.ndarray:
-    """Weights as a float array of length n summing to 1; a clear error when they cannot be."""
-    try:
-        w = np.asarray(weights, dtype=float).reshape(-1)
-    except (TypeError, ValueError):
-        raise InputError("weights must be numbers", param=param) from None
-    if w.size != n:
-        raise InputError(f"{w.size} weights given for {n} criteria", param=param)
-    if not np.all(np.isfinite(w)):
-        raise InputError("weights must be finite numbers", param=param)
-    if np.any(w < 0):
-        bad = int(np.argmax(w < 0)) + 1
-        raise InputError(f"weight {bad} is negative ({w[bad - 1]:g}); weights must be ≥ 0", param=param)
-    if not (w > 0).any():
-        raise InputError("weights are all zero", param=param)
-    return unit_sum(w)
-
-
-def direction_signs(directions: Any, n: int, param: str = "directions") -> np.ndarray:
-    """+1/−1 per criterion from '+'/'-' (or 'benefit'/'cost', or ±1)."""
-    table = {"+": 1, "-": -1, "benefit": 1, "cost": -1, "max": 1, "min": -1, "1": 1, "-1": -1}
-    out = []
-    for i, d in enumerate(list(directions)):
-        key = str(d).strip().lower()
-        if isinstance(d, (int, float)) and not isinstance(d, bool) and d in (1, -1):
-            key = str(int(d))
-        if key not in table:
-            raise InputError(f"direction {i + 1} is {str(d)!r}; use + (benefit) or - (cost)", param=param)
-        out.append(table[key])
-    if len(out) != n:
-        raise InputError(f"{len(out)} directions given for {n} criteria", param=param)
-    return np.array(out, dtype=float)
-
-
-def check_matrix(x: Any, ids: list[str], criteria: list[str]) -> np.ndarray:
-    x = np.asarray(x, dtype=float)
-    if x.shape != (len(ids), len(criteria)):
-        raise InputError(f"matrix has shape {x.shape}, expected {len(ids)} × {len(criteria)}")
-    if len(ids) < 2:
-        raise InputError(f"at least two alternatives are needed to rank, got {len(ids)}")
-    if not criteria:
-        raise InputError("no criteria to rank on")
-    seen = set()
-    for i in ids:
-        if i in seen:
-            raise InputError(f"duplicate id {i!r}")
-        seen.add(i)
-    bad = np.argwhere(~np.isfinite(x))
-    if bad.size:
-        r, c = bad[0]
-        raise InputError(f"value for {ids[r]!r}, criterion {criteria[c]!r} is not a finite number")
-    return x
-
-
-def score(x: np.ndarray, w: np.ndarray, directions: np.ndarray, method: str = "topsis",
-          normalization: str = "vector", reference: ValueFunctions | None = None) -> np.ndarray:
-    """Scores by a weighted ``method`` of the registry for any broadcastable (…, m, n) × (…, n), as the
-    method gives them (see ``higher_is_better``); ``reference``: the value functions that
-    ``normalization="reference"`` (R-TOPSIS) reads."""
-    return registry.get(method).scores(x, w, directions, normalization, reference)
-
-
-def method_scores(method: str, x: np.ndarray, w: np.ndarray, directions: np.ndarray, normalization: str = "vector",
-                  reference: ValueFunctions | None = None) -> dict[str, np.ndarray]:
-    """The scores a ranking by ``method`` needs: its own (when it scores from weights) and those of its
-    cross-checks, by method name; stacked inputs give stacked scores."""
-    entry = registry.get(method)
-    out = {}
-    for name in (entry.name, *entry.cross_checks):
-        m = registry.get(name)
-        if m.run is not None:
-            out[name] = m.run(x, w, directions, normalization, reference)
-    return out
 
 
 # --- the result -------------------------------------------------------------------------------------
@@ -314,20 +233,10 @@ def _method_scores(scores: dict[str, np.ndarray], method: str, normalization: st
 
 def rank_matrix(ids: list[str], criteria: list[str], x: Any, weights: Any, directions: Any,
                 method: str = "topsis", normalization: str = "vector", source: str | None = None) -> Ranking:
-    """Rank the rows of a decision matrix."""
+    """Rank the rows of a decision matrix (checked and scored by :func:`appraisal.scoring.checked_matrix`)."""
+    x, w, d, scores = checked_matrix(ids, criteria, x, weights, directions, method, normalization, source)
     entry = registry.get(method)
-    if entry.card:
-        raise InputError(f"method {method!r} needs a package with a criteria set, not a plain matrix; for a "
-                         f"plain matrix use {', '.join(registry.weighted_names())}", param="method")
-    check_normalization(normalization, has_reference=False)
-    x = check_matrix(x, ids, criteria)
-    w = normalise_weights(weights, len(criteria))
-    d = direction_signs(directions, len(criteria))
-    try:
-        main, main_ranks, others = _method_scores(method_scores(method, x, w, d, normalization), method,
-                                                  normalization)
-    except InputError as exc:
-        raise exc.located(source) from None
+    main, main_ranks, others = _method_scores(scores, method, normalization)
     norm = entry.normalization_label(normalization)
     h = input_hash({"ids": ids, "criteria": criteria, "matrix": x, "weights": w, "directions": d,
                     "method": method, "normalization": norm})

@@ -36,21 +36,24 @@ their own, and the priorities averaged with the experts' weights).
 
 from __future__ import annotations
 
+import os
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from . import ahp
 from . import methods as registry
 from .criteria.errors import InputError
 from .normalization import unit_sum
-from .ranking import TIE_TOLERANCE, ranks, set_values
+from .scoring import TIE_TOLERANCE, ranks  # numpy only: a CSV matrix's analysis never loads pydantic
 from .value import ValueFunctions
 
 #: samples per chunk (fixed, so results do not depend on the machine)
 CHUNK = 16_384
+#: threads scoring and counting the Monte Carlo blocks (the draws stay in order in one thread)
+SMAA_THREADS = min(2, os.cpu_count() or 1)
 MAX_SAMPLES = 10_000_000
 SWEEP_POINTS = 101
 #: the scan of each weight over [0, 1] that brackets the crossings of the projects' scores
@@ -105,6 +108,23 @@ class Problem:
                                            self.reference))
 
     @classmethod
+    def from_matrix(cls, ids: list[str], criteria: list[str], x: Any, weights: Any, directions: Any,
+                    method: str = "topsis", normalization: str = "vector", source: str | None = None) -> Problem:
+        """The problem of a plain decision matrix, checked as :func:`~appraisal.ranking.rank_matrix` checks
+        it (the same errors), without building the :class:`~appraisal.ranking.Ranking`: the same problem as
+        ``Problem.from_ranking(rank_matrix(...))``, with numpy alone."""
+        from .scoring import checked_matrix
+
+        x, w, d, _ = checked_matrix(ids, criteria, x, weights, directions, method, normalization, source)
+        entry = registry.get(method)
+        if not entry.weighted:
+            raise InputError(f"sensitivity analysis needs a weighted method ({', '.join(registry.weighted_names())}), "
+                             f"not {method!r}", param="method")
+        return cls(ids=list(ids), criteria=list(criteria), x=x, weights=np.array([float(v) for v in w]),
+                   directions=np.array([1.0 if v > 0 else -1.0 for v in d]), method=method,
+                   normalization=normalization if entry.normalizations else "vector")
+
+    @classmethod
     def from_ranking(cls, rk) -> Problem:
         """The problem behind a :class:`~appraisal.ranking.Ranking` (its eligible projects)."""
         entry = registry.get(rk.method)
@@ -123,6 +143,8 @@ class Problem:
                     groups.setdefault(g.id, []).append(crit.index(leaf.id))
             by_id = {c.id: c for c in cs.leaves()}
             scales = [np.array(by_id[c].scale.values) if by_id[c].scale else None for c in crit]
+            from .ranking import set_values
+
             reference = set_values(cs)  # the set's value functions, worked out once per set (columns = leaves)
         return cls(ids=list(rk.alternatives), criteria=crit, x=np.asarray(rk.matrix, float),
                    weights=np.array([c.weight for c in rk.criteria]),
@@ -137,20 +159,25 @@ def tied_ranks(s: np.ndarray, tol: float = TIE_TOLERANCE) -> tuple[np.ndarray, n
     """For scores (S, m): each alternative's best rank (1 = top) and the size of its tie group.
 
     One argsort per row; alternatives whose sorted scores differ by ≤ tol form a tie group that
-    shares the positions first … first + size − 1.
+    shares the positions first … first + size − 1. Without any tie in the block (the usual case)
+    the ranks are the inverse permutation of the sort, and every group has size 1.
     """
     s = np.asarray(s, dtype=float)
     S, m = s.shape
     order = np.argsort(-s, axis=1)
     ss = np.take_along_axis(s, order, axis=1)
+    gap = (ss[:, :-1] - ss[:, 1:]) > tol  # a gap after sorted position k: a new group starts at k + 1
+    first = np.empty((S, m), dtype=np.int64)
+    if gap.all():
+        np.put_along_axis(first, order, np.broadcast_to(np.arange(1, m + 1), (S, m)), axis=1)
+        return first, np.ones((S, m), dtype=np.int64)
     idx = np.broadcast_to(np.arange(m), (S, m))
     new = np.ones((S, m), dtype=bool)
-    new[:, 1:] = (ss[:, :-1] - ss[:, 1:]) > tol
+    new[:, 1:] = gap
     start = np.maximum.accumulate(np.where(new, idx, 0), axis=1)
     last = np.ones((S, m), dtype=bool)
-    last[:, :-1] = new[:, 1:]
+    last[:, :-1] = gap
     end = np.minimum.accumulate(np.where(last, idx, m - 1)[:, ::-1], axis=1)[:, ::-1]
-    first = np.empty((S, m), dtype=np.int64)
     size = np.empty((S, m), dtype=np.int64)
     rows = np.arange(S)[:, None]
     first[rows, order] = start + 1
@@ -161,13 +188,42 @@ def tied_ranks(s: np.ndarray, tol: float = TIE_TOLERANCE) -> tuple[np.ndarray, n
 def acceptability_counts(first: np.ndarray, size: np.ndarray) -> np.ndarray:
     """(m, m) counts: entry [i, r] = share of samples giving alternative i position r + 1."""
     S, m = first.shape
-    acc = np.zeros(m * m)
     alt = np.broadcast_to(np.arange(m), (S, m))
-    for k in range(int(size.max())):
+    biggest = int(size.max())
+    if biggest == 1:  # no ties: one count per alternative and sample
+        return np.bincount((alt * m + first - 1).ravel(), minlength=m * m).reshape(m, m).astype(float)
+    acc = np.zeros(m * m)
+    for k in range(biggest):
         use = size > k
         pos = first[use] - 1 + k
         acc += np.bincount(alt[use] * m + pos, weights=1.0 / size[use], minlength=m * m)
     return acc.reshape(m, m)
+
+
+def _count_true(c: np.ndarray) -> np.ndarray:
+    """Per row of a boolean (k, S) array, how many are true: bits packed eight to a byte, then counted."""
+    return np.bitwise_count(np.packbits(c, axis=1)).sum(axis=1, dtype=np.int64)
+
+
+def pairwise_counts(first: np.ndarray, ties: bool = True) -> np.ndarray:
+    """(m, m) counts: entry [i, j] = samples in which alternative i is ranked above j, a tie counted
+    half to each (``first``: (S, m) best ranks from :func:`tied_ranks`; ``ties``: whether any tie is
+    in the block; without one, i above j in every sample where j is not above i).
+
+    Each pair is compared once (i < j), a whole block of samples at a time with the samples on the
+    contiguous axis: a loop over the alternatives, never over the samples.
+    """
+    S, m = first.shape
+    ranks = np.ascontiguousarray(first.T, dtype=np.uint8 if m < 256 else np.uint16)  # (m, S)
+    wins = np.zeros((m, m))
+    for i in range(m - 1):
+        a, b = ranks[i], ranks[i + 1:]
+        above = _count_true(a < b)
+        below = _count_true(a > b) if ties else S - above
+        half = 0.5 * (S - above - below)
+        wins[i, i + 1:] = above + half
+        wins[i + 1:, i] = below + half
+    return wins
 
 
 # --- samplers ---------------------------------------------------------------------------------------------
@@ -225,6 +281,8 @@ class _PairwiseGroup:
 
 
 def _pairwise_groups(cs) -> list[_PairwiseGroup]:
+    from . import ahp  # the AHP samplers' only (a CSV matrix has no judgments)
+
     out = []
     for g in cs.iter_groups():
         if g.pairwise:
@@ -237,12 +295,16 @@ def _pairwise_groups(cs) -> list[_PairwiseGroup]:
 
 def _local_weights(mats: np.ndarray, method: str) -> np.ndarray:
     """Weights of pairwise matrices (..., k, k) by the group's method (batched)."""
+    from . import ahp
+
     if method == "geometric":
         return ahp.geometric_weights(mats)
     return ahp.eigenvector_weights(mats)[0]
 
 
 def _base_local(cs) -> dict[str, np.ndarray]:
+    from . import ahp
+
     _, nodes = ahp.synthesize(cs)
     return {nd.group: nd.local for nd in nodes}
 
@@ -251,6 +313,8 @@ def _perturb(a: np.ndarray, change: float, rng: np.random.Generator, size: int) 
     """``size`` perturbed copies (size, ..., k, k) of reciprocal matrices a (..., k, k): each upper-triangle
     judgment moves one step down or up Saaty's scale with probability change/2 each (a judgment between
     two steps moves to the neighbouring step), its reciprocal with it."""
+    from . import ahp
+
     grid = np.log(ahp.SAATY_SCALE)
     k = a.shape[-1]
     iu = np.triu_indices(k, 1)
@@ -846,6 +910,20 @@ class SMAAResult:
         return np.stack([np.argmax(cum >= lo - 1e-12, axis=1) + 1, np.argmax(cum >= hi - 1e-12, axis=1) + 1], axis=1)
 
 
+def _block_counts(problem: Problem, w: np.ndarray, x: np.ndarray | None) -> tuple[np.ndarray, np.ndarray,
+                                                                                 np.ndarray, int]:
+    """One block of samples: its rank acceptability counts, pairwise counts and the weights summed over
+    the samples where each alternative is first (shared among tied firsts)."""
+    s = problem.scores(w, x)
+    if np.isnan(s).any():
+        s = np.where(np.isnan(s), 0.0, s)  # an undefined sample (all weight on constant criteria): all tie
+    first, size_tie = tied_ranks(s)
+    share_top = np.where(first == 1, 1.0 / size_tie, 0.0)
+    return (acceptability_counts(first, size_tie),
+            pairwise_counts(first, ties=bool(size_tie.max() > 1)),  # tied alternatives: each half above
+            share_top.T @ w, len(w))
+
+
 def smaa(problem: Problem, weights: Callable[[np.random.Generator, int], np.ndarray], samples: int, seed: int,
          matrices: Callable[[np.random.Generator, int], np.ndarray] | None = None,
          progress: Callable[[int], None] | None = None) -> SMAAResult:
@@ -857,25 +935,45 @@ def smaa(problem: Problem, weights: Callable[[np.random.Generator, int], np.ndar
     acc = np.zeros((m, m))
     wins = np.zeros((m, m))
     central = np.zeros((m, n))
-    done = 0
-    while done < samples:
-        size = min(CHUNK, samples - done)
-        w = weights(rng, size)
-        x = matrices(rng, size) if matrices is not None else None
-        s = problem.scores(w, x)
-        if np.isnan(s).any():
-            s = np.where(np.isnan(s), 0.0, s)  # an undefined sample (all weight on constant criteria): all tie
-        first, size_tie = tied_ranks(s)
-        acc += acceptability_counts(first, size_tie)
-        f16 = first.astype(np.int16)
-        wins += np.count_nonzero(f16[:, :, None] < f16[:, None, :], axis=0)
-        if size_tie.max() > 1:  # tied alternatives are each half above the other
-            wins += 0.5 * np.count_nonzero(f16[:, :, None] == f16[:, None, :], axis=0)
-        share_top = np.where(first == 1, 1.0 / size_tie, 0.0)
-        central += share_top.T @ w
-        done += size
+
+    def fold(counts: tuple[np.ndarray, np.ndarray, np.ndarray, int]) -> None:
+        nonlocal acc, wins, central
+        a, b, c, size = counts
+        acc += a
+        wins += b
+        central += c
         if progress is not None:
             progress(size)
+
+    # the draws stay in this thread, in order (same seed, same samples); the blocks are scored and counted
+    # on SMAA_THREADS threads (numpy lets go of the GIL) and folded back in the order drawn, so the sums
+    # are the same bits whatever the threads
+    pool = None
+    if SMAA_THREADS > 1 and samples > CHUNK:
+        from concurrent.futures import ThreadPoolExecutor  # imported when used: start-up counts
+
+        pool = ThreadPoolExecutor(max_workers=SMAA_THREADS)
+    pending: deque = deque()
+    try:
+        done = 0
+        while done < samples:
+            size = min(CHUNK, samples - done)
+            w = weights(rng, size)
+            x = matrices(rng, size) if matrices is not None else None
+            if pool is None:
+                fold(_block_counts(problem, w, x))
+            else:
+                pending.append(pool.submit(_block_counts, problem, w, x))
+                while len(pending) > 2 * SMAA_THREADS:
+                    fold(pending.popleft().result())
+            done += size
+        while pending:
+            fold(pending.popleft().result())
+    finally:
+        if pool is not None:
+            for f in pending:
+                f.cancel()
+            pool.shutdown(wait=True)
     np.fill_diagonal(wins, 0.0)
     acc /= samples
     wins /= samples
@@ -988,8 +1086,11 @@ def one_blas_thread():
 def report(problem: Problem, samples: int = 10_000, seed: int = 0, sampler: str = "dirichlet",
            concentration: float = 100.0, judgment_change: float = 0.5, score_change: float = 0.0,
            quantity_change: float = 0.0, top_k: int = 3, names: list[str] | None = None,
-           force: bool = False, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
-    """Every analysis of this module on one problem, as a JSON-ready dict (DESIGN.md section 4)."""
+           force: bool = False, progress: Callable[[int], None] | None = None,
+           ranking: Any = None) -> SensitivityReport:
+    """Every analysis of this module on one problem, as a :class:`SensitivityReport` (its
+    ``to_json_dict()`` is the machine interface of DESIGN.md section 4). ``ranking``: the Ranking the
+    problem came from, kept with the report (``save(report, "x.xlsx")`` writes its workbook)."""
     from .provenance import ENGINE, input_hash
 
     if samples <= 0:
@@ -1021,38 +1122,176 @@ def report(problem: Problem, samples: int = 10_000, seed: int = 0, sampler: str 
         res = smaa(problem, draw, samples, seed, mats, progress)
         swept = sweeps(problem, names=names)
     ids, crit = problem.ids, problem.criteria
-    interval = res.rank_interval()
-
-    def num(v: float) -> float | None:
-        return None if np.isnan(v) else float(v)
-
     settings = {"sampler": sampler, "concentration": concentration if sampler == "dirichlet" else None,
                 "judgment_change": judgment_change if sampler == "ahp" else None,
                 "score_change": score_change, "quantity_change": quantity_change, "top_k": top_k}
-    return {
-        "engine": ENGINE,
-        "input_hash": input_hash({"ids": ids, "criteria": crit, "matrix": problem.x, "weights": problem.weights,
-                                  "directions": problem.directions, "method": problem.method,
-                                  "normalization": problem.normalization, **settings}),
-        "method": problem.method,
-        "normalization": registry.get(problem.method).normalization_label(problem.normalization),
-        "samples": samples,
-        "seed": seed,
-        **settings,
-        "base_weights": {c: float(w) for c, w in zip(crit, problem.weights)},
-        "rank_acceptability": {i: res.acceptability[k].tolist() for k, i in enumerate(ids)},
-        "expected_rank": {i: float(v) for i, v in zip(ids, res.expected_rank())},
-        "rank_interval_5_95": {i: [int(a), int(b)] for i, (a, b) in zip(ids, interval)},
-        "pairwise_winning": {a: {b: float(res.pairwise[ka, kb]) for kb, b in enumerate(ids) if kb != ka}
-                             for ka, a in enumerate(ids)},
-        "central_weights": {i: (None if np.isnan(res.central_weights[k]).any()
-                                else {c: float(v) for c, v in zip(crit, res.central_weights[k])})
-                            for k, i in enumerate(ids)},
-        "confidence": {i: num(res.confidence[k]) for k, i in enumerate(ids)},
-        "stability": stab,
-        "critical_change": critical_change(problem, stab),
-        "critical_change_relative": critical_change_relative(problem, stab),
-        "sweeps": swept,
-        "method_robustness": method_robustness(problem),
-        "warnings": warnings,
-    }
+    return SensitivityReport(
+        ids=list(ids), criteria=list(crit), method=problem.method,
+        normalization=registry.get(problem.method).normalization_label(problem.normalization),
+        samples=samples, seed=seed, settings=settings, base_weights=np.asarray(problem.weights, float),
+        smaa=res, stability=stab, critical_change=critical_change(problem, stab),
+        critical_change_relative=critical_change_relative(problem, stab), sweeps=swept,
+        method_robustness=method_robustness(problem), warnings=warnings,
+        input_hash=input_hash({"ids": ids, "criteria": crit, "matrix": problem.x, "weights": problem.weights,
+                               "directions": problem.directions, "method": problem.method,
+                               "normalization": problem.normalization, **settings}),
+        engine=ENGINE, ranking=ranking)
+
+
+@dataclass(eq=False)
+class SensitivityReport:
+    """Everything :func:`report` found, typed: arrays and per-criterion records, with DataFrame views.
+
+    - :meth:`to_frame`: one row per project (expected rank, 5–95 % rank interval, P(first), confidence);
+    - :meth:`acceptability_frame`: rank acceptabilities b_i^r (projects × ranks);
+    - :meth:`winning_frame`: pairwise winning probabilities (row above column);
+    - :meth:`central_weights_frame`: the central weight vector of each project that is ever first;
+    - :meth:`stability_frame`: per criterion (and group), its weight interval keeping the ranking, the
+      top project and the top-k set, with the criticality degree;
+    - :meth:`sweep_frame`: one-at-a-time sweep of a criterion's weight (the weights and ranks met);
+    - :meth:`robustness_frame`: agreement of the method's ranking with its variants.
+
+    ``to_json_dict()`` is the documented machine interface (DESIGN.md section 4); ``report["key"]``
+    reads that JSON view (kept for the renderers, which print exactly what the JSON holds).
+    """
+
+    ids: list[str]
+    criteria: list[str]
+    method: str
+    normalization: str | None
+    samples: int
+    seed: int
+    settings: dict[str, Any]
+    base_weights: np.ndarray  # (n,)
+    smaa: SMAAResult
+    stability: dict[str, dict]
+    critical_change: dict | None
+    critical_change_relative: dict | None
+    sweeps: dict[str, dict]
+    method_robustness: list[dict]
+    warnings: list[str]
+    input_hash: str
+    engine: str
+    ranking: Any = None
+    _json: dict[str, Any] | None = field(default=None, repr=False)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready dicts and lists (DESIGN.md section 4)."""
+        if self._json is not None:
+            return self._json
+        ids, crit, res = self.ids, self.criteria, self.smaa
+        interval = res.rank_interval()
+
+        def num(v: float) -> float | None:
+            return None if np.isnan(v) else float(v)
+
+        self._json = {
+            "engine": self.engine,
+            "input_hash": self.input_hash,
+            "method": self.method,
+            "normalization": self.normalization,
+            "samples": self.samples,
+            "seed": self.seed,
+            **self.settings,
+            "base_weights": {c: float(w) for c, w in zip(crit, self.base_weights)},
+            "rank_acceptability": {i: res.acceptability[k].tolist() for k, i in enumerate(ids)},
+            "expected_rank": {i: float(v) for i, v in zip(ids, res.expected_rank())},
+            "rank_interval_5_95": {i: [int(a), int(b)] for i, (a, b) in zip(ids, interval)},
+            "pairwise_winning": {a: {b: float(res.pairwise[ka, kb]) for kb, b in enumerate(ids) if kb != ka}
+                                 for ka, a in enumerate(ids)},
+            "central_weights": {i: (None if np.isnan(res.central_weights[k]).any()
+                                    else {c: float(v) for c, v in zip(crit, res.central_weights[k])})
+                                for k, i in enumerate(ids)},
+            "confidence": {i: num(res.confidence[k]) for k, i in enumerate(ids)},
+            "stability": self.stability,
+            "critical_change": self.critical_change,
+            "critical_change_relative": self.critical_change_relative,
+            "sweeps": self.sweeps,
+            "method_robustness": self.method_robustness,
+            "warnings": self.warnings,
+        }
+        return self._json
+
+    # the JSON view, read as a mapping (the renderers and existing callers use it)
+    def __getitem__(self, key: str) -> Any:
+        return self.to_json_dict()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.to_json_dict().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.to_json_dict()
+
+    def keys(self):
+        return self.to_json_dict().keys()
+
+    # --- DataFrame views -------------------------------------------------------------------------------
+    def to_frame(self):
+        """One row per project: expected rank, the 5–95 % rank interval, P(first), confidence."""
+        import pandas as pd
+
+        lo_hi = self.smaa.rank_interval()
+        return pd.DataFrame({"expected_rank": self.smaa.expected_rank(), "rank_5": lo_hi[:, 0],
+                             "rank_95": lo_hi[:, 1], "p_first": self.smaa.acceptability[:, 0],
+                             "confidence": self.smaa.confidence},
+                            index=pd.Index(self.ids, name="project"))
+
+    def acceptability_frame(self):
+        """Rank acceptabilities: the share of samples in which a project (row) takes a rank (column)."""
+        import pandas as pd
+
+        m = len(self.ids)
+        return pd.DataFrame(self.smaa.acceptability, index=pd.Index(self.ids, name="project"),
+                            columns=pd.Index(range(1, m + 1), name="rank"))
+
+    def winning_frame(self):
+        """P(row ranked above column), ties counted half; the diagonal is empty."""
+        import pandas as pd
+
+        pw = self.smaa.pairwise.astype(float).copy()
+        np.fill_diagonal(pw, np.nan)
+        return pd.DataFrame(pw, index=pd.Index(self.ids, name="project"), columns=pd.Index(self.ids, name="over"))
+
+    def central_weights_frame(self):
+        """The mean weights of the samples in which each project is first (NaN: never first)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.smaa.central_weights, index=pd.Index(self.ids, name="project"),
+                            columns=pd.Index(self.criteria, name="criterion"))
+
+    def stability_frame(self):
+        """Per criterion (and group): its base weight and the interval of its weight keeping each property."""
+        import pandas as pd
+
+        rows = []
+        for name, entry in self.stability.items():
+            row = {"criterion": name}
+            for key, value in entry.items():
+                if isinstance(value, dict):
+                    row.update({f"{key}.{k}": v for k, v in value.items() if not isinstance(v, (dict, list))})
+                elif isinstance(value, list) and len(value) == 2 and all(
+                        isinstance(v, (int, float)) or v is None for v in value):
+                    row[f"{key}.low"], row[f"{key}.high"] = value
+                elif not isinstance(value, list):
+                    row[key] = value
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("criterion")
+
+    def sweep_frame(self, criterion: str):
+        """The one-at-a-time sweep of ``criterion``'s (or a group's) weight: one row per weight tried
+        (``weight``), one column per project (its rank there)."""
+        import pandas as pd
+
+        if criterion not in self.sweeps:
+            raise InputError(f"no sweep of {criterion!r}; swept: {', '.join(self.sweeps)}", param="criterion")
+        entry = self.sweeps[criterion]
+        return pd.DataFrame(entry["ranks"], index=pd.Index(entry["t"], name="weight")).rename_axis(
+            columns="project")
+
+    def robustness_frame(self):
+        """The method's ranking against its variants: one row per pair compared (Spearman's rho,
+        Kendall's tau-b, whether the top agrees); the ranks themselves stay in the JSON."""
+        import pandas as pd
+
+        return pd.DataFrame([{k: v for k, v in row.items() if not isinstance(v, (dict, list))}
+                             for row in self.method_robustness])

@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 
 from appraisal.batch import Job, discover, output_path, run, safe_part, score_prepared
-from appraisal.package import load_package, package_from_document
+from appraisal.io.formats import load_package
+from appraisal.package import package_from_document
 from appraisal.ranking import prepare_package
 from builders import run_cli
 
@@ -185,7 +186,7 @@ def test_discover_orders_in_polish_and_skips_lock_files(tmp_path):
 def test_a_worker_crash_in_one_package_does_not_stop_the_rest(tmp_path):
     jobs = [Job("a", str(GOOD[1]), "lubelskie"), Job("b", str(tmp_path / "missing.json"), "x"),
             Job("c", str(GOOD[2]), "łódzkie")]
-    result = run(jobs, workers=2)
+    result = run(jobs, workers=2, read=load_package)
     assert [o.ok for o in result.outcomes] == [True, False, True]
     assert "no such file" in result.outcomes[1].error
 

@@ -12,7 +12,8 @@ import pytest
 from appraisal.console.cli import main
 from appraisal.criteria import InputError
 from appraisal.io.excel_report import TITLES, build_appraisal_workbook, write_appraisal_workbook
-from appraisal.package import load_package, package_from_document
+from appraisal.io.formats import load_package
+from appraisal.package import package_from_document
 from appraisal.ranking import rank_matrix
 from builders import named_cells
 

@@ -21,8 +21,8 @@ from appraisal.console.cli import main
 from appraisal.io.excel_report import TITLES as REPORT_TITLES
 from appraisal.io.excel_report import build_appraisal_workbook
 from appraisal.io.excel_sensitivity import CRITICAL_FILL, HEADER_ROW, TITLES, WORDS, add_sensitivity_sheets
+from appraisal.io.formats import load_package
 from appraisal.io.xlsx import save_atomic
-from appraisal.package import load_package
 from appraisal.ranking import rank_matrix
 from appraisal.sensitivity import Problem, report
 from builders import named_cells
@@ -214,7 +214,7 @@ def test_summary_sheet(dolina, book):
 
 def test_summary_says_when_no_single_weight_change_alters_the_top(dolina, tmp_path):
     rk, rep = dolina
-    rep = copy.deepcopy(rep)
+    rep = copy.deepcopy(rep.to_json_dict())
     rep["critical_change"] = None
     ws = openpyxl.load_workbook(write(rk, rep, tmp_path / "n.xlsx", "en"))["Sensitivity"]
     sentence = ws.cell(row_of(ws, WORDS["en"]["critical"]) + 1, 1).value

@@ -13,19 +13,20 @@ import numpy as np
 import openpyxl
 import pytest
 
-import appraisal.io.excel_template as xt
+import appraisal.io.package_workbook.write as xt
 import appraisal.io.xlsx as xlsx_mod
 from appraisal.ahp import complete_reciprocal
 from appraisal.console.cli import main
 from appraisal.criteria import InputError, load_criteria, parse_judgment
-from appraisal.io.excel_template import (
+from appraisal.io.formats import load_package
+from appraisal.io.package_workbook import (
     SHEETS,
     build_template,
     read_workbook,
     workbook_problems,
     write_template,
 )
-from appraisal.package import load_package, package_from_document
+from appraisal.package import package_from_document
 from conftest import recalculate
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from appraisal.console import cli as cli_module
+from appraisal.commands import common
 from builders import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +67,7 @@ def test_a_file_system_error_anywhere_is_one_line_naming_the_file(capsys, monkey
     def denied(*a, **k):
         raise PermissionError(errno.EACCES, "Permission denied", "/srv/dane/pakiet.json")
 
-    monkeypatch.setattr(cli_module, "_ranking", denied)
+    monkeypatch.setattr(common, "load_ranking", denied)
     code, _, err = run_cli(capsys, "rank", DOLINA)
     assert code == 2
     assert one_line(err) == "appraise: error: /srv/dane/pakiet.json: Permission denied"
@@ -77,7 +77,7 @@ def test_an_unexpected_os_error_is_still_an_internal_error(capsys, monkeypatch):
     def odd(*a, **k):
         raise OSError(errno.EPROTO, "Protocol error")
 
-    monkeypatch.setattr(cli_module, "_ranking", odd)
+    monkeypatch.setattr(common, "load_ranking", odd)
     code, _, err = run_cli(capsys, "rank", DOLINA)
     assert code == 1 and "internal error" in err
 
@@ -114,7 +114,7 @@ def test_ctrl_c_inside_a_command_exits_130(capsys, monkeypatch):
     def interrupted(*a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli_module, "_ranking", interrupted)
+    monkeypatch.setattr(common, "load_ranking", interrupted)
     code, _, err = run_cli(capsys, "rank", DOLINA)
     assert code == 130 and err.strip() == "aborted"
 

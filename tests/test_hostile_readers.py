@@ -37,10 +37,10 @@ from appraisal.io import csv as csv_mod
 from appraisal.io import xlsx as xlsx_mod
 from appraisal.io.csv import read_matrix, read_pairwise, read_table
 from appraisal.io.excel_report import write_appraisal_workbook
-from appraisal.io.excel_template import read_workbook, write_template
+from appraisal.io.formats import load_package
 from appraisal.io.limits import read_source_limits
 from appraisal.io.long_table import read_long_table
-from appraisal.package import load_package
+from appraisal.io.package_workbook import read_workbook, write_template
 from builders import CWD_GATES, CWD_SCORES, cwd_package_doc
 
 HANG = 30  # seconds: a run that takes longer hangs

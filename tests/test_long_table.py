@@ -12,9 +12,9 @@ import openpyxl
 import pytest
 
 from appraisal.criteria import InputError, load_criteria
+from appraisal.io.formats import load_package
 from appraisal.io.long_table import TablePackage, read_long_table
 from appraisal.io.xlsx import put
-from appraisal.package import load_package
 
 CWD = load_criteria("cwd")
 LEAVES = ["jst_count", "population_served", "partnership_scope", "strategy_objective", "territorial_challenges",

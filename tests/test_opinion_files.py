@@ -94,7 +94,7 @@ def test_one_file_per_project_plus_the_bundle(generated, capsys):
 
 
 def test_docx_sections_and_numbers(generated):
-    from appraisal.package import load_package
+    from appraisal.io.formats import load_package
 
     rk = load_package(SAMPLE).rank()
     top = rk.results[0]
@@ -201,7 +201,7 @@ def test_markdown_content(generated):
     score = f"{o['score']:.3f}".replace(".", ",")
     assert f"| Wynik ogólny | {score} — TOPSIS (normalizacja wektorowa) |" in md
     assert "| Grupa | Kryterium | Ocena | Opis poziomu | Waga | Wkład (wartość) | Komentarz doradcy |" in md
-    from appraisal.package import load_package
+    from appraisal.io.formats import load_package
 
     rk = load_package(SAMPLE).rank()
     assert f"| Stopień spełnienia kryteriów | {numfmt.percent(hand_attainment(rk, 'P05'))} |" in md
@@ -396,7 +396,7 @@ def test_english_opinions(tmp_path):
                            "8. Advisor's notes"]
     o = json.loads((out / "p02.json").read_text("utf-8"))
     assert o["robustness"]["text"].startswith("In ") and "of weight scenarios the project" in o["robustness"]["text"]
-    from appraisal.package import load_package
+    from appraisal.io.formats import load_package
 
     overall = kv(table_after(d, "2. Overall assessment and recommendation"))
     assert overall["Attainment of the criteria"] == numfmt.percent(hand_attainment(load_package(SAMPLE).rank(), "P02"), "en")

@@ -26,7 +26,8 @@ from appraisal import sensitivity as sens
 from appraisal.console.cli import main
 from appraisal.criteria import InputError, OpinionRules, load_criteria
 from appraisal.criteria.models import RECOMMENDATIONS, CardCap, GroupMinimum, ScoreRule
-from appraisal.package import load_package, package_from_document
+from appraisal.io.formats import load_package
+from appraisal.package import package_from_document
 from builders import cwd_package_doc
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -758,7 +759,7 @@ def test_robustness_in_english_and_top_k_for_two_projects():
 
 def test_robustness_needs_weights():
     rk = load_package(KARTA).rank("points")
-    with pytest.raises(InputError, match="--samples 0"):
+    with pytest.raises(InputError, match="use samples 0"):
         op.robustness(rk, 100, 0)
 
 

@@ -10,7 +10,8 @@ import pytest
 
 from appraisal import ahp
 from appraisal.criteria import InputError, load_criteria
-from appraisal.package import Package, load_package, package_from_document, parse_package
+from appraisal.io.formats import load_package
+from appraisal.package import Package, package_from_document, parse_package
 from appraisal.ranking import rank_matrix
 
 

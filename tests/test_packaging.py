@@ -57,3 +57,19 @@ def test_installed_wheel_runs_from_its_own_files(tmp_path):
     run = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert "TOPSIS" in run.stdout
+
+
+def test_every_python_package_of_the_checkout_is_in_the_wheel(tmp_path):
+    """pyproject lists the packages by hand (the design card's folders map into one namespace): a new
+    sub-package missing from that list would be missing from every installation."""
+    root = Path(__file__).resolve().parent.parent
+    mapping = {"appraisal": root / "appraisal", "appraisal.criteria": root / "criteria",
+               "appraisal.samples": root / "samples"}
+    expected = set()
+    for name, folder in mapping.items():
+        for init in folder.rglob("__init__.py"):
+            rel = init.parent.relative_to(folder).parts
+            expected.add(".".join((name, *rel)))
+    with zipfile.ZipFile(_build_wheel(tmp_path)) as zf:
+        packaged = {str(Path(n).parent).replace("/", ".") for n in zf.namelist() if n.endswith("/__init__.py")}
+    assert expected <= packaged, f"not in the wheel: {sorted(expected - packaged)}"

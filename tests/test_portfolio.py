@@ -18,12 +18,13 @@ from hypothesis import strategies as st
 
 from appraisal.console.cli import main
 from appraisal.criteria import InputError
+from appraisal.io.cells import parse_budget
+from appraisal.io.formats import load_package
 from appraisal.io.limits import read_source_limits
-from appraisal.package import load_package, package_from_document
+from appraisal.package import package_from_document
 from appraisal.portfolio import (
     from_grosze,
     next_budget,
-    parse_budget,
     portfolio,
     score_tolerance,
     select,
@@ -652,7 +653,7 @@ def test_package_budget_puts_the_sheet_in_the_rank_workbook_and_survives_the_tem
 
 
 def test_bad_budget_cell_in_the_template_names_the_cell(tmp_path):
-    from appraisal.io.excel_template import write_template
+    from appraisal.io.package_workbook import write_template
 
     pkg = load_package(DOLINA)
     path = tmp_path / "pakiet.xlsx"

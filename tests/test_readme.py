@@ -48,11 +48,17 @@ def test_readme_command_runs(command, monkeypatch, capsys, tmp_path):
     assert out.strip()
 
 
-def test_readme_python_example_runs(monkeypatch, capsys):
-    monkeypatch.chdir(ROOT)
+def test_readme_python_example_runs(monkeypatch, capsys, tmp_path):
+    (tmp_path / "samples").symlink_to(ROOT / "samples")  # the example's paths, its files written beside
+    monkeypatch.chdir(tmp_path)
     blocks = _blocks("python")
     assert blocks
     for code in blocks:
         exec(compile(code, "README.md", "exec"), {"__name__": "readme"})
     out = capsys.readouterr().out
-    assert "rank" in out and "score" in out
+    assert "rank" in out and "score" in out and "expected_rank" in out
+    import openpyxl
+
+    assert "Podsumowanie" in openpyxl.load_workbook(tmp_path / "ocena.xlsx").sheetnames
+    assert len(openpyxl.load_workbook(tmp_path / "wrazliwosc.xlsx").sheetnames) > len(
+        openpyxl.load_workbook(tmp_path / "ocena.xlsx").sheetnames)

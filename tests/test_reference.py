@@ -31,7 +31,8 @@ from appraisal import opinions as op
 from appraisal.console.cli import main
 from appraisal.criteria import InputError, load_criteria
 from appraisal.io.excel_report import value_formula, write_appraisal_workbook
-from appraisal.package import load_package, package_from_document
+from appraisal.io.formats import load_package
+from appraisal.package import package_from_document
 from appraisal.ranking import prepare_package, set_values
 from appraisal.topsis import topsis
 from appraisal.value import attainment, value_functions

@@ -10,7 +10,7 @@ import pytest
 from appraisal.batch import Job, discover, polish_key, run
 from appraisal.console.cli import main
 from appraisal.demo import samples_dir
-from appraisal.package import load_package
+from appraisal.io.formats import load_package
 
 PACKAGES = [Path(j.file) for j in discover(samples_dir() / "pakiety")[0]]
 
@@ -58,7 +58,7 @@ def test_a_broken_package_is_reported_and_the_rest_still_run(tmp_path):
     bad.parent.mkdir()
     bad.write_text("{ not json", encoding="utf-8")
     jobs = [Job(key=p.stem, file=str(p), voivodeship=p.parent.name) for p in (PACKAGES[0], bad, PACKAGES[1])]
-    result = run(jobs, workers=1)
+    result = run(jobs, workers=1, read=load_package)
     assert [o.ok for o in result.outcomes] == [True, False, True]
     assert "zepsuty.json" in result.outcomes[1].error and "invalid JSON" in result.outcomes[1].error
 

@@ -23,7 +23,7 @@ from appraisal import ahp
 from appraisal import sensitivity as sens
 from appraisal.console.cli import main
 from appraisal.criteria import InputError
-from appraisal.package import load_package
+from appraisal.io.formats import load_package
 from appraisal.ranking import TIE_TOLERANCE, rank_matrix, ranks, score
 from appraisal.value import value_functions
 from builders import cwd_package_doc
@@ -474,8 +474,8 @@ def test_report_is_reproducible_by_seed(monkeypatch):
     monkeypatch.setattr(sens, "CHUNK", 700)  # several chunks, the last one partial
     p = dolina()
     kw = {"samples": 2500, "sampler": "ahp", "score_change": 0.2, "quantity_change": 0.1}
-    a = json.dumps(sens.report(p, seed=5, **kw))
-    b = json.dumps(sens.report(p, seed=5, **kw))
+    a = json.dumps(sens.report(p, seed=5, **kw).to_json_dict())
+    b = json.dumps(sens.report(p, seed=5, **kw).to_json_dict())
     assert a == b
     c = sens.report(p, seed=6, **kw)
     assert json.loads(a)["rank_acceptability"] != c["rank_acceptability"]
@@ -1399,3 +1399,73 @@ def test_cli_sensitivity_reference_normalization(capsys):
     rk = load_package(DOLINA).rank("topsis", "reference")
     top = rk.results[0].id
     assert obj["stability"] and obj["rank_acceptability"][top][0] > 0
+
+
+# --- 9. the typed report and its DataFrame views (a notebook needs no nested dicts) ----------------------------
+
+def test_report_is_typed_and_its_frames_hold_the_same_numbers_as_its_json():
+    p = dolina()
+    rep = sens.report(p, samples=3000, seed=3)
+    js = rep.to_json_dict()
+    assert isinstance(rep, sens.SensitivityReport) and rep.ids == p.ids and rep.criteria == p.criteria
+    assert rep.smaa.acceptability.shape == (p.m, p.m)
+    acc = rep.acceptability_frame()
+    assert list(acc.index) == p.ids and list(acc.columns) == list(range(1, p.m + 1))
+    for i in p.ids:
+        assert acc.loc[i].tolist() == pytest.approx(js["rank_acceptability"][i], abs=0)
+    summary = rep.to_frame()
+    for i in p.ids:
+        assert summary.loc[i, "expected_rank"] == pytest.approx(js["expected_rank"][i], abs=1e-12)
+        assert [summary.loc[i, "rank_5"], summary.loc[i, "rank_95"]] == js["rank_interval_5_95"][i]
+        assert summary.loc[i, "p_first"] == pytest.approx(js["rank_acceptability"][i][0], abs=0)
+    win = rep.winning_frame()
+    a, b = p.ids[0], p.ids[1]
+    assert win.loc[a, b] == pytest.approx(js["pairwise_winning"][a][b], abs=0) and np.isnan(win.loc[a, a])
+    stab = rep.stability_frame()
+    c0 = p.criteria[0]
+    assert [stab.loc[c0, "ranking.low"], stab.loc[c0, "ranking.high"]] == js["stability"][c0]["ranking"]
+    sweep = rep.sweep_frame(c0)
+    assert list(sweep.index) == js["sweeps"][c0]["t"] and list(sweep.columns) == p.ids
+    assert sweep[p.ids[0]].tolist() == js["sweeps"][c0]["ranks"][p.ids[0]]
+    assert len(rep.robustness_frame()) == len(js["method_robustness"])
+    with pytest.raises(InputError, match=r"^criterion: no sweep of 'nope'"):
+        rep.sweep_frame("nope")
+
+
+# --- 10. the block counts against brute force (ties included) ------------------------------------------------
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 300), st.integers(2, 12), st.integers(0, 2**32 - 1), st.sampled_from([0, 2, 4, 1000]))
+def test_ranks_and_pairwise_counts_equal_a_brute_force_count(S, m, seed, levels):
+    rng = np.random.default_rng(seed)
+    s = rng.random((S, m))
+    if levels:
+        s = np.round(s * levels) / levels  # ties, few or many
+    first, size = sens.tied_ranks(s)
+    for k in range(S):  # brute force: rank = 1 + how many are better beyond the tolerance; size = how many tie
+        better = s[k][None, :] - s[k][:, None] > sens.TIE_TOLERANCE
+        tied = np.abs(s[k][None, :] - s[k][:, None]) <= sens.TIE_TOLERANCE
+        assert first[k].tolist() == (1 + better.sum(axis=1)).tolist()
+        assert size[k].tolist() == tied.sum(axis=1).tolist()
+    wins = sens.pairwise_counts(first, ties=bool(size.max() > 1))
+    above = (first[:, :, None] < first[:, None, :]).sum(axis=0) + 0.5 * (first[:, :, None] == first[:, None, :]).sum(
+        axis=0)
+    np.fill_diagonal(above, 0)
+    assert np.array_equal(wins, above)
+    acc = sens.acceptability_counts(first, size)
+    assert np.allclose(acc.sum(axis=1), S) and np.allclose(acc.sum(axis=0), S)
+
+
+def test_smaa_gives_the_same_bits_on_one_thread_or_two(monkeypatch):
+    monkeypatch.setattr(sens, "CHUNK", 500)  # many blocks, several in flight, the last one partial
+    p = dolina()
+    runs = []
+    for threads in (1, 2):
+        monkeypatch.setattr(sens, "SMAA_THREADS", threads)
+        seen = []
+        runs.append((sens.smaa(p, sens.dirichlet_around(p.weights, 50.0), 4321, 7,
+                               sens.perturbed_scores(p.x, p.scales, 0.2, 0.1), seen.append), seen))
+    (one, seen_one), (two, seen_two) = runs
+    for key in ("acceptability", "pairwise", "central_weights", "confidence"):
+        assert np.array_equal(getattr(one, key), getattr(two, key), equal_nan=True), key
+    assert seen_one == seen_two and sum(seen_two) == 4321

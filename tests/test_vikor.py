@@ -21,7 +21,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from appraisal import methods
-from appraisal.package import load_package
+from appraisal.io.formats import load_package
 from appraisal.portfolio import portfolio
 from appraisal.ranking import rank_matrix, ranks
 from appraisal.vikor import vikor, vikor_tables

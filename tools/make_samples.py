@@ -1759,9 +1759,9 @@ def as_workbook(path: Path) -> Path:
     """Replace a package's JSON file by the filled Excel template (appraise template --from)."""
     import datetime as dt
 
-    from appraisal.io.excel_template import build_template
+    from appraisal.io.formats import load_package
+    from appraisal.io.package_workbook import build_template
     from appraisal.io.xlsx import save_atomic
-    from appraisal.package import load_package
 
     pkg = load_package(path)
     wb = build_template(pkg.criteria_set, lang="pl", package=pkg)
@@ -1774,7 +1774,7 @@ def as_workbook(path: Path) -> Path:
 
 
 def check(paths: list[Path]) -> int:
-    from appraisal.package import load_package
+    from appraisal.io.formats import load_package
 
     bad = 0
     total = 0

@@ -119,9 +119,11 @@ class PackageWriter:
     def __call__(self, job: Job, ranking) -> None:
         assert job.out is not None, "plan() gives every job its path first"
         if self.workbooks:  # the workbook first: it is the one that can refuse a text (a cell holds 32,767)
+            from ..portfolio import budget_portfolio
             from .excel_report import write_appraisal_workbook
 
-            write_appraisal_workbook(ranking, self._inside(self.out_dir / "workbooks" / f"{job.out}.xlsx"), self.lang)
+            write_appraisal_workbook(ranking, self._inside(self.out_dir / "workbooks" / f"{job.out}.xlsx"), self.lang,
+                                     *budget_portfolio(ranking))
         atomic_write_text(self._inside(self.out_dir / "packages" / f"{job.out}.json"), package_json(job, ranking))
 
     def discard(self, job: Job) -> None:

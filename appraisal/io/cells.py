@@ -1,7 +1,8 @@
 """Values out of spreadsheet cells (Excel workbooks and CSV tables), as advisors type them.
 
 Shared by the template reader and the long-table reader: text, numbers with Polish decimal commas,
-thousands separators and a "zł"/"PLN" suffix, yes/no answers in Polish or English, ";" lists.
+thousands separators and a "zł"/"PLN" suffix, yes/no answers in Polish or English, ";" lists; and
+a budget as typed on the command line (:func:`parse_budget`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..criteria.models import THOUSANDS_SEPARATORS
+from ..criteria.errors import InputError
+from ..criteria.judgments import THOUSANDS_SEPARATORS
 
 YES = {"tak", "t", "yes", "y", "true", "1", "prawda"}
 NO = {"nie", "n", "no", "false", "0", "fałsz", "falsz"}
@@ -127,3 +129,20 @@ def seen_value(cell, computed: Callable[[], Any]) -> Any:
     if cell.data_type == "e" or (isinstance(v, str) and v.strip() in EXCEL_ERRORS):
         raise CellValueError(f"the cell shows the error {str(v).strip()}")
     return v
+
+
+def parse_budget(text: str) -> float:
+    """A budget typed on the command line: 25000000, "25 000 000", 25_000_000, "25000000,50", "… zł".
+
+    Rounded to the grosz (:func:`to_grosze`; exact for any amount of up to 15 significant digits) and
+    returned as ``grosze / 100``, which :func:`portfolio` turns back into the same grosze."""
+    from ..portfolio import from_grosze, to_grosze
+
+    try:
+        value = cell_number(str(text).replace("_", ""), decimal_comma=True, money=True)
+    except (ValueError, OverflowError):
+        raise InputError(f"{text!r} is not an amount of PLN (write e.g. 25000000 or '25 000 000')",
+                         param="budget") from None
+    if value <= 0 or to_grosze(value) <= 0:
+        raise InputError(f"the budget must be more than 0 PLN, got {text!r}", param="budget")
+    return from_grosze(to_grosze(value))

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ..criteria.documents import read_limited
 from ..criteria.errors import InputError, one_line
 from ..criteria.judgments import RECIPROCITY_TOLERANCE, THOUSANDS_SEPARATORS, parse_judgment
 
@@ -41,6 +40,9 @@ def read_table(path: str | Path | None = None, *, data: bytes | None = None, sou
     its row and column."""
     src = source or (str(path) if path is not None else "<data>")
     if data is None:
+        # imported here, not at the top: a CSV needs the TOML/JSON document reader for this one function
+        from ..criteria.documents import read_limited
+
         data = read_limited(path, MAX_CSV_BYTES, "CSV file")  # type: ignore[arg-type]
     if len(data) > MAX_CSV_BYTES:
         raise InputError(f"CSV file is larger than {MAX_CSV_BYTES // (1024 * 1024)} MB", source=src)

@@ -2,7 +2,7 @@
 
 ``write_appraisal_workbook(ranking, path, lang)`` writes:
 
-- the input sheets of the package (:mod:`appraisal.io.excel_template`), so the workbook can be
+- the input sheets of the package (:mod:`appraisal.io.package_workbook`), so the workbook can be
   read back by ``appraise rank``;
 - **Summary**: rank, project, TOPSIS and WSM scores and ranks, eligibility (with the failed
   gate), cost and funding, a colour scale and a native bar chart of the scores;
@@ -32,7 +32,6 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 
 from .. import ahp, methods
-from ..criteria.errors import InputError
 from .xlsx import formula, put, save_atomic
 
 TITLES = {
@@ -142,15 +141,17 @@ def _topsis_normalization(rk) -> str:
     return key.split("_", 1)[1] if key else "vector"
 
 
-def build_appraisal_workbook(rk, lang: str = "pl", portfolio=None) -> Workbook:
+def build_appraisal_workbook(rk, lang: str = "pl", portfolio=None, portfolio_error=None) -> Workbook:
     """The appraisal workbook of a :class:`~appraisal.ranking.Ranking` (see the module docstring).
 
-    With ``portfolio`` (a :class:`~appraisal.portfolio.Portfolio`), or when the package has a
-    budget, a portfolio sheet follows the summary."""
+    With ``portfolio`` (a :class:`~appraisal.portfolio.Portfolio`) a portfolio sheet follows the
+    summary; with ``portfolio_error`` (the :class:`InputError` saying why the package's budget has no
+    portfolio) that sheet says why. The writer runs no solver: :func:`appraisal.portfolio.budget_portfolio`
+    gives both for a package with a budget (:func:`appraisal.io.formats.save` calls it)."""
     w = WORDS[lang]
     t = TITLES[lang]
     if rk.package is not None:
-        from .excel_template import build_template
+        from .package_workbook import build_template
 
         wb = build_template(rk.package.criteria_set, lang=lang, package=rk.package)
     else:
@@ -449,20 +450,15 @@ def build_appraisal_workbook(rk, lang: str = "pl", portfolio=None) -> Workbook:
     bd.freeze_panes = "B5"
     for ws in (summary, wsheet, mx, bd):
         print_setup(ws)
-    if portfolio is None and rk.package is not None and getattr(rk.package, "budget", None) is not None:
-        from ..portfolio import portfolio as choose
+    if portfolio_error is not None:  # the ranking still stands: the sheet says why there is no portfolio
+        ws = wb.create_sheet(PORTFOLIO_TITLE[lang], 1)
+        put(ws, 1, 1, PORTFOLIO_WORDS[lang]["title"], {"font": Font(bold=True, size=14)})
+        from .text import pln
 
-        try:
-            portfolio = choose(rk, rk.package.budget)
-        except InputError as exc:  # the ranking still stands: the sheet says why there is no portfolio
-            ws = wb.create_sheet(PORTFOLIO_TITLE[lang], 1)
-            put(ws, 1, 1, PORTFOLIO_WORDS[lang]["title"], {"font": Font(bold=True, size=14)})
-            from .text import pln
-
-            put(ws, 3, 1, PORTFOLIO_WORDS[lang]["none"].format(budget=pln(rk.package.budget), reason=exc.message),
-                {"font": Font(bold=True, color="9C0006")})
-            ws.column_dimensions["A"].width = 120
-            print_setup(ws)
+        put(ws, 3, 1, PORTFOLIO_WORDS[lang]["none"].format(budget=pln(rk.package.budget), reason=portfolio_error.message),
+            {"font": Font(bold=True, color="9C0006")})
+        ws.column_dimensions["A"].width = 120
+        print_setup(ws)
     if portfolio is not None:
         add_portfolio_sheet(wb, portfolio, lang, index=1)
     return wb
@@ -498,9 +494,9 @@ def _project_money(ws, row: int, project) -> None:
                                   for f in project.funding), WRAP)
 
 
-def write_appraisal_workbook(rk, path: str | Path, lang: str = "pl", portfolio=None) -> Path:
-    """Build and save the appraisal workbook atomically."""
-    return save_atomic(build_appraisal_workbook(rk, lang, portfolio), path)
+def write_appraisal_workbook(rk, path: str | Path, lang: str = "pl", portfolio=None, portfolio_error=None) -> Path:
+    """Build and save the appraisal workbook atomically (the arguments of :func:`build_appraisal_workbook`)."""
+    return save_atomic(build_appraisal_workbook(rk, lang, portfolio, portfolio_error), path)
 
 
 PORTFOLIO_TITLE = {"pl": "Portfel", "en": "Portfolio"}

@@ -201,8 +201,11 @@ def _num(v: Any) -> float | int | None:
     return v
 
 
-def add_sensitivity_sheets(wb, rep: dict, lang: str = "pl") -> None:
-    """Append the sensitivity sheets (see the module docstring) to ``wb``."""
+def add_sensitivity_sheets(wb, rep, lang: str = "pl") -> None:
+    """Append the sensitivity sheets (see the module docstring) to ``wb``; ``rep``: a
+    :class:`~appraisal.sensitivity.SensitivityReport` or its JSON (``to_json_dict()``)."""
+    if hasattr(rep, "to_json_dict"):
+        rep = rep.to_json_dict()
     w = WORDS[lang]
     # methods compared in method_robustness: the registry's labels, the variants' own words first
     w = {**w, "method_names": {**{m.name: m.label[lang] for m in methods.METHODS}, **w["method_names"]}}

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..criteria.errors import InputError
+from ..markers import LOCK_NAME  # the lock file a run holds in its output folder (batch, opinions)
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
@@ -52,8 +53,6 @@ def atomic_write_json(path: str | Path, obj) -> Path:
     return atomic_write_text(path, json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
-#: the lock file a run holds in its output folder (batch, opinions)
-LOCK_NAME = ".appraise.lock"
 
 
 @contextlib.contextmanager

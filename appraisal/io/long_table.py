@@ -572,7 +572,7 @@ class _TableReader:
     def long_text_locations(self, pkg: Package, g: _Group) -> dict[str, str]:
         """Row and column of each text too long for a workbook cell: an appraisal workbook written later
         refuses it naming the table's cell, not the path of a field the table does not show."""
-        from .excel_template import long_texts
+        from .package_workbook import long_texts
 
         out = {}
         for where, _ in long_texts(pkg):

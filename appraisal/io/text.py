@@ -272,8 +272,10 @@ def _interval_text(iv: list) -> str:
     return f"[{iv[0]:.4f}, {iv[1]:.4f}]"
 
 
-def render_sensitivity(rep: dict, lang: str = "en") -> str:
-    """The sensitivity report as compact tables."""
+def render_sensitivity(rep, lang: str = "en") -> str:
+    """The sensitivity report (a SensitivityReport or its JSON) as compact tables."""
+    if hasattr(rep, "to_json_dict"):
+        rep = rep.to_json_dict()
     pl = lang == "pl"
     out = []
     norm = f" ({rep['normalization']})" if methods.get(rep["method"]).normalizations else ""

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import ahp
-from .criteria import criteria_problems, read_document
-from .criteria.errors import InputError
+from .. import ahp
+from ..criteria import criteria_problems, read_document
+from ..criteria.errors import InputError
 
 
 def validate_file(path: str | Path) -> tuple[list[InputError], list[str], str]:
@@ -19,7 +19,7 @@ def validate_file(path: str | Path) -> tuple[list[InputError], list[str], str]:
     if suffix == ".csv":
         return _validate_csv(path)
     if suffix in (".xlsx", ".xlsm"):
-        from .io.excel_template import workbook_problems
+        from .package_workbook import workbook_problems
 
         pkg, problems = workbook_problems(path)
         warnings = _package_warnings(pkg, src) if pkg is not None and not problems else []
@@ -34,7 +34,7 @@ def validate_file(path: str | Path) -> tuple[list[InputError], list[str], str]:
     if doc.get("kind") in ("opinion", "opinion_bundle"):
         return _validate_opinion(doc, src)
     if "projects" in doc:
-        from .package import package_problems
+        from ..package import package_problems
 
         pkg, problems = package_problems(doc, src, path.parent)
         warnings = _package_warnings(pkg, src) if pkg is not None and not problems else []
@@ -61,8 +61,8 @@ def _package_warnings(pkg, src: str) -> list[str]:
 def _validate_opinion(doc: dict, src: str) -> tuple[list[InputError], list[str], str]:
     from pydantic import ValidationError
 
-    from .criteria import validation_problems
-    from .opinions import Opinion, OpinionBundle
+    from ..criteria import validation_problems
+    from ..opinions import Opinion, OpinionBundle
 
     model, what = (Opinion, "opinion") if doc.get("kind") == "opinion" else (OpinionBundle, "opinion bundle")
     try:
@@ -87,7 +87,7 @@ def _ahp_warnings(cs, src: str) -> list[str]:
 
 
 def _validate_csv(path: Path) -> tuple[list[InputError], list[str], str]:
-    from .io.csv import read_matrix, read_pairwise, read_table
+    from .csv import read_matrix, read_pairwise, read_table
 
     try:
         table = read_table(path)

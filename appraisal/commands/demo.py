@@ -1,0 +1,37 @@
+"""``appraise demo``: the whole pipeline on the bundled samples (:func:`appraisal.demo.run_demo`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from appraisal.commands.common import LANGS
+
+
+@click.command()
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("appraise-demo"), show_default=True, help="Folder for the files the demo writes.")
+@click.option("--lang", type=LANGS, default="pl", show_default=True)
+def demo(out_dir, lang) -> None:
+    """Run the whole pipeline on the bundled samples and say where the files went.
+
+    One partnership in full (AHP weights and their consistency, gates, the TOPSIS ranking with
+    WSM beside it) and its appraisal workbook; a selection-card package; then a summary of all
+    bundled partnerships.
+    """
+    from appraisal.demo import run_demo
+
+    shown = []
+
+    def show(section: str) -> None:  # as the demo goes, a blank line between two sections
+        if shown:
+            click.echo("")
+        click.echo(section)
+        shown.append(section)
+
+    report = run_demo(out_dir, lang, on_section=show, on_note=lambda note: click.echo(note, err=True))
+    click.echo("")
+    click.echo("written:")
+    for path in report.written:
+        click.echo(f"  {path}")

@@ -1,0 +1,88 @@
+"""``appraise opinions``: advisory opinions, one per project, plus the package bundle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from appraisal import methods as registry
+from appraisal.commands.common import (
+    LANGS,
+    METHODS,
+    NORMALIZATION_HELP,
+    NORMALIZATIONS,
+    PACKAGE_SUFFIXES,
+    SAMPLERS,
+)
+from appraisal.criteria.errors import InputError
+
+
+@click.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the opinions (regenerating into it keeps the advisor's text).")
+@click.option("--format", "formats", default="docx,md,json", show_default=True,
+              help="Documents to write, comma-separated (each project's .json record is always written).")
+@click.option("--lang", type=LANGS, default="pl", show_default=True)
+@click.option("--method", type=METHODS, default="topsis", show_default=True)
+@click.option("--normalization", type=NORMALIZATIONS, default="vector", show_default=True, help=NORMALIZATION_HELP)
+@click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Recommendation rules (TOML/JSON) instead of the criteria set's [opinions] section.")
+@click.option("--samples", type=click.IntRange(min=0), default=None,
+              help="SMAA weight samples for the robustness sentence; 0 = skip [default: 10000, 0 for points].")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same opinions).")
+@click.option("--sampler", type=SAMPLERS, default="dirichlet",
+              show_default=True, help="How the weights are sampled (as in appraise sensitivity).")
+@click.option("--advisor", default=None, help="The advisor's name [default: the package's].")
+@click.option("--date", "date_text", default=None, metavar="YYYY-MM-DD", help="Date of the opinions [default: the package's].")
+def opinions(source, out_dir, formats, lang, method, normalization, rules_file, samples, seed, sampler, advisor,
+             date_text) -> None:
+    """Advisory opinions (opinia doradcza, Komponent II): one per project, plus the package bundle.
+
+    Each opinion gives the score and rank, a recommendation (recommended / with conditions / needs
+    rework / not recommended) with the rule that decided it, the assessment by criterion, strengths,
+    weaknesses and risks, a robustness sentence, conditions, and sections for the advisor that survive
+    regeneration (edit them in the DOCX); a regenerated opinion says what changed.
+    """
+    import datetime as dt
+
+    from appraisal import opinions as op
+    from appraisal.io.formats import load_package
+    from appraisal.io.opinion_output import parse_formats, write_opinions
+
+    fmts = parse_formats(formats)
+    date = None
+    if date_text is not None:
+        try:
+            date = dt.date.fromisoformat(date_text.strip())
+        except ValueError:
+            raise InputError(f"{date_text!r} is not a date such as 2026-10-15", param="date") from None
+    if source.suffix.lower() not in PACKAGE_SUFFIXES:
+        raise InputError("opinions need a package (.json, .toml or .xlsx) with its criteria set", source=str(source))
+    pkg = load_package(source)
+    rules = op.load_opinion_rules(rules_file, pkg.criteria_set) if rules_file is not None else None
+    rk = op.ranking_for_opinions(pkg, method, normalization)
+    if samples is None:
+        samples = 10_000 if registry.get(method).weighted else 0
+    if not rk.results:  # fewer than two projects pass the gates: opinions without a ranking
+        samples = 0
+        click.echo(f"note: only {len(rk.alternatives)} project(s) pass the gates, at least two are needed to rank; "
+                   "the opinions are written without ranks: failed gates ⇒ "
+                   f"{op.LABELS['en'][op.rules_for(rk, rules).gate.category]}"
+                   + (", the one admissible project is judged by its attainment on the criteria set's scales "
+                      "(it has no rank or TOPSIS score)" if rk.alternatives else ""), err=True)
+    run = op.robustness(rk, samples, seed, sampler) if samples > 0 else None
+    written = write_opinions(rk, out_dir, fmts, lang, rules, run, advisor, date)
+    for note in written.notes:
+        click.echo(f"note: {note}", err=True)
+    rows = [[str(o.rank) if o.rank is not None else "-", o.identification.project_id, o.recommendation_label,
+             o.decided_by.text, ", ".join(p.name for p in written.files[o.identification.project_id])]
+            for o in written.opinions]
+    from appraisal.io.text import table
+
+    click.echo(table(["#", "ID", "Rekomendacja" if lang == "pl" else "Recommendation",
+                      "Reguła" if lang == "pl" else "Rule", "Files"], rows))
+    if written.bundle_files:
+        click.echo(f"bundle: {', '.join(str(p) for p in written.bundle_files)}")
+    click.echo(f"{len(written.opinions)} opinions written to {out_dir}")

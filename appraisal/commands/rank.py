@@ -1,0 +1,50 @@
+"""``appraise rank``: rank a decision matrix (CSV) or a package of projects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from appraisal import methods as registry
+from appraisal.commands import common
+from appraisal.commands.common import LANGS, METHODS, NORMALIZATIONS, echo_json
+
+
+@click.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--weights", "weights_", default=None, metavar="0.4,0.3,...",
+              help="CSV matrix: one weight per criterion (normalised to sum 1; default equal).")
+@click.option("--directions", default=None, metavar="+,-,...",
+              help="CSV matrix: + benefit, - cost, one per criterion (e.g. --directions=-,+).")
+@click.option("--method", type=METHODS, default="topsis", show_default=True,
+              help=", ".join(m.help for m in registry.METHODS[:-1]) + ", or " + registry.METHODS[-1].help + ".")
+@click.option("--normalization", type=NORMALIZATIONS, default="vector",
+              show_default=True, help="TOPSIS normalization: vector, min-max (both within the package), or "
+              "reference (R-TOPSIS on the criteria set's reference levels: no rank reversal). WSM always uses "
+              "oriented min-max.")
+@click.option("--json", "as_json", is_flag=True, help="Print the ranking as JSON.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the ranking to this file (.json).")
+@click.option("--lang", type=LANGS, default="en", show_default=True)
+def rank(source, weights_, directions, method, normalization, as_json, output, lang) -> None:
+    """Rank a decision matrix (CSV) or a package of projects (JSON/TOML).
+
+    A package is appraised with its criteria set: gates first (failing projects are listed, not
+    ranked), then the criteria tree's AHP weights, then the method; the other methods are shown
+    as a cross-check.
+    """
+    from appraisal.io.text import render_ranking, render_weights_report
+
+    rk = common.load_ranking(source, weights_, directions, method, normalization)
+    if output is not None:
+        from appraisal.io.formats import save
+
+        save(rk, output, lang=lang)  # .json, or the appraisal workbook (.xlsx) with live formulas
+    if as_json:
+        echo_json(rk.to_json_dict())
+        return
+    if rk.weights:
+        click.echo(render_weights_report(rk, lang))
+        click.echo()
+    click.echo(render_ranking(rk, lang))

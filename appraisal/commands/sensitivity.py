@@ -1,0 +1,74 @@
+"""``appraise sensitivity``: how robust is the ranking, and what would change it?
+
+On a CSV matrix written to stdout this imports numpy and the analysis alone (no pydantic, pandas,
+scipy or openpyxl): start-up is part of every run (benchmarks/bench_sensitivity.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from appraisal.commands import common
+from appraisal.commands.common import LANGS, NORMALIZATIONS, SAMPLERS, WEIGHTED_METHODS, echo_json, warn
+
+
+@click.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--weights", "weights_", default=None, metavar="0.4,0.3,...", help="CSV matrix: base weights.")
+@click.option("--directions", default=None, metavar="+,-,...", help="CSV matrix: + benefit, - cost.")
+@click.option("--method", type=WEIGHTED_METHODS, default="topsis", show_default=True)
+@click.option("--normalization", type=NORMALIZATIONS, default="vector",
+              show_default=True, help="TOPSIS normalization (reference: R-TOPSIS on the criteria set's reference levels).")
+@click.option("--samples", type=int, default=10_000, show_default=True, help="Monte Carlo samples.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same output).")
+@click.option("--sampler", type=SAMPLERS, default="dirichlet",
+              show_default=True, help="Weights: Dirichlet around the base weights, uniform on the simplex, "
+              "perturbed AHP judgments, or the panel's individual experts.")
+@click.option("--concentration", type=float, default=100.0, show_default=True,
+              help="Dirichlet concentration (larger = closer to the base weights).")
+@click.option("--judgment-change", type=float, default=0.5, show_default=True,
+              help="AHP sampler: probability that a judgment moves one step on Saaty's scale.")
+@click.option("--score-change", type=float, default=0.0, show_default=True,
+              help="Probability that an ordinal score moves one level (score uncertainty).")
+@click.option("--quantity-change", type=float, default=0.0, show_default=True,
+              help="Quantities vary by up to this fraction (e.g. 0.1 = ±10 %).")
+@click.option("--top-k", type=int, default=3, show_default=True, help="Size of the top set for stability.")
+@click.option("--criterion", "criteria_names", multiple=True,
+              help="Limit sweeps and stability to these criteria or groups (repeatable).")
+@click.option("--force", is_flag=True, help=f"Allow more than {10_000_000:,} samples.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report: .json, or .xlsx (the appraisal workbook with sensitivity sheets).")
+@click.option("--lang", type=LANGS, default="en", show_default=True)
+def sensitivity(source, weights_, directions, method, normalization, samples, seed, sampler, concentration,
+                judgment_change, score_change, quantity_change, top_k, criteria_names, force, as_json, output,
+                lang) -> None:
+    """How robust is the ranking, and what would change it?
+
+    One-at-a-time weight sweeps, stability intervals of every weight, the critical change of the
+    top project, Monte Carlo (SMAA-2) rank acceptabilities and winning probabilities, and the
+    agreement of TOPSIS and WSM.
+    """
+    from appraisal import sensitivity as sens
+
+    # a CSV matrix needs no Ranking unless a workbook of it is written
+    problem, rk = common.load_problem(source, weights_, directions, method, normalization,
+                                      with_ranking=output is not None)
+    with common.progress(samples, "Monte Carlo", samples >= 50_000) as update:
+        rep = sens.report(problem, samples=samples, seed=seed, sampler=sampler, concentration=concentration,
+                          judgment_change=judgment_change, score_change=score_change,
+                          quantity_change=quantity_change, top_k=top_k, names=list(criteria_names) or None,
+                          force=force, progress=update)
+    for msg in rep.get("warnings", []):
+        warn(msg)
+    if output is not None:
+        from appraisal.io.formats import save
+
+        save(rep, output, lang=lang, ranking=rk)  # .json, or the appraisal workbook with sensitivity sheets
+    if as_json:
+        echo_json(rep.to_json_dict())
+    else:
+        from appraisal.io.text import render_sensitivity
+
+        click.echo(render_sensitivity(rep, lang))
