@@ -11,6 +11,12 @@ from pathlib import Path
 from .batch import BatchResult, discover, run
 from .criteria.errors import InputError
 
+#: the demo's own headings (the sections themselves come from the renderers, in their catalogues)
+DEMO_WORDS = {
+    "en": {"portfolio": "portfolio under a budget", "opinions": "Advisory opinions"},
+    "pl": {"portfolio": "portfel w ramach budżetu", "opinions": "Opinie doradcze"},
+}
+
 
 def samples_dir() -> Path:
     """The folder of the bundled samples (a real folder: the package is installed unzipped)."""
@@ -79,7 +85,7 @@ def run_demo(out_dir: str | Path = "appraise-demo", lang: str = "pl", *,
     # a budget of about 60 % of what the eligible projects cost (whole millions of PLN)
     eligible_cost = sum(p.cost or 0 for p in pkg.projects if p.id in rk.scores())
     pf = choose(rk, float(int(0.6 * eligible_cost / 1e6) * 1e6))
-    section(f"== {pkg.partnership.name}: {'portfel w ramach budżetu' if lang == 'pl' else 'portfolio under a budget'}"
+    section(f"== {pkg.partnership.name}: {DEMO_WORDS[lang]['portfolio']}"
             "\n" + render_portfolio(pf, lang))
 
     written = report.written
@@ -94,7 +100,7 @@ def run_demo(out_dir: str | Path = "appraise-demo", lang: str = "pl", *,
 
     opinions_done = write_opinions(rk, out_dir / "opinie", ["docx", "md", "json"], lang,
                                    robustness=opinion_robustness(rk, 2000, 0))
-    section(f"== {'Opinie doradcze' if lang == 'pl' else 'Advisory opinions'}: "
+    section(f"== {DEMO_WORDS[lang]['opinions']}: "
             + "; ".join(f"{o.identification.project_id} {o.recommendation_label}" for o in opinions_done.opinions))
     written.extend(opinions_done.bundle_files)
 

@@ -17,6 +17,9 @@ from appraisal.commands.common import (
 )
 from appraisal.criteria.errors import InputError
 
+#: the columns of the printed table of opinions
+HEADERS = {"en": ("Recommendation", "Rule"), "pl": ("Rekomendacja", "Reguła")}
+
 
 @click.command()
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
@@ -81,8 +84,7 @@ def opinions(source, out_dir, formats, lang, method, normalization, rules_file, 
             for o in written.opinions]
     from appraisal.io.text import table
 
-    click.echo(table(["#", "ID", "Rekomendacja" if lang == "pl" else "Recommendation",
-                      "Reguła" if lang == "pl" else "Rule", "Files"], rows))
+    click.echo(table(["#", "ID", *HEADERS[lang], "Files"], rows))
     if written.bundle_files:
         click.echo(f"bundle: {', '.join(str(p) for p in written.bundle_files)}")
     click.echo(f"{len(written.opinions)} opinions written to {out_dir}")

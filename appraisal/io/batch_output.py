@@ -56,6 +56,10 @@ MAX_RECORD_BYTES = 512 * 1024 * 1024
 
 # --- staying inside the output folder --------------------------------------------------------------------------
 
+#: the national workbook's file name, in the language of its sheets
+NATIONAL_WORKBOOK = {"en": "national_summary.xlsx", "pl": "podsumowanie_krajowe.xlsx"}
+
+
 def _real(path: str | Path) -> Path:
     return Path(os.path.realpath(path))
 
@@ -173,8 +177,7 @@ def _write(result: BatchResult, out_dir: Path, source: str, method: str, lang: s
         summ, league = _merge(previous, summ, league)
     atomic_write_json(out_dir / "errors.json", summ["errors"])
     # the league's sheet rows and league.json are written by a second process meanwhile (the other core)
-    write_national_workbook(summ, league, out_dir / ("podsumowanie_krajowe.xlsx" if lang == "pl"
-                                                     else "national_summary.xlsx"), lang,
+    write_national_workbook(summ, league, out_dir / NATIONAL_WORKBOOK[lang], lang,
                             alongside=lambda: write_league_json(out_dir / "league.json", league))
     atomic_write_json(out_dir / "summary.json", summ)
     return summ

@@ -16,7 +16,8 @@ WORDS = {
         "weights": "Weights", "criteria": "Criteria (global weights)", "method": "Method",
         "normalization": "normalization", "gates": "Gates", "equal": "equal weights", "direct": "direct weights",
         "scale": "Scale", "unit": "unit", "levels": "levels", "card": "Selection card",
-        "lower_better": "lower is better",
+        "lower_better": "lower is better", "reference_levels": "reference levels", "neutral": "neutral",
+        "good": "good",
     },
     "pl": {
         "rank": "Miejsce", "id": "ID", "project": "Projekt", "score": "Wynik", "criterion": "Kryterium",
@@ -28,7 +29,8 @@ WORDS = {
         "weights": "Wagi", "criteria": "Kryteria (wagi globalne)", "method": "Metoda",
         "normalization": "normalizacja", "gates": "Kryteria dostępowe", "equal": "wagi równe",
         "direct": "wagi bezpośrednie", "scale": "Skala", "unit": "jedn.", "levels": "poziomy",
-        "card": "Karta oceny", "lower_better": "niższy = lepszy",
+        "card": "Karta oceny", "lower_better": "niższy = lepszy", "reference_levels": "poziomy odniesienia",
+        "neutral": "neutralny", "good": "dobry",
     },
 }
 
@@ -235,8 +237,7 @@ def render_criteria(cs, lang: str = "en") -> str:
                 out.append(f"{pad}    {lv.value:g}{share} — {clip(lv.descriptor.get(lang), 100)}")
         if c.reference is not None:
             ref = c.reference
-            words = ("poziomy odniesienia", "neutralny", "dobry") if lang == "pl" else (
-                "reference levels", "neutral", "good")
+            words = (_w(lang, "reference_levels"), _w(lang, "neutral"), _w(lang, "good"))
             steps = "".join(f", {b.at:g} → {100 * b.value:g} %" for b in ref.breakpoints)
             out.append(f"{pad}    {words[0]}: {words[1]} {ref.neutral:g} → 0 %{steps}, {words[2]} {ref.good:g} → 100 %")
 
@@ -272,11 +273,41 @@ def _interval_text(iv: list) -> str:
     return f"[{iv[0]:.4f}, {iv[1]:.4f}]"
 
 
+SENSITIVITY_WORDS = {
+    "en": {
+        "acceptability": "Rank acceptability (SMAA-2):",
+        "stability": "Weight stability intervals (top-k = {k}):",
+        "no_critical": "No change of a single weight gives another top project.",
+        "relative": " ({pct:.1f} % of the weight)",
+        "critical": "Critical change: {criterion} {frm:.4f} → {to:.4f}, |Δ| = {absolute:.4f}{rel}, the other weights "
+                    "rescaled proportionally, and another project comes first.",
+        "ts": "Triantaphyllou & Sánchez (1997) — the weight changed alone, then all renormalised: "
+              "δ = {delta:+.4f}, {pct:.1f} % of the weight.",
+        "percent_top": "Most critical criterion by that % (percent-top): {criterion}, {frm:.4f} → {to:.4f}, "
+                       "{pct:.1f} % of its weight.",
+        "methods": "Methods compared at the base weights:",
+    },
+    "pl": {
+        "acceptability": "Akceptowalność miejsc (SMAA-2):",
+        "stability": "Przedziały stabilności wag (top-k = {k}):",
+        "no_critical": "Żadna zmiana jednej wagi nie zmienia zwycięzcy.",
+        "relative": " ({pct:.1f} % wagi)",
+        "critical": "Zmiana krytyczna: {criterion} {frm:.4f} → {to:.4f}, |Δ| = {absolute:.4f}{rel}, pozostałe wagi "
+                    "przeskalowane proporcjonalnie — zmienia się zwycięzca.",
+        "ts": "Triantaphyllou i Sánchez (1997) — zmiana samej wagi, potem normalizacja wszystkich: "
+              "δ = {delta:+.4f}, {pct:.1f} % wagi.",
+        "percent_top": "Kryterium najbardziej krytyczne wg tej miary (percent-top): {criterion}, {frm:.4f} → "
+                       "{to:.4f}, {pct:.1f} % jego wagi.",
+        "methods": "Porównanie metod przy wagach bazowych:",
+    },
+}
+
+
 def render_sensitivity(rep, lang: str = "en") -> str:
     """The sensitivity report (a SensitivityReport or its JSON) as compact tables."""
     if hasattr(rep, "to_json_dict"):
         rep = rep.to_json_dict()
-    pl = lang == "pl"
+    w = SENSITIVITY_WORDS.get(lang, SENSITIVITY_WORDS["en"])
     out = []
     norm = f" ({rep['normalization']})" if methods.get(rep["method"]).normalizations else ""
     sampler = rep["sampler"] + (f", concentration {rep['concentration']:g}" if rep.get("concentration") else "") + (
@@ -290,7 +321,7 @@ def render_sensitivity(rep, lang: str = "en") -> str:
     m = len(ids)
     show = min(m, 5)
     out.append("")
-    out.append("Akceptowalność miejsc (SMAA-2):" if pl else "Rank acceptability (SMAA-2):")
+    out.append(w["acceptability"])
     head = ["ID", *[f"#{r + 1}" for r in range(show)], "E[rank]", "5–95 %", "conf."]
     rows = []
     order = sorted(ids, key=lambda i: rep["expected_rank"][i])
@@ -306,38 +337,26 @@ def render_sensitivity(rep, lang: str = "en") -> str:
         p = rep["pairwise_winning"][top][second]
         out.append(f"P({top} above {second}) = {p:.3f}")
     out.append("")
-    out.append(f"Przedziały stabilności wag (top-k = {rep['top_k']}):" if pl
-               else f"Weight stability intervals (top-k = {rep['top_k']}):")
+    out.append(w["stability"].format(k=rep["top_k"]))
     rows = [[name, e["kind"], f"{e['base']:.4f}", _interval_text(e["ranking"]), _interval_text(e["top"]),
              _interval_text(e["top_k"])] for name, e in rep["stability"].items()]
     out.append(table(["Criterion", "", "Base", "Ranking", "Top project", "Top-k set"], rows, "llrlll"))
     cc = rep["critical_change"]
     out.append("")
     if cc is None:
-        out.append("No change of a single weight gives another top project." if not pl
-                   else "Żadna zmiana jednej wagi nie zmienia zwycięzcy.")
+        out.append(w["no_critical"])
     else:
-        rel = "" if cc["relative"] is None else (f" ({100 * cc['relative']:.1f} % of the weight)" if not pl
-                                                 else f" ({100 * cc['relative']:.1f} % wagi)")
-        out.append(f"Critical change: {cc['criterion']} {cc['from']:.4f} → {cc['to']:.4f}, "
-                   f"|Δ| = {cc['absolute']:.4f}{rel}, the other weights rescaled proportionally, and another "
-                   "project comes first."
-                   if not pl else f"Zmiana krytyczna: {cc['criterion']} {cc['from']:.4f} → {cc['to']:.4f}, "
-                   f"|Δ| = {cc['absolute']:.4f}{rel}, pozostałe wagi przeskalowane proporcjonalnie — zmienia się "
-                   "zwycięzca.")
+        rel = "" if cc["relative"] is None else w["relative"].format(pct=100 * cc["relative"])
+        out.append(w["critical"].format(criterion=cc["criterion"], frm=cc["from"], to=cc["to"],
+                                        absolute=cc["absolute"], rel=rel))
         if cc.get("ts_percent") is not None:
-            out.append(f"Triantaphyllou & Sánchez (1997) — the weight changed alone, then all renormalised: "
-                       f"δ = {cc['ts_delta']:+.4f}, {cc['ts_percent']:.1f} % of the weight." if not pl else
-                       f"Triantaphyllou i Sánchez (1997) — zmiana samej wagi, potem normalizacja wszystkich: "
-                       f"δ = {cc['ts_delta']:+.4f}, {cc['ts_percent']:.1f} % wagi.")
+            out.append(w["ts"].format(delta=cc["ts_delta"], pct=cc["ts_percent"]))
         ts = rep.get("critical_change_relative")
         if ts is not None:
-            out.append(f"Most critical criterion by that % (percent-top): {ts['criterion']}, "
-                       f"{ts['from']:.4f} → {ts['to']:.4f}, {ts['ts_percent']:.1f} % of its weight." if not pl else
-                       f"Kryterium najbardziej krytyczne wg tej miary (percent-top): {ts['criterion']}, "
-                       f"{ts['from']:.4f} → {ts['to']:.4f}, {ts['ts_percent']:.1f} % jego wagi.")
+            out.append(w["percent_top"].format(criterion=ts["criterion"], frm=ts["from"], to=ts["to"],
+                                               pct=ts["ts_percent"]))
     out.append("")
-    out.append("Methods compared at the base weights:" if not pl else "Porównanie metod przy wagach bazowych:")
+    out.append(w["methods"])
     rows = [[f"{r['a']} vs {r['b']}", "—" if r["spearman"] is None else f"{r['spearman']:.3f}",
              "—" if r["kendall"] is None else f"{r['kendall']:.3f}",
              "yes" if r["same_top"] else "NO"] for r in rep["method_robustness"]]
