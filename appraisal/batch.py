@@ -39,10 +39,9 @@ import numpy as np
 
 from .criteria.errors import InputError
 from .criteria.models import RECOMMENDATIONS
-from .markers import LOCK_NAME, RUN_MARKER
+from .filenames import LOCK_NAME, PACKAGE_SUFFIXES, RUN_MARKER
 from .ranking import Prepared, Ranking, finish_package, method_scores, prepare_package
 
-PACKAGE_SUFFIXES = (".json", ".toml", ".xlsx", ".xlsm")
 #: what "recommended" means in the summaries: the category an advisory opinion would give
 RECOMMEND_RULE = ("recommended = the category 'recommended' under the opinion rules of the package's criteria set "
                   "(appraisal.opinions: gates, attainment thresholds on the set's own scales and reference levels, "

@@ -25,7 +25,6 @@ NORMALIZATIONS = click.Choice(["vector", "minmax", "reference"])
 #: the --normalization help of the commands that rank a package
 NORMALIZATION_HELP = "TOPSIS normalization (reference: R-TOPSIS on the criteria set's reference levels)."
 SAMPLERS = click.Choice(["dirichlet", "uniform", "ahp", "panel"])
-PACKAGE_SUFFIXES = (".json", ".toml", ".xlsx", ".xlsm")
 
 
 def echo_json(obj) -> None:
@@ -61,44 +60,40 @@ def parse_weights(text: str) -> list[float]:
     return out
 
 
-def _csv_inputs(source: Path, weights_: str | None, directions: str | None, method: str):
-    """A CSV matrix and the weights and directions typed for it: (matrix, weights, directions)."""
-    from appraisal.io.csv import read_matrix
-
+def _matrix_inputs(m, weights_: str | None, directions: str | None, method: str):
+    """The weights and directions typed for a decision matrix (a CSV): (weights, directions)."""
     if registry.get(method).card:
         raise InputError(f"{{param:method}} {method} needs a package with a criteria set (JSON/TOML), not a CSV "
                          "matrix")
-    m = read_matrix(source)
     if directions is None:
         raise InputError(f"{{param:directions}} is required for a CSV matrix: one + (benefit) or - (cost) for "
                          f"each of {', '.join(m.criteria)}")
     w = [1.0] * len(m.criteria) if weights_ is None else parse_weights(weights_)
-    return m, w, split(directions)
+    return w, split(directions)
 
 
-def _unsupported(source: Path) -> InputError:
-    suffix = source.suffix.lower()
-    return InputError(f"unsupported file type {suffix or '(none)'!r}; expected .csv, .json, .toml or .xlsx",
-                      source=str(source))
+def _load(source: Path, weights_: str | None, directions: str | None):
+    """A decision matrix or a package, read by :func:`appraisal.io.formats.load` (which chooses by suffix)."""
+    from appraisal.io.csv import DecisionMatrix
+    from appraisal.io.formats import load
+
+    data = load(source)
+    if not isinstance(data, DecisionMatrix) and (weights_ is not None or directions is not None):
+        raise InputError("{param:weights} and {param:directions} are for CSV matrices; a package takes its "
+                         "weights and directions from its criteria set (override weights in its 'weights' "
+                         "section)")
+    return data, isinstance(data, DecisionMatrix)
 
 
 def load_ranking(source: Path, weights_: str | None, directions: str | None, method: str, normalization: str):
     """Rank a CSV matrix (with --weights/--directions) or a package file (with its criteria set)."""
-    suffix = source.suffix.lower()
-    if suffix == ".csv":
+    data, is_matrix = _load(source, weights_, directions)
+    if is_matrix:
         from appraisal.ranking import rank_matrix
 
-        m, w, d = _csv_inputs(source, weights_, directions, method)
-        return rank_matrix(m.ids, m.criteria, m.values, w, d, method, normalization, str(source))
-    if suffix in PACKAGE_SUFFIXES:
-        from appraisal.io.formats import load_package
-
-        if weights_ is not None or directions is not None:
-            raise InputError("{param:weights} and {param:directions} are for CSV matrices; a package takes its "
-                             "weights and directions from its criteria set (override weights in its 'weights' "
-                             "section)")
-        return load_package(source).rank(method, normalization)
-    raise _unsupported(source)
+        w, d = _matrix_inputs(data, weights_, directions, method)
+        return rank_matrix(data.ids, data.criteria, data.values, w, d, method, normalization, str(source))
+    return data.rank(method, normalization)
 
 
 def load_problem(source: Path, weights_: str | None, directions: str | None, method: str, normalization: str,
@@ -107,8 +102,16 @@ def load_problem(source: Path, weights_: str | None, directions: str | None, met
     when it is a package: None for a CSV matrix otherwise, which then needs numpy alone, not pydantic)."""
     from appraisal import sensitivity as sens
 
-    if source.suffix.lower() == ".csv" and not with_ranking:
-        m, w, d = _csv_inputs(source, weights_, directions, method)
-        return sens.Problem.from_matrix(m.ids, m.criteria, m.values, w, d, method, normalization, str(source)), None
-    rk = load_ranking(source, weights_, directions, method, normalization)
+    data, is_matrix = _load(source, weights_, directions)
+    if is_matrix and not with_ranking:
+        w, d = _matrix_inputs(data, weights_, directions, method)
+        return sens.Problem.from_matrix(data.ids, data.criteria, data.values, w, d, method, normalization,
+                                        str(source)), None
+    if is_matrix:
+        from appraisal.ranking import rank_matrix
+
+        w, d = _matrix_inputs(data, weights_, directions, method)
+        rk = rank_matrix(data.ids, data.criteria, data.values, w, d, method, normalization, str(source))
+    else:
+        rk = data.rank(method, normalization)
     return sens.Problem.from_ranking(rk), rk

@@ -12,10 +12,10 @@ from appraisal.commands.common import (
     METHODS,
     NORMALIZATION_HELP,
     NORMALIZATIONS,
-    PACKAGE_SUFFIXES,
     SAMPLERS,
 )
 from appraisal.criteria.errors import InputError
+from appraisal.filenames import PACKAGE_SUFFIXES
 
 #: the columns of the printed table of opinions
 HEADERS = {"en": ("Recommendation", "Rule"), "pl": ("Rekomendacja", "Reguła")}

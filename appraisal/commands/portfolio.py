@@ -11,11 +11,11 @@ from appraisal.commands.common import (
     METHODS,
     NORMALIZATION_HELP,
     NORMALIZATIONS,
-    PACKAGE_SUFFIXES,
     echo_json,
     split,
 )
 from appraisal.criteria.errors import InputError
+from appraisal.filenames import PACKAGE_SUFFIXES
 
 
 @click.command()

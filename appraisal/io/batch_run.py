@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from ..criteria.errors import InputError
+from ..filenames import TABLE_SUFFIXES
 
 #: long tables: one row per project, many partnerships in one file
-TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 
 #: ``progress(total)``: a context manager giving an ``update(n)`` callable (or None) for ``total`` packages
 Progress = Callable[[int], AbstractContextManager[Callable[[int], None] | None]]

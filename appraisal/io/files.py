@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..criteria.errors import InputError
-from ..markers import LOCK_NAME  # the lock file a run holds in its output folder (batch, opinions)
+from ..filenames import LOCK_NAME  # the lock file a run holds in its output folder (batch, opinions)
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:

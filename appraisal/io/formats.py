@@ -21,13 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..criteria.errors import InputError
-
-#: what a package can be read from; a decision matrix is a CSV
-PACKAGE_SUFFIXES = (".json", ".toml", ".xlsx", ".xlsm")
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-MATRIX_SUFFIXES = (".csv",)
-#: what a ranking, a portfolio or a sensitivity report can be written to
-RESULT_SUFFIXES = (".json", ".xlsx")
+from ..filenames import MATRIX_SUFFIXES, PACKAGE_SUFFIXES, RESULT_SUFFIXES, WORKBOOK_SUFFIXES
 
 
 def _suffix(path: Path) -> str:

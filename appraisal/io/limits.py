@@ -18,6 +18,7 @@ from typing import Any
 
 from ..criteria import read_document
 from ..criteria.errors import InputError
+from ..filenames import DOCUMENT_SUFFIXES
 from ..portfolio import from_grosze, to_grosze
 from .cells import cell_number
 from .csv import read_table
@@ -34,7 +35,7 @@ def read_source_limits(path: str | Path) -> dict[str, float]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _from_csv(path)
-    if suffix in (".json", ".toml"):
+    if suffix in DOCUMENT_SUFFIXES:
         return _from_document(path)
     raise InputError(f"unsupported file type {suffix or '(none)'!r} for source limits; expected .csv, .json or "
                      f".toml", source=str(path))

@@ -47,12 +47,12 @@ from pydantic import ValidationError
 
 from ..criteria import CriteriaSet, validation_problems
 from ..criteria.errors import InputError
+from ..filenames import WORKBOOK_SUFFIXES
 from ..package import Package, Project, package_problems
 from .cells import CellValueError, cell_number, cell_text, gate_answer, seen_value, shown, split_list
 from .csv import read_table
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 #: field -> the names its column may have (compared after :func:`_norm`)
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -218,7 +218,7 @@ def _open_grid(path: Path, sheet: str | None) -> _Grid:
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return _CsvGrid(path)
-    if suffix in XLSX_SUFFIXES:
+    if suffix in WORKBOOK_SUFFIXES:
         return _XlsxGrid(path, sheet)
     raise InputError(f"unsupported file type {suffix or '(no extension)'!r}: a table of projects is a .csv "
                      f"or .xlsx file", source=str(path))

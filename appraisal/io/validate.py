@@ -9,6 +9,7 @@ from pathlib import Path
 from .. import ahp
 from ..criteria import criteria_problems, read_document
 from ..criteria.errors import InputError
+from ..filenames import DOCUMENT_SUFFIXES, WORKBOOK_SUFFIXES
 
 
 def validate_file(path: str | Path) -> tuple[list[InputError], list[str], str]:
@@ -18,13 +19,13 @@ def validate_file(path: str | Path) -> tuple[list[InputError], list[str], str]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _validate_csv(path)
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix in WORKBOOK_SUFFIXES:
         from .package_workbook import workbook_problems
 
         pkg, problems = workbook_problems(path)
         warnings = _package_warnings(pkg, src) if pkg is not None and not problems else []
         return problems, warnings, "package workbook"
-    if suffix not in (".json", ".toml"):
+    if suffix not in DOCUMENT_SUFFIXES:
         return [InputError(f"unsupported file type {suffix or '(none)'!r}; expected .json, .toml or .csv",
                            source=src)], [], "file"
     try:

@@ -28,6 +28,7 @@ from typing import Any
 
 from ..criteria.documents import read_limited
 from ..criteria.errors import InputError
+from ..filenames import WORKBOOK_SUFFIXES
 from .files import atomic_write
 
 _MB = 1024 * 1024
@@ -145,7 +146,7 @@ def open_workbook(path: str | Path, data_only: bool = False):
     if not DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
         raise InputError("refusing to read workbooks without defusedxml installed", source=src)
     data = read_limited(path, MAX_WORKBOOK_BYTES, "workbook")
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
         raise InputError(f"unsupported workbook type {path.suffix!r}; expected .xlsx (or .xlsm, macros ignored)",
                          source=src)
     check_archive(data, src)
