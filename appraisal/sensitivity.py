@@ -1083,6 +1083,20 @@ def one_blas_thread():
     return threadpool_limits(limits=1, user_api="blas")
 
 
+def weight_sampler(problem: Problem, sampler: str = "dirichlet", concentration: float = 100.0,
+                   judgment_change: float = 0.5) -> Callable[[np.random.Generator, int], np.ndarray]:
+    """The weight sampler named ``sampler`` (one of :data:`SAMPLERS`) for ``problem``: ``draw(rng, size)``."""
+    if sampler == "uniform":
+        return uniform_simplex(problem.n)
+    if sampler == "dirichlet":
+        return dirichlet_around(problem.weights, concentration)
+    if sampler == "ahp":
+        return perturbed_judgments(problem.criteria_set, judgment_change)
+    if sampler == "panel":
+        return panel_members(problem.criteria_set)
+    raise InputError(f"unknown sampler {sampler!r}; use {', '.join(SAMPLERS)}", param="sampler")
+
+
 def report(problem: Problem, samples: int = 10_000, seed: int = 0, sampler: str = "dirichlet",
            concentration: float = 100.0, judgment_change: float = 0.5, score_change: float = 0.0,
            quantity_change: float = 0.0, top_k: int = 3, names: list[str] | None = None,
@@ -1098,16 +1112,7 @@ def report(problem: Problem, samples: int = 10_000, seed: int = 0, sampler: str 
     if samples > MAX_SAMPLES and not force:
         raise InputError(f"{samples} samples is more than {MAX_SAMPLES:,}; add {{param:force}} to run it anyway",
                          param="samples")
-    if sampler == "uniform":
-        draw = uniform_simplex(problem.n)
-    elif sampler == "dirichlet":
-        draw = dirichlet_around(problem.weights, concentration)
-    elif sampler == "ahp":
-        draw = perturbed_judgments(problem.criteria_set, judgment_change)
-    elif sampler == "panel":
-        draw = panel_members(problem.criteria_set)
-    else:
-        raise InputError(f"unknown sampler {sampler!r}; use {', '.join(SAMPLERS)}", param="sampler")
+    draw = weight_sampler(problem, sampler, concentration, judgment_change)
     mats = None
     if score_change or quantity_change:
         mats = perturbed_scores(problem.x, problem.scales, score_change, quantity_change)

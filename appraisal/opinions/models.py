@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..criteria.errors import InputError
 from ..criteria.models import RECOMMENDATIONS
+from ..portfolio import FundingLine
 from ..provenance import ENGINE
 from .words import LABELS
 
@@ -50,11 +51,6 @@ class Recommendation(str, Enum):
 
 class _M(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class FundingLine(_M):
-    source: str
-    amount: float | None = None
 
 
 class Identification(_M):

@@ -230,16 +230,7 @@ def robustness(ranking, samples: int = 10_000, seed: int = 0, sampler: str = "di
                          f"use {{param:samples}} 0 or {{param:method}} {'/'.join(methods.weighted_names())}",
                          param="samples")
     problem = sens.Problem.from_ranking(ranking)
-    if sampler == "dirichlet":
-        draw = sens.dirichlet_around(problem.weights, concentration)
-    elif sampler == "uniform":
-        draw = sens.uniform_simplex(problem.n)
-    elif sampler == "ahp":
-        draw = sens.perturbed_judgments(problem.criteria_set, judgment_change)
-    elif sampler == "panel":
-        draw = sens.panel_members(problem.criteria_set)
-    else:
-        raise InputError(f"unknown sampler {sampler!r}; use {', '.join(sens.SAMPLERS)}", param="sampler")
+    draw = sens.weight_sampler(problem, sampler, concentration, judgment_change)
     with sens.one_blas_thread():
         res = sens.smaa(problem, draw, samples, seed)
     return RobustnessRun(samples, seed, sampler, concentration if sampler == "dirichlet" else None,
