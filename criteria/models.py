@@ -367,7 +367,7 @@ def _default_score_rules() -> list[ScoreRule]:
 
 class OpinionRules(_Model):
     """How an advisory opinion's recommendation is decided (the engine applies them; see
-    appraisal/opinions.py): a failed gate decides outright; otherwise the thresholds on the attainment (on
+    appraisal/opinions/rules.py): a failed gate decides outright; otherwise the thresholds on the attainment (on
     a selection card: the merit points' share) give a category, a failed selection card gives the card's
     category (unless the points' is worse), and a group below its minimum can only lower it."""
 
