@@ -22,7 +22,9 @@ so a spreadsheet's values equal the engine's to rounding.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
@@ -141,6 +143,65 @@ def _topsis_normalization(rk) -> str:
     return key.split("_", 1)[1] if key else "vector"
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What several sheets need: the ranking, its words and titles, the alternatives and criteria (the
+    matrix's rows and columns) and the normalization of the Matrix sheet's live TOPSIS block (with the
+    criteria set's value functions when it is ``reference``)."""
+
+    rk: Any
+    lang: str
+    w: dict
+    t: dict
+    ids: list
+    crit: list
+    norm: str
+    values: Any = None
+
+    @property
+    def m(self) -> int:
+        return len(self.ids)
+
+    @property
+    def n(self) -> int:
+        return len(self.crit)
+
+
+class _WeightsCells(NamedTuple):
+    """Where the AHP sheet's Weights cells are: column E from ``first_row``, one row per criterion."""
+
+    title: str
+    first_row: int
+
+    def cell(self, j: int) -> str:
+        return _abs(self.title, self.first_row + j, 5)
+
+
+#: the Matrix sheet's first criterion column (criterion j is in column _C0 + j) and the rows of the
+#: directions and of the normalised weights
+_C0 = 2
+_R_DIR, _R_W = 4, 5
+
+
+class _MatrixCells(NamedTuple):
+    """Where the other sheets' formulas find the Matrix sheet's cells: its title and the first rows of the
+    raw values, the min-max values and the results (columns D-G: TOPSIS, its rank, WSM, its rank)."""
+
+    title: str
+    raw0: int
+    mm0: int
+    res0: int
+
+
+class _SummaryColumns(NamedTuple):
+    """Which optional columns the summary has."""
+
+    live_rank: int | None  # the Matrix column of the method's live ranks, None: ranks written as values
+    own: bool  # the method's scores and ranks are written as values in their own columns ...
+    own_col: int  # ... from this one
+    has_card: bool  # the selection card's points and verdict (columns K, L)
+
+
 def build_appraisal_workbook(rk, lang: str = "pl", portfolio=None, portfolio_error=None) -> Workbook:
     """The appraisal workbook of a :class:`~appraisal.ranking.Ranking` (see the module docstring).
 
@@ -148,204 +209,303 @@ def build_appraisal_workbook(rk, lang: str = "pl", portfolio=None, portfolio_err
     summary; with ``portfolio_error`` (the :class:`InputError` saying why the package's budget has no
     portfolio) that sheet says why. The writer runs no solver: :func:`appraisal.portfolio.budget_portfolio`
     gives both for a package with a budget (:func:`appraisal.io.formats.save` calls it)."""
-    w = WORDS[lang]
-    t = TITLES[lang]
+    wb = _input_sheets(rk, lang)
+    ctx = _context(rk, lang)
+    summary = wb.create_sheet(ctx.t["summary"], 0)
+    wsheet = wb.create_sheet(ctx.t["ahp"], 1)
+    mx = wb.create_sheet(ctx.t["matrix"], 2)
+    bd = wb.create_sheet(ctx.t["breakdown"], 3)
+    wb.active = 0
+    weights = _weights_sheet(wb, wsheet, ctx)
+    cells = _matrix_sheet(wb, mx, ctx, weights)
+    _summary_sheet(summary, ctx, cells)
+    _breakdown_sheet(bd, ctx, cells)
+    for ws in (summary, wsheet, mx, bd):
+        print_setup(ws)
+    if portfolio_error is not None:  # the ranking still stands: the sheet says why there is no portfolio
+        _no_portfolio_sheet(wb, rk, lang, portfolio_error)
+    if portfolio is not None:
+        add_portfolio_sheet(wb, portfolio, lang, index=1)
+    return wb
+
+
+def _input_sheets(rk, lang: str) -> Workbook:
+    """The package's own sheets (so ``appraise rank`` reads the workbook back); none for a plain matrix."""
     if rk.package is not None:
         from .package_workbook import build_template
 
-        wb = build_template(rk.package.criteria_set, lang=lang, package=rk.package)
-    else:
-        wb = Workbook()
-        wb.remove(wb.active)
+        return build_template(rk.package.criteria_set, lang=lang, package=rk.package)
+    wb = Workbook()
+    wb.remove(wb.active)
+    return wb
 
-    ids = list(rk.alternatives)
-    m, n = len(ids), len(rk.criteria)
-    crit = rk.criteria
+
+def _context(rk, lang: str) -> _Context:
     norm = _topsis_normalization(rk)
-    x = rk.matrix
     values = None
     if norm == "reference":
         from ..ranking import set_values
 
         values = set_values(rk.package.criteria_set)
+    return _Context(rk=rk, lang=lang, w=WORDS[lang], t=TITLES[lang], ids=list(rk.alternatives), crit=rk.criteria,
+                    norm=norm, values=values)
 
-    summary = wb.create_sheet(t["summary"], 0)
-    wsheet = wb.create_sheet(t["ahp"], 1)
-    mx = wb.create_sheet(t["matrix"], 2)
-    bd = wb.create_sheet(t["breakdown"], 3)
-    wb.active = 0
 
-    # --- AHP weights and the Weights cells ----------------------------------------------------------
-    r = 1
-    put(wsheet, r, 1, t["ahp"], {"font": Font(bold=True, size=14)})
-    r += 1
-    put(wsheet, r, 1, f"{rk.engine} · {rk.input_hash} · RI: {rk.random_index or ahp.RI_TABLE_NAME}",
+# --- AHP weights and the Weights cells ----------------------------------------------------------------
+
+
+def _weights_sheet(wb, ws, ctx: _Context) -> _WeightsCells:
+    """Each group's weights (a pairwise grid with its consistency, or the direct or equal weights), then the
+    criteria's global weights: the cells named ``Weights``."""
+    rk = ctx.rk
+    put(ws, 1, 1, ctx.t["ahp"], {"font": Font(bold=True, size=14)})
+    put(ws, 2, 1, f"{rk.engine} · {rk.input_hash} · RI: {rk.random_index or ahp.RI_TABLE_NAME}",
         {"font": Font(italic=True, color="666666")})
-    r += 2
+    r = 4
     for g in rk.weights:
-        put(wsheet, r, 1, f"{g.group} — {g.label or ''}", SUB)
-        put(wsheet, r, 2, w["how"][g.how], SUB)
+        r = _group_weights(ws, r, g, ctx.w) + 1
+    return _weights_cells(wb, ws, ctx, r)
+
+
+def _group_weights(ws, r: int, g, w: dict) -> int:
+    """One group's weights from row ``r``; the row after them."""
+    put(ws, r, 1, f"{g.group} — {g.label or ''}", SUB)
+    put(ws, r, 2, w["how"][g.how], SUB)
+    r += 1
+    if g.how == "pairwise" and g.matrix is not None:
+        return _pairwise_weights(ws, r, g, w)
+    for k in list(g.weights):
+        put(ws, r, 1, k)
+        put(ws, r, 2, g.weights[k], NUM4)
         r += 1
-        kids = list(g.weights)
-        if g.how == "pairwise" and g.matrix is not None:
-            for j, k in enumerate(kids):
-                put(wsheet, r, 2 + j, k, HEAD)
-            put(wsheet, r, 2 + len(kids), w["local"], HEAD)
-            for i, k in enumerate(kids):
-                put(wsheet, r + 1 + i, 1, k, {"font": BOLD})
-                for j in range(len(kids)):
-                    put(wsheet, r + 1 + i, 2 + j, float(g.matrix[i][j]), {"number_format": "0.000"})
-                put(wsheet, r + 1 + i, 2 + len(kids), g.weights[k], NUM4)
-            r += len(kids) + 1
-            flag = w["consistent"] if g.consistent else w["inconsistent"]
-            for label, value in (("λmax", g.lambda_max), ("CI", g.ci), ("CR", g.cr)):
-                put(wsheet, r, 1, label, {"font": BOLD})
-                put(wsheet, r, 2, value, NUM4)
-                r += 1
-            put(wsheet, r - 1, 3, flag, {"font": Font(bold=True, color="006100" if g.consistent else "9C0006")})
-            if g.experts:
-                put(wsheet, r, 1, w["experts"], {"font": BOLD})
-                r += 1
-                for e in g.experts:
-                    put(wsheet, r, 1, e.file)
-                    put(wsheet, r, 2, e.expert_weight, {"number_format": "0.000"})
-                    put(wsheet, r, 3, f"CR = {e.cr:.4f} ({w['consistent'] if e.consistent else w['inconsistent']})")
-                    r += 1
-        else:
-            for k in kids:
-                put(wsheet, r, 1, k)
-                put(wsheet, r, 2, g.weights[k], NUM4)
-                r += 1
+    return r
+
+
+def _pairwise_weights(ws, r: int, g, w: dict) -> int:
+    """A pairwise group from row ``r``: the grid with the local weights, λmax, CI, CR and the consistency
+    flag, then the experts (if pooled); the row after them."""
+    kids = list(g.weights)
+    for j, k in enumerate(kids):
+        put(ws, r, 2 + j, k, HEAD)
+    put(ws, r, 2 + len(kids), w["local"], HEAD)
+    for i, k in enumerate(kids):
+        put(ws, r + 1 + i, 1, k, {"font": BOLD})
+        for j in range(len(kids)):
+            put(ws, r + 1 + i, 2 + j, float(g.matrix[i][j]), {"number_format": "0.000"})
+        put(ws, r + 1 + i, 2 + len(kids), g.weights[k], NUM4)
+    r += len(kids) + 1
+    flag = w["consistent"] if g.consistent else w["inconsistent"]
+    for label, value in (("λmax", g.lambda_max), ("CI", g.ci), ("CR", g.cr)):
+        put(ws, r, 1, label, {"font": BOLD})
+        put(ws, r, 2, value, NUM4)
         r += 1
-    put(wsheet, r, 1, w["weights_note"], {"alignment": Alignment(wrap_text=True), "font": Font(italic=True)})
-    wsheet.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
-    wsheet.row_dimensions[r].height = 45
+    put(ws, r - 1, 3, flag, {"font": Font(bold=True, color="006100" if g.consistent else "9C0006")})
+    if g.experts:
+        put(ws, r, 1, w["experts"], {"font": BOLD})
+        r += 1
+        for e in g.experts:
+            put(ws, r, 1, e.file)
+            put(ws, r, 2, e.expert_weight, {"number_format": "0.000"})
+            put(ws, r, 3, f"CR = {e.cr:.4f} ({w['consistent'] if e.consistent else w['inconsistent']})")
+            r += 1
+    return r
+
+
+def _weights_cells(wb, ws, ctx: _Context, r: int) -> _WeightsCells:
+    """From row ``r``: the note, then the criteria with their global weights, the input cells named ``Weights``."""
+    w = ctx.w
+    put(ws, r, 1, w["weights_note"], {"alignment": Alignment(wrap_text=True), "font": Font(italic=True)})
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
+    ws.row_dimensions[r].height = 45
     r += 1
     for j, h in enumerate([w["criterion"], w["title"], w["group"], w["direction"], w["global"]]):
-        put(wsheet, r, 1 + j, h, HEAD)
+        put(ws, r, 1 + j, h, HEAD)
     first_w = r + 1
-    for j, c in enumerate(crit):
+    for j, c in enumerate(ctx.crit):
         row = first_w + j
-        put(wsheet, row, 1, c.id)
-        put(wsheet, row, 2, c.label or "")
-        put(wsheet, row, 3, c.group or "")
-        put(wsheet, row, 4, "+" if c.direction == "benefit" else "-")
-        put(wsheet, row, 5, float(c.weight), INPUT)
-    weights_ref = _rng(first_w, 5, first_w + n - 1, 5, wsheet.title)
+        put(ws, row, 1, c.id)
+        put(ws, row, 2, c.label or "")
+        put(ws, row, 3, c.group or "")
+        put(ws, row, 4, "+" if c.direction == "benefit" else "-")
+        put(ws, row, 5, float(c.weight), INPUT)
+    weights_ref = _rng(first_w, 5, first_w + ctx.n - 1, 5, ws.title)
     wb.defined_names["Weights"] = DefinedName("Weights", attr_text=weights_ref)
     for col, width in zip("ABCDE", (24, 44, 22, 10, 14)):
-        wsheet.column_dimensions[col].width = width
+        ws.column_dimensions[col].width = width
+    return _WeightsCells(ws.title, first_w)
 
-    # --- Matrix: raw → normalised → weighted → ideal/anti → distances → scores; min-max → WSM ----------
-    put(mx, 1, 1, t["matrix"], {"font": Font(bold=True, size=14)})
-    put(mx, 2, 1, f"TOPSIS, normalization: {norm}; WSM: min-max. {rk.engine} · {rk.input_hash}",
-        {"font": Font(italic=True, color="666666")})
-    c0 = 2  # first criterion column
-    cn = c0 + n - 1
 
-    def header(row: int, title: str) -> None:
-        put(mx, row, 1, title, SUB)
-        for j, c in enumerate(crit):
-            put(mx, row, c0 + j, c.id, SUB)
+# --- Matrix: raw → normalised → weighted → ideal/anti → distances → scores; min-max → WSM ----------------
 
-    r_dir, r_w = 4, 5
-    header(3, w["criterion"])
-    put(mx, r_dir, 1, w["direction"], {"font": BOLD})
-    put(mx, r_w, 1, w["weight"], {"font": BOLD})
-    for j, c in enumerate(crit):
-        col = c0 + j
-        put(mx, r_dir, col, "+" if c.direction == "benefit" else "-")
-        formula(mx, r_w, col, f"={_abs(wsheet.title, first_w + j, 5)}/SUM(Weights)", NUM6)
-    wcell = {j: f"{_col(c0 + j)}${r_w}" for j in range(n)}
 
-    def block(top: int, title: str) -> int:
-        header(top, title)
-        for i, ident in enumerate(ids):
-            put(mx, top + 1 + i, 1, ident)
-        return top + 1
-
-    raw0 = block(7, w["raw"])
+def _matrix_sheet(wb, mx, ctx: _Context, weights: _WeightsCells) -> _MatrixCells:
+    """Every score as a formula over the ``Weights`` cells; the TOPSIS scores are named ``Scores``."""
+    m, n = ctx.m, ctx.n
+    _matrix_head(mx, ctx, weights)
+    raw0 = _matrix_block(mx, ctx, 7, ctx.w["raw"])
     for i in range(m):
         for j in range(n):
-            put(mx, raw0 + i, c0 + j, float(x[i][j]))
-
-    def col_range(top: int, j: int) -> str:
-        return _rng(top, c0 + j, top + m - 1, c0 + j)
-
-    def oriented_minmax(top: int, i: int, j: int) -> str:
-        cell = f"{_col(c0 + j)}{top + i}"
-        rng = col_range(top, j)
-        num = f"({cell}-MIN({rng}))" if crit[j].direction == "benefit" else f"(MAX({rng})-{cell})"
-        return f"=IF(MAX({rng})=MIN({rng}),0,{num}/(MAX({rng})-MIN({rng})))"
-
-    norm0 = block(raw0 + m + 1, w["normalized"] + f" ({norm})")
+            put(mx, raw0 + i, _C0 + j, float(ctx.rk.matrix[i][j]))
+    norm0 = _normalized_block(mx, ctx, raw0)
+    wt0, r_ideal, r_anti = _weighted_block(mx, ctx, norm0)
+    mm0 = _matrix_block(mx, ctx, r_anti + 2, ctx.w["minmax"])
     for i in range(m):
         for j in range(n):
-            if norm == "vector":
-                cell, rng = f"{_col(c0 + j)}{raw0 + i}", col_range(raw0, j)
-                f = f"=IF(SUMSQ({rng})=0,0,{cell}/SQRT(SUMSQ({rng})))"
-            elif norm == "reference":  # R-TOPSIS: the criterion's value function on the set's reference levels
-                f = "=" + value_formula(f"{_col(c0 + j)}{raw0 + i}", values.xs[j], values.ys[j])
-            else:
-                f = oriented_minmax(raw0, i, j)
-            formula(mx, norm0 + i, c0 + j, f, NUM6)
-
-    wt0 = block(norm0 + m + 1, w["weighted"])
-    for i in range(m):
-        for j in range(n):
-            formula(mx, wt0 + i, c0 + j, f"={_col(c0 + j)}{norm0 + i}*{wcell[j]}", NUM6)
-    r_ideal, r_anti = wt0 + m, wt0 + m + 1
-    put(mx, r_ideal, 1, w["ideal"], {"font": BOLD})
-    put(mx, r_anti, 1, w["anti"], {"font": BOLD})
-    for j, c in enumerate(crit):
-        if norm == "reference":  # fixed at the ends of the set's yardstick: value 1 and value 0, weighted
-            formula(mx, r_ideal, c0 + j, f"={wcell[j]}", NUM6)
-            formula(mx, r_anti, c0 + j, "=0", NUM6)
-            continue
-        rng = col_range(wt0, j)
-        best, worst = ("MAX", "MIN") if (c.direction == "benefit" or norm == "minmax") else ("MIN", "MAX")
-        formula(mx, r_ideal, c0 + j, f"={best}({rng})", NUM6)
-        formula(mx, r_anti, c0 + j, f"={worst}({rng})", NUM6)
-
-    mm0 = block(r_anti + 2, w["minmax"])
-    for i in range(m):
-        for j in range(n):
-            formula(mx, mm0 + i, c0 + j, oriented_minmax(raw0, i, j), NUM6)
-
+            formula(mx, mm0 + i, _C0 + j, _oriented_minmax(ctx, raw0, i, j), NUM6)
     res0 = mm0 + m + 2
+    _results_block(wb, mx, ctx, res0, wt0, (r_ideal, r_anti), mm0)
+    mx.column_dimensions["A"].width = 26
+    for j in range(max(n, 7)):
+        mx.column_dimensions[_col(_C0 + j)].width = 14
+    mx.freeze_panes = "B4"
+    return _MatrixCells(mx.title, raw0, mm0, res0)
+
+
+def _matrix_head(mx, ctx: _Context, weights: _WeightsCells) -> None:
+    """The title, the criteria, their directions and their normalised weights (row _R_W)."""
+    put(mx, 1, 1, ctx.t["matrix"], {"font": Font(bold=True, size=14)})
+    put(mx, 2, 1, f"TOPSIS, normalization: {ctx.norm}; WSM: min-max. {ctx.rk.engine} · {ctx.rk.input_hash}",
+        {"font": Font(italic=True, color="666666")})
+    _matrix_header(mx, ctx, 3, ctx.w["criterion"])
+    put(mx, _R_DIR, 1, ctx.w["direction"], {"font": BOLD})
+    put(mx, _R_W, 1, ctx.w["weight"], {"font": BOLD})
+    for j, c in enumerate(ctx.crit):
+        col = _C0 + j
+        put(mx, _R_DIR, col, "+" if c.direction == "benefit" else "-")
+        formula(mx, _R_W, col, f"={weights.cell(j)}/SUM(Weights)", NUM6)
+
+
+def _matrix_header(mx, ctx: _Context, row: int, title: str) -> None:
+    put(mx, row, 1, title, SUB)
+    for j, c in enumerate(ctx.crit):
+        put(mx, row, _C0 + j, c.id, SUB)
+
+
+def _matrix_block(mx, ctx: _Context, top: int, title: str) -> int:
+    """A block's header at row ``top`` and the alternatives below it; the block's first row."""
+    _matrix_header(mx, ctx, top, title)
+    for i, ident in enumerate(ctx.ids):
+        put(mx, top + 1 + i, 1, ident)
+    return top + 1
+
+
+def _wcell(j: int) -> str:
+    """Criterion j's normalised weight on the Matrix sheet (row absolute)."""
+    return f"{_col(_C0 + j)}${_R_W}"
+
+
+def _col_range(ctx: _Context, top: int, j: int) -> str:
+    return _rng(top, _C0 + j, top + ctx.m - 1, _C0 + j)
+
+
+def _oriented_minmax(ctx: _Context, top: int, i: int, j: int) -> str:
+    cell = f"{_col(_C0 + j)}{top + i}"
+    rng = _col_range(ctx, top, j)
+    num = f"({cell}-MIN({rng}))" if ctx.crit[j].direction == "benefit" else f"(MAX({rng})-{cell})"
+    return f"=IF(MAX({rng})=MIN({rng}),0,{num}/(MAX({rng})-MIN({rng})))"
+
+
+def _normalized_block(mx, ctx: _Context, raw0: int) -> int:
+    """The values normalised as the live TOPSIS block's normalization says; the block's first row."""
+    norm0 = _matrix_block(mx, ctx, raw0 + ctx.m + 1, ctx.w["normalized"] + f" ({ctx.norm})")
+    for i in range(ctx.m):
+        for j in range(ctx.n):
+            if ctx.norm == "vector":
+                cell, rng = f"{_col(_C0 + j)}{raw0 + i}", _col_range(ctx, raw0, j)
+                f = f"=IF(SUMSQ({rng})=0,0,{cell}/SQRT(SUMSQ({rng})))"
+            elif ctx.norm == "reference":  # R-TOPSIS: the criterion's value function on the set's reference levels
+                f = "=" + value_formula(f"{_col(_C0 + j)}{raw0 + i}", ctx.values.xs[j], ctx.values.ys[j])
+            else:
+                f = _oriented_minmax(ctx, raw0, i, j)
+            formula(mx, norm0 + i, _C0 + j, f, NUM6)
+    return norm0
+
+
+def _weighted_block(mx, ctx: _Context, norm0: int) -> tuple[int, int, int]:
+    """The weighted values, then the ideal and the anti-ideal rows right below them; the rows of the three."""
+    m = ctx.m
+    wt0 = _matrix_block(mx, ctx, norm0 + m + 1, ctx.w["weighted"])
+    for i in range(m):
+        for j in range(ctx.n):
+            formula(mx, wt0 + i, _C0 + j, f"={_col(_C0 + j)}{norm0 + i}*{_wcell(j)}", NUM6)
+    r_ideal, r_anti = wt0 + m, wt0 + m + 1
+    put(mx, r_ideal, 1, ctx.w["ideal"], {"font": BOLD})
+    put(mx, r_anti, 1, ctx.w["anti"], {"font": BOLD})
+    for j, c in enumerate(ctx.crit):
+        if ctx.norm == "reference":  # fixed at the ends of the set's yardstick: value 1 and value 0, weighted
+            formula(mx, r_ideal, _C0 + j, f"={_wcell(j)}", NUM6)
+            formula(mx, r_anti, _C0 + j, "=0", NUM6)
+            continue
+        rng = _col_range(ctx, wt0, j)
+        best, worst = ("MAX", "MIN") if (c.direction == "benefit" or ctx.norm == "minmax") else ("MIN", "MAX")
+        formula(mx, r_ideal, _C0 + j, f"={best}({rng})", NUM6)
+        formula(mx, r_anti, _C0 + j, f"={worst}({rng})", NUM6)
+    return wt0, r_ideal, r_anti
+
+
+def _results_block(wb, mx, ctx: _Context, res0: int, wt0: int, ideal_rows: tuple[int, int], mm0: int) -> None:
+    """From row ``res0``: d⁺, d⁻, the TOPSIS score (the cells named ``Scores``) and rank, the WSM score and rank."""
+    w, m, cn = ctx.w, ctx.m, _C0 + ctx.n - 1
     heads = [w["id"], w["dpos"], w["dneg"], w["topsis"], w["rank"], w["wsm"], w["rank_wsm"]]
     for k, h in enumerate(heads):
         put(mx, res0 - 1, 1 + k, h, SUB)
-    ideal_rng = _rng(r_ideal, c0, r_ideal, cn)
-    anti_rng = _rng(r_anti, c0, r_anti, cn)
-    w_rng = _rng(r_w, c0, r_w, cn)
+    r_ideal, r_anti = ideal_rows
+    ideal_rng = _rng(r_ideal, _C0, r_ideal, cn)
+    anti_rng = _rng(r_anti, _C0, r_anti, cn)
+    w_rng = _rng(_R_W, _C0, _R_W, cn)
     score_rng = _rng(res0, 4, res0 + m - 1, 4)
     wsm_rng = _rng(res0, 6, res0 + m - 1, 6)
-    for i, ident in enumerate(ids):
+    for i, ident in enumerate(ctx.ids):
         row = res0 + i
-        weighted_row = _rng(wt0 + i, c0, wt0 + i, cn, absolute=False)
+        weighted_row = _rng(wt0 + i, _C0, wt0 + i, cn, absolute=False)
         put(mx, row, 1, ident)
         formula(mx, row, 2, f"=SQRT(SUMXMY2({weighted_row},{ideal_rng}))", NUM6)
         formula(mx, row, 3, f"=SQRT(SUMXMY2({weighted_row},{anti_rng}))", NUM6)
         formula(mx, row, 4, f"=IF(B{row}+C{row}=0,NA(),C{row}/(B{row}+C{row}))", NUM6)
         formula(mx, row, 5, f"=1+SUMPRODUCT(--({score_rng}>D{row}+1E-12))")
-        mm_row = _rng(mm0 + i, c0, mm0 + i, cn, absolute=False)
+        mm_row = _rng(mm0 + i, _C0, mm0 + i, cn, absolute=False)
         formula(mx, row, 6, f"=SUMPRODUCT({mm_row},{w_rng})", NUM6)
         formula(mx, row, 7, f"=1+SUMPRODUCT(--({wsm_rng}>F{row}+1E-12))")
     wb.defined_names["Scores"] = DefinedName("Scores", attr_text=f"{quote_sheetname(mx.title)}!{score_rng}")
-    mx.column_dimensions["A"].width = 26
-    for j in range(max(n, 7)):
-        mx.column_dimensions[_col(c0 + j)].width = 14
-    mx.freeze_panes = "B4"
 
-    # --- Summary ----------------------------------------------------------------------------------------
+
+# --- Summary ------------------------------------------------------------------------------------------
+
+
+def _summary_sheet(ws, ctx: _Context, cells: _MatrixCells) -> None:
+    """The ranked projects (scores and ranks as references to the Matrix sheet), then the ineligible ones,
+    a colour scale and the scores chart."""
+    rk = ctx.rk
     projects = {p.id: p for p in rk.package.projects} if rk.package is not None else {}
-    put(summary, 1, 1, (rk.partnership or t["summary"]), {"font": Font(bold=True, size=14)})
+    put(ws, 1, 1, (rk.partnership or ctx.t["summary"]), {"font": Font(bold=True, size=14)})
+    cols = _summary_columns(ws, ctx)
+    row_of = {ident: cells.res0 + i for i, ident in enumerate(ctx.ids)}
+    sr = 5
+    for res in rk.results:
+        _ranked_row(ws, sr, ctx, cells, cols, res, row_of[res.id], projects.get(res.id))
+        sr += 1
+    last_ranked = sr - 1
+    for inel in rk.ineligible:
+        _ineligible_row(ws, sr, ctx.w, inel, projects.get(inel.id))
+        sr += 1
+    ws.conditional_formatting.add(
+        f"D5:D{last_ranked}",
+        ColorScaleRule(start_type="min", start_color="F8696B", mid_type="percentile", mid_value=50,
+                       mid_color="FFEB84", end_type="max", end_color="63BE7B"))
+    for col, width in zip("ABCDEFGHIJKL", (8, 8, 60, 10, 10, 10, 10, 40, 16, 50, 12, 40)):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "C5"
+    _scores_chart(ws, ctx, last_ranked, f"B{sr + 2}")
+
+
+def _summary_columns(ws, ctx: _Context) -> _SummaryColumns:
+    """The method line (row 2) and the column headers (row 4)."""
+    rk, w, lang = ctx.rk, ctx.w, ctx.lang
     entry = methods.get(rk.method)
     live_rank = LIVE_RANK_COLUMN.get(rk.method)
     own = live_rank is None and not entry.card  # its scores are in no live column: written as values
     label = entry.label[lang]
-    put(summary, 2, 1, f"{rk.method.upper()}" + (f" ({rk.normalization})" if rk.normalization else "")
+    put(ws, 2, 1, f"{rk.method.upper()}" + (f" ({rk.normalization})" if rk.normalization else "")
         + f" · {rk.engine} · {rk.input_hash}" + (f" · {w['values_note'].format(m=label)}" if own else ""),
         {"font": Font(italic=True, color="666666")})
     cols = [w["rank"], w["id"], w["title"], w["topsis"], w["rank_topsis"], w["wsm"], w["rank_wsm"], w["eligible"],
@@ -357,66 +517,71 @@ def build_appraisal_workbook(rk, lang: str = "pl", portfolio=None, portfolio_err
     if own:
         cols += [w["own_score"].format(m=label), w["own_rank"].format(m=label)]
     for k, h in enumerate(cols):
-        put(summary, 4, 1 + k, h, HEAD)
-    summary.row_dimensions[4].height = 30
-    row_of = {ident: res0 + i for i, ident in enumerate(ids)}
-    sr = 5
-    for res in rk.results:
-        mrow = row_of[res.id]
-        p = projects.get(res.id)
-        if live_rank is None:
-            put(summary, sr, 1, res.rank)
-        else:
-            formula(summary, sr, 1, f"={_abs(mx.title, mrow, live_rank)}")
-        put(summary, sr, 2, res.id)
-        put(summary, sr, 3, res.title or "", WRAP)
-        formula(summary, sr, 4, f"={_abs(mx.title, mrow, 4)}", NUM4)
-        formula(summary, sr, 5, f"={_abs(mx.title, mrow, 5)}")
-        formula(summary, sr, 6, f"={_abs(mx.title, mrow, 6)}", NUM4)
-        formula(summary, sr, 7, f"={_abs(mx.title, mrow, 7)}")
-        put(summary, sr, 8, w["yes"])
-        _project_money(summary, sr, p)
-        _fit_row(summary, sr)
-        if has_card and res.card is not None:
-            put(summary, sr, 11, res.card.total)
-            put(summary, sr, 12, w["yes"] if res.card.passed else f"{w['no']}: {'; '.join(res.card.reasons)}")
-        if own:
-            put(summary, sr, own_col, res.score, NUM4)
-            put(summary, sr, own_col + 1, res.rank)
-        sr += 1
-    last_ranked = sr - 1
-    for inel in rk.ineligible:
-        p = projects.get(inel.id)
-        put(summary, sr, 1, "—")
-        put(summary, sr, 2, inel.id)
-        put(summary, sr, 3, inel.title or "", WRAP)
-        put(summary, sr, 8, f"{w['no']}: " + "; ".join(g.label for g in inel.failed_gates),
-            {"font": Font(color="9C0006")})
-        _project_money(summary, sr, p)
-        _fit_row(summary, sr)
-        sr += 1
-    summary.conditional_formatting.add(
-        f"D5:D{last_ranked}",
-        ColorScaleRule(start_type="min", start_color="F8696B", mid_type="percentile", mid_value=50,
-                       mid_color="FFEB84", end_type="max", end_color="63BE7B"))
-    for col, width in zip("ABCDEFGHIJKL", (8, 8, 60, 10, 10, 10, 10, 40, 16, 50, 12, 40)):
-        summary.column_dimensions[col].width = width
-    summary.freeze_panes = "C5"
+        put(ws, 4, 1 + k, h, HEAD)
+    ws.row_dimensions[4].height = 30
+    return _SummaryColumns(live_rank, own, own_col, has_card)
+
+
+def _ranked_row(ws, sr: int, ctx: _Context, cells: _MatrixCells, cols: _SummaryColumns, res, mrow: int,
+                project) -> None:
+    """A ranked project at row ``sr``; ``mrow`` is its row in the Matrix sheet's results."""
+    w = ctx.w
+    if cols.live_rank is None:
+        put(ws, sr, 1, res.rank)
+    else:
+        formula(ws, sr, 1, f"={_abs(cells.title, mrow, cols.live_rank)}")
+    put(ws, sr, 2, res.id)
+    put(ws, sr, 3, res.title or "", WRAP)
+    formula(ws, sr, 4, f"={_abs(cells.title, mrow, 4)}", NUM4)
+    formula(ws, sr, 5, f"={_abs(cells.title, mrow, 5)}")
+    formula(ws, sr, 6, f"={_abs(cells.title, mrow, 6)}", NUM4)
+    formula(ws, sr, 7, f"={_abs(cells.title, mrow, 7)}")
+    put(ws, sr, 8, w["yes"])
+    _project_money(ws, sr, project)
+    _fit_row(ws, sr)
+    if cols.has_card and res.card is not None:
+        put(ws, sr, 11, res.card.total)
+        put(ws, sr, 12, w["yes"] if res.card.passed else f"{w['no']}: {'; '.join(res.card.reasons)}")
+    if cols.own:
+        put(ws, sr, cols.own_col, res.score, NUM4)
+        put(ws, sr, cols.own_col + 1, res.rank)
+
+
+def _ineligible_row(ws, sr: int, w: dict, inel, project) -> None:
+    """A project that failed a gate, at row ``sr``: no rank, the failed gates."""
+    put(ws, sr, 1, "—")
+    put(ws, sr, 2, inel.id)
+    put(ws, sr, 3, inel.title or "", WRAP)
+    put(ws, sr, 8, f"{w['no']}: " + "; ".join(g.label for g in inel.failed_gates),
+        {"font": Font(color="9C0006")})
+    _project_money(ws, sr, project)
+    _fit_row(ws, sr)
+
+
+def _scores_chart(ws, ctx: _Context, last_ranked: int, anchor: str) -> None:
+    """A bar chart of the summary's TOPSIS scores (rows 5 … ``last_ranked``)."""
     chart = BarChart()
     chart.type = "bar"
-    chart.title = w["scores_chart"]
-    chart.y_axis.title = w["topsis"]
+    chart.title = ctx.w["scores_chart"]
+    chart.y_axis.title = ctx.w["topsis"]
     chart.x_axis.scaling.orientation = "maxMin"
-    chart.add_data(Reference(summary, min_col=4, min_row=4, max_row=last_ranked), titles_from_data=True)
-    chart.set_categories(Reference(summary, min_col=2, min_row=5, max_row=last_ranked))
+    chart.add_data(Reference(ws, min_col=4, min_row=4, max_row=last_ranked), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, min_row=5, max_row=last_ranked))
     chart.legend = None
-    chart.height, chart.width = max(7.5, 0.6 * m + 3), 16
-    summary.add_chart(chart, f"B{sr + 2}")
+    chart.height, chart.width = max(7.5, 0.6 * ctx.m + 3), 16
+    ws.add_chart(chart, anchor)
 
-    # --- Breakdown: contributions to the weighted sum ------------------------------------------------------
-    # With a criteria set: weight × the criterion's value on the set's yardstick (the opinions' numbers),
-    # summing to the attainment; a plain matrix has no yardstick: weight × min-max value, summing to WSM.
-    put(bd, 1, 1, t["breakdown"], {"font": Font(bold=True, size=14)})
+
+# --- Breakdown: contributions to the weighted sum -------------------------------------------------------
+
+
+def _breakdown_sheet(bd, ctx: _Context, cells: _MatrixCells) -> None:
+    """Each criterion's contribution to each project's weighted sum, with a stacked bar chart.
+
+    With a criteria set: weight × the criterion's value on the set's yardstick (the opinions' numbers),
+    summing to the attainment; a plain matrix has no yardstick: weight × min-max value, summing to WSM."""
+    rk, w, n = ctx.rk, ctx.w, ctx.n
+    put(bd, 1, 1, ctx.t["breakdown"], {"font": Font(bold=True, size=14)})
     yardstick = None
     if rk.package is not None:
         from ..ranking import set_values
@@ -424,44 +589,48 @@ def build_appraisal_workbook(rk, lang: str = "pl", portfolio=None, portfolio_err
         yardstick = set_values(rk.package.criteria_set)
     put(bd, 2, 1, w["breakdown_note" if yardstick is None else "attainment_note"], {"font": Font(italic=True)})
     put(bd, 4, 1, w["id"], HEAD)
-    for j, c in enumerate(crit):
+    for j, c in enumerate(ctx.crit):
         put(bd, 4, 2 + j, c.id, HEAD)
     put(bd, 4, 2 + n, w["wsm" if yardstick is None else "attainment"], HEAD)
-    for i, ident in enumerate(ids):
+    for i, ident in enumerate(ctx.ids):
         row = 5 + i
         put(bd, row, 1, ident)
         for j in range(n):
             if yardstick is None:
-                value = _abs(mx.title, mm0 + i, c0 + j)
+                value = _abs(cells.title, cells.mm0 + i, _C0 + j)
             else:
-                value = value_formula(_abs(mx.title, raw0 + i, c0 + j), yardstick.xs[j], yardstick.ys[j])
-            formula(bd, row, 2 + j, f"=({value})*{_abs(mx.title, r_w, c0 + j)}", NUM4)
+                value = value_formula(_abs(cells.title, cells.raw0 + i, _C0 + j), yardstick.xs[j], yardstick.ys[j])
+            formula(bd, row, 2 + j, f"=({value})*{_abs(cells.title, _R_W, _C0 + j)}", NUM4)
         formula(bd, row, 2 + n, f"=SUM({_rng(row, 2, row, 1 + n, absolute=False)})", NUM4)
+    _breakdown_chart(bd, ctx)
+    bd.column_dimensions["A"].width = 12
+    bd.freeze_panes = "B5"
+
+
+def _breakdown_chart(bd, ctx: _Context) -> None:
+    """A stacked bar chart of the contributions, below them."""
+    m, n = ctx.m, ctx.n
     stacked = BarChart()
     stacked.type = "bar"
     stacked.grouping = "stacked"
     stacked.overlap = 100
-    stacked.title = w["breakdown_chart"]
+    stacked.title = ctx.w["breakdown_chart"]
     stacked.add_data(Reference(bd, min_col=2, max_col=1 + n, min_row=4, max_row=4 + m), titles_from_data=True)
     stacked.set_categories(Reference(bd, min_col=1, min_row=5, max_row=4 + m))
     stacked.height, stacked.width = max(8, 0.6 * m + 4), 22
     bd.add_chart(stacked, f"A{m + 7}")
-    bd.column_dimensions["A"].width = 12
-    bd.freeze_panes = "B5"
-    for ws in (summary, wsheet, mx, bd):
-        print_setup(ws)
-    if portfolio_error is not None:  # the ranking still stands: the sheet says why there is no portfolio
-        ws = wb.create_sheet(PORTFOLIO_TITLE[lang], 1)
-        put(ws, 1, 1, PORTFOLIO_WORDS[lang]["title"], {"font": Font(bold=True, size=14)})
-        from .text import pln
 
-        put(ws, 3, 1, PORTFOLIO_WORDS[lang]["none"].format(budget=pln(rk.package.budget), reason=portfolio_error.message),
-            {"font": Font(bold=True, color="9C0006")})
-        ws.column_dimensions["A"].width = 120
-        print_setup(ws)
-    if portfolio is not None:
-        add_portfolio_sheet(wb, portfolio, lang, index=1)
-    return wb
+
+def _no_portfolio_sheet(wb, rk, lang: str, error) -> None:
+    """The portfolio sheet when the package's budget has no portfolio: why."""
+    ws = wb.create_sheet(PORTFOLIO_TITLE[lang], 1)
+    put(ws, 1, 1, PORTFOLIO_WORDS[lang]["title"], {"font": Font(bold=True, size=14)})
+    from .text import pln
+
+    put(ws, 3, 1, PORTFOLIO_WORDS[lang]["none"].format(budget=pln(rk.package.budget), reason=error.message),
+        {"font": Font(bold=True, color="9C0006")})
+    ws.column_dimensions["A"].width = 120
+    print_setup(ws)
 
 
 def print_setup(ws) -> None:
