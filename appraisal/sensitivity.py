@@ -70,6 +70,15 @@ OUT_STEP = 1e-8
 PAIR_BLOCK = 4_000_000
 
 
+def _weighted(method: str) -> registry.Method:
+    """The registry entry of ``method``, which must read the weights (sensitivity varies them)."""
+    entry = registry.get(method)
+    if not entry.weighted:
+        raise InputError(f"sensitivity analysis needs a weighted method ({', '.join(registry.weighted_names())}), "
+                         f"not {method!r}", param="method")
+    return entry
+
+
 @dataclass
 class Problem:
     """What is analysed: a decision matrix with its criteria, base weights, directions and method."""
@@ -116,10 +125,7 @@ class Problem:
         from .scoring import checked_matrix
 
         x, w, d, _ = checked_matrix(ids, criteria, x, weights, directions, method, normalization, source)
-        entry = registry.get(method)
-        if not entry.weighted:
-            raise InputError(f"sensitivity analysis needs a weighted method ({', '.join(registry.weighted_names())}), "
-                             f"not {method!r}", param="method")
+        entry = _weighted(method)
         return cls(ids=list(ids), criteria=list(criteria), x=x, weights=np.array([float(v) for v in w]),
                    directions=np.array([1.0 if v > 0 else -1.0 for v in d]), method=method,
                    normalization=normalization if entry.normalizations else "vector")
@@ -127,10 +133,7 @@ class Problem:
     @classmethod
     def from_ranking(cls, rk) -> Problem:
         """The problem behind a :class:`~appraisal.ranking.Ranking` (its eligible projects)."""
-        entry = registry.get(rk.method)
-        if not entry.weighted:
-            raise InputError(f"sensitivity analysis needs a weighted method ({', '.join(registry.weighted_names())}), "
-                             f"not {rk.method!r}", param="method")
+        entry = _weighted(rk.method)
         crit = [c.id for c in rk.criteria]
         groups: dict[str, list[int]] = {}
         scales = None

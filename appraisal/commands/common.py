@@ -85,15 +85,21 @@ def _load(source: Path, weights_: str | None, directions: str | None):
     return data, isinstance(data, DecisionMatrix)
 
 
+def _rank(source: Path, data, matrix_inputs, method: str, normalization: str):
+    """The ranking of what :func:`_load` read: a matrix with its typed weights and directions, or a package."""
+    if matrix_inputs is None:
+        return data.rank(method, normalization)
+    from appraisal.ranking import rank_matrix
+
+    w, d = matrix_inputs
+    return rank_matrix(data.ids, data.criteria, data.values, w, d, method, normalization, str(source))
+
+
 def load_ranking(source: Path, weights_: str | None, directions: str | None, method: str, normalization: str):
     """Rank a CSV matrix (with --weights/--directions) or a package file (with its criteria set)."""
     data, is_matrix = _load(source, weights_, directions)
-    if is_matrix:
-        from appraisal.ranking import rank_matrix
-
-        w, d = _matrix_inputs(data, weights_, directions, method)
-        return rank_matrix(data.ids, data.criteria, data.values, w, d, method, normalization, str(source))
-    return data.rank(method, normalization)
+    inputs = _matrix_inputs(data, weights_, directions, method) if is_matrix else None
+    return _rank(source, data, inputs, method, normalization)
 
 
 def load_problem(source: Path, weights_: str | None, directions: str | None, method: str, normalization: str,
@@ -103,15 +109,10 @@ def load_problem(source: Path, weights_: str | None, directions: str | None, met
     from appraisal import sensitivity as sens
 
     data, is_matrix = _load(source, weights_, directions)
+    inputs = _matrix_inputs(data, weights_, directions, method) if is_matrix else None
     if is_matrix and not with_ranking:
-        w, d = _matrix_inputs(data, weights_, directions, method)
+        w, d = inputs
         return sens.Problem.from_matrix(data.ids, data.criteria, data.values, w, d, method, normalization,
                                         str(source)), None
-    if is_matrix:
-        from appraisal.ranking import rank_matrix
-
-        w, d = _matrix_inputs(data, weights_, directions, method)
-        rk = rank_matrix(data.ids, data.criteria, data.values, w, d, method, normalization, str(source))
-    else:
-        rk = data.rank(method, normalization)
+    rk = _rank(source, data, inputs, method, normalization)
     return sens.Problem.from_ranking(rk), rk

@@ -73,9 +73,7 @@ def save(result: Any, path: str | Path, *, lang: str = "pl", ranking=None) -> Pa
 
     path = Path(path)
     suffix = _suffix(path)
-    kinds = {Ranking: "a ranking", Portfolio: "a portfolio", SensitivityReport: "a sensitivity report"}
-    kind = next((name for cls, name in kinds.items() if isinstance(result, cls)), None)
-    if kind is None:
+    if not isinstance(result, (Ranking, Portfolio, SensitivityReport)):
         raise TypeError(f"save() writes a Ranking, a Portfolio or a SensitivityReport, not {type(result).__name__}")
     if suffix not in RESULT_SUFFIXES:
         raise InputError(f"cannot write {path.suffix or 'a file without extension'}; use .json or .xlsx",
