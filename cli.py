@@ -7,7 +7,11 @@ runs: ``appraise sensitivity ...`` imports appraisal/commands/sensitivity.py and
 
 Exit codes: 0 ok; 2 bad input or usage (one line on stderr, no traceback unless --debug);
 1 an internal error (a bug: please report it with the --debug traceback); 3 a batch with failed
-packages; 130 interrupted (Ctrl-C).
+packages; 4 ``weights --strict`` on inconsistent judgments (CR > 0.10); 130 interrupted (Ctrl-C).
+
+Messages are in the language of ``--lang`` (given to any command; default ``APPRAISE_LANG``, else Polish),
+click's own messages too (:mod:`appraisal.commands.clickwords`). ``--debug`` may stand anywhere among the
+options. A file argument ``-`` is standard input, ``-o -`` standard output (see each command's help).
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ import sys
 import click
 
 from appraisal import __version__
+from appraisal.criteria import i18n
 from appraisal.criteria.errors import InputError
+from appraisal.criteria.i18n import _
 
 #: every command: its name (the module ``appraisal.commands.<name>`` defines it under the same name) and the
 #: first paragraph of its help, which ``appraise --help`` lists (tests/test_library_api.py keeps the two equal)
@@ -31,6 +37,7 @@ COMMANDS = {
     "opinions": "Advisory opinions (opinia doradcza, Komponent II): one per project, plus the package bundle.",
     "portfolio": "Choose the eligible projects with the largest total score whose cost fits the budget.",
     "rank": "Rank a decision matrix (CSV) or a package of projects (JSON/TOML).",
+    "samples": "The sample packages, criteria sets and matrices installed with appraise.",
     "schema": "Print the JSON Schema of a package, a criteria-set file or an opinion.",
     "sensitivity": "How robust is the ranking, and what would change it?",
     "template": "Write an Excel workbook for an advisor to fill in: package, projects, scores, gates, weights.",
@@ -76,8 +83,25 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="appraise")
 @click.option("--debug", is_flag=True, help="Show the full traceback of any error.")
-def cli(debug: bool) -> None:
-    """appraise: AHP weights, TOPSIS/WSM rankings and selection cards for packages of key projects."""
+@click.option("--lang", type=click.Choice(i18n.LANGUAGES), default=None, is_eager=True,
+              callback=lambda ctx, param, value: i18n.set_language(value) or value,
+              help="Language of messages, tables and documents [default: pl, or APPRAISE_LANG]; also accepted "
+                   "after the command.")
+def cli(debug: bool, lang: str | None) -> None:
+    """appraise: AHP weights, TOPSIS/WSM rankings and selection cards for packages of key projects.
+
+    Every command takes --lang pl|en (default: pl, or the APPRAISE_LANG environment variable) and
+    --debug (a traceback instead of a one-line error). A file argument - reads standard input.
+
+    \b
+    Exit codes:
+      0    ok
+      1    internal error (a bug: rerun with --debug and report the traceback)
+      2    bad input or usage (one line on stderr)
+      3    batch: some packages failed
+      4    weights --strict: inconsistent judgments (CR > 0.10)
+      130  interrupted (Ctrl-C)
+    """
 
 
 # --- entry point -----------------------------------------------------------------------------------
@@ -99,16 +123,45 @@ def os_error_line(exc: OSError) -> str:
     return f"{name}: {exc.strerror or exc}" if name else f"{exc.strerror or exc}"
 
 
+def _options_part(args: list[str]) -> int:
+    """How many of ``args`` come before a ``--`` (after which nothing is an option)."""
+    return args.index("--") if "--" in args else len(args)
+
+
+def _take_debug(args: list[str]) -> tuple[list[str], bool]:
+    """``--debug`` is accepted anywhere among the options (``appraise rank x.csv --debug`` too)."""
+    end = _options_part(args)
+    debug = "--debug" in args[:end]
+    if not debug:
+        return args, False
+    return ["--debug", *(a for a in args[:end] if a != "--debug"), *args[end:]], True
+
+
+def _lang_of(args: list[str]) -> str | None:
+    """The ``--lang`` given among ``args``, if it is one of the languages (else None: the default)."""
+    head = args[:_options_part(args)]
+    for i, arg in enumerate(head):
+        value = head[i + 1] if arg == "--lang" and i + 1 < len(head) else arg.partition("=")[2] \
+            if arg.startswith("--lang=") else None
+        if value in i18n.LANGUAGES:
+            return value
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; bad input ends in one line on stderr and exit code 2."""
+    from appraisal.commands import clickwords
+
+    clickwords.install()  # click's own messages in the language of --lang too
     args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args
+    args, debug = _take_debug(args)
+    i18n.set_language(_lang_of(args))  # messages made before the command parses its --lang are in it too
     try:
         cli.main(args=args, prog_name="appraise", standalone_mode=False)
     except InputError as exc:
         if debug:
             raise
-        click.echo(f"appraise: error: {exc.cli_line()}", err=True)
+        _error(exc.cli_line())
         return 2
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
@@ -117,15 +170,16 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         cmd = exc.ctx.command_path if exc.ctx else "appraise"
-        click.echo(f"{cmd}: error: {exc.format_message()} (see '{cmd} --help')", err=True)
+        click.echo(_("{command}: error: {message} (see '{command} --help')").format(
+            command=cmd, message=exc.format_message()), err=True)
         return 2
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except (click.Abort, KeyboardInterrupt):  # Ctrl-C: 128 + SIGINT, as shells expect
-        click.echo("aborted", err=True)
+        click.echo(_("aborted"), err=True)
         return EXIT_INTERRUPTED
     except click.ClickException as exc:
-        click.echo(f"appraise: error: {exc.format_message()}", err=True)
+        _error(exc.format_message())
         return exc.exit_code
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 1
@@ -135,18 +189,25 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         if exc.errno in FILE_SYSTEM_ERRORS:
-            click.echo(f"appraise: error: {os_error_line(exc)}", err=True)
+            _error(os_error_line(exc))
             return 2
-        click.echo(f"appraise: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
-                   err=True)
+        _internal_error(exc)
         return 1
     except Exception as exc:
         if debug:
             raise
-        click.echo(f"appraise: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
-                   err=True)
+        _internal_error(exc)
         return 1
     return 0
+
+
+def _error(line: str) -> None:
+    click.echo(_("appraise: error: {message}").format(message=line), err=True)
+
+
+def _internal_error(exc: BaseException) -> None:
+    click.echo(_("appraise: internal error: {error} (rerun with --debug for the traceback)").format(
+        error=f"{type(exc).__name__}: {exc}"), err=True)
 
 
 def run() -> None:

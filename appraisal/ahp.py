@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .criteria.errors import InputError
+from .criteria.i18n import _
 from .criteria.judgments import RECIPROCITY_TOLERANCE
 from .normalization import unit_sum
 
@@ -43,10 +44,11 @@ SAATY_SCALE = np.array([1 / 9, 1 / 8, 1 / 7, 1 / 6, 1 / 5, 1 / 4, 1 / 3, 1 / 2, 
 
 def _check_shape(a: np.ndarray) -> int:
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
-        raise InputError(f"pairwise matrix must be square, got shape {a.shape}")
+        raise InputError(_("pairwise matrix must be square, got shape {shape}").format(shape=a.shape))
     n = a.shape[-1]
     if n > MAX_N:
-        raise InputError(f"{n}×{n} pairwise matrix is larger than the random-index table supports (n ≤ {MAX_N})")
+        raise InputError(_("{n}×{n} pairwise matrix is larger than the random-index table supports (n ≤ {max})").format(
+            n=n, max=MAX_N))
     return n
 
 
@@ -72,7 +74,7 @@ def eigenvector_weights(a: np.ndarray, tol: float = 1e-14, max_iter: int = 200) 
     flat = a.reshape(-1, n, n)
     w = geometric_weights(flat)
     if n > 1:
-        for _ in range(max_iter):
+        for _step in range(max_iter):
             aw = np.matmul(flat, w[:, :, None])[:, :, 0]
             w_new = aw / aw.sum(axis=1, keepdims=True)
             moving = np.abs(w_new - w).max(axis=1) > tol
@@ -115,7 +117,7 @@ def gci_threshold(n: int) -> float | None:
 
 def random_index(n: int) -> float:
     if n not in RANDOM_INDEX:
-        raise InputError(f"no random index for n = {n} (the table covers n ≤ {MAX_N})")
+        raise InputError(_("no random index for n = {n} (the table covers n ≤ {max})").format(n=n, max=MAX_N))
     return RANDOM_INDEX[n]
 
 
@@ -140,9 +142,9 @@ def weights(a: np.ndarray, method: str = "eigenvector") -> tuple[np.ndarray, np.
     if method == "eigenvector":
         return eigenvector_weights(a)
     if method == "geometric":
-        _, lam = eigenvector_weights(a)
+        _w, lam = eigenvector_weights(a)
         return geometric_weights(a), lam
-    raise InputError(f"unknown AHP method {method!r}; use eigenvector or geometric")
+    raise InputError(_("unknown AHP method {method!r}; use eigenvector or geometric").format(method=method))
 
 
 def aggregate_judgments(matrices: np.ndarray, expert_weights: np.ndarray | None = None) -> np.ndarray:
@@ -189,7 +191,7 @@ def diagnose(a: np.ndarray, w: np.ndarray, names: list[str], top: int = 3) -> li
         nearest = SAATY_SCALE[np.argmin(np.abs(np.log(SAATY_SCALE) - np.log(ideal)))]
         changed = a.copy()
         changed[i, j], changed[j, i] = nearest, 1.0 / nearest
-        _, lam = eigenvector_weights(changed)
+        _w, lam = eigenvector_weights(changed)
         cr_after = float(consistency(lam, n)[1])
         out.append(Judgment(names[i], names[j], float(a[i, j]), float(ideal), float(nearest), float(err[k]),
                             cr_after))
@@ -290,23 +292,24 @@ def check_pairwise(a: np.ndarray, names: list[str] | None = None, tol: float = R
     """Reject a matrix that is not square, positive, finite, with unit diagonal and reciprocal."""
     n = _check_shape(a)
     if a.ndim != 2:
-        raise InputError(f"expected one (n, n) matrix, got shape {a.shape}")
+        raise InputError(_("expected one (n, n) matrix, got shape {shape}").format(shape=a.shape))
     names = names or [str(i + 1) for i in range(n)]
     if len(names) != n:
-        raise InputError(f"{len(names)} names for a {n}×{n} matrix")
+        raise InputError(_("{count} names for a {n}×{n} matrix").format(count=len(names), n=n))
     bad = np.argwhere(~np.isfinite(a) | (a <= 0))
     if bad.size:
         i, j = bad[0]
-        raise InputError(f"judgment [{names[i]}, {names[j]}] = {a[i, j]:g} must be a positive finite number")
+        raise InputError(_("judgment [{row}, {column}] = {value} must be a positive finite number").format(
+            row=names[i], column=names[j], value=f"{a[i, j]:g}"))
     off = np.argwhere(np.abs(np.diag(a) - 1) > 1e-9)
     if off.size:
         i = off[0][0]
-        raise InputError(f"diagonal [{names[i]}, {names[i]}] must be 1, got {a[i, i]:g}")
+        raise InputError(_("diagonal [{name}, {name}] must be 1, got {value}").format(name=names[i], value=f"{a[i, i]:g}"))
     err = np.abs(a * a.T - 1)
     if (err > tol).any():
         i, j = np.argwhere(err > tol)[0]
-        raise InputError(f"not reciprocal: [{names[i]}, {names[j]}] = {a[i, j]:g} but "
-                         f"[{names[j]}, {names[i]}] = {a[j, i]:g}")
+        raise InputError(_("not reciprocal: [{a}, {b}] = {ab} but [{b}, {a}] = {ba}").format(
+            a=names[i], b=names[j], ab=f"{a[i, j]:g}", ba=f"{a[j, i]:g}"))
     return n
 
 
@@ -343,18 +346,19 @@ def analyse_panel(matrices: list[np.ndarray], names: list[str], experts: list[st
     stack = np.stack([np.asarray(m, dtype=float) for m in matrices])
     ew = np.ones(len(matrices)) if expert_weights is None else np.asarray(expert_weights, dtype=float)
     if ew.shape != (len(matrices),):
-        raise InputError(f"{len(ew)} expert weights given for {len(matrices)} experts", param="expert_weights")
+        raise InputError(_("{count} expert weights given for {n} experts").format(count=len(ew), n=len(matrices)),
+                         param="expert_weights")
     for k, x in enumerate(ew):
         if not np.isfinite(x):
-            raise InputError(f"expert weight {k + 1} is not a finite number", param="expert_weights")
+            raise InputError(_("expert weight {k} is not a finite number").format(k=k + 1), param="expert_weights")
         if x < 0:
-            raise InputError(f"expert weight {k + 1} is negative ({x:g}); expert weights must be ≥ 0",
-                             param="expert_weights")
+            raise InputError(_("expert weight {k} is negative ({value}); expert weights must be ≥ 0").format(
+                k=k + 1, value=f"{x:g}"), param="expert_weights")
     if not (ew > 0).any():
-        raise InputError("expert weights are all zero", param="expert_weights")
+        raise InputError(_("expert weights are all zero"), param="expert_weights")
     individual = [analyse(m, names, method) for m in stack]
     if aggregation not in ("aij", "aip"):
-        raise InputError(f"unknown panel aggregation {aggregation!r}; use aij or aip")
+        raise InputError(_("unknown panel aggregation {aggregation!r}; use aij or aip").format(aggregation=aggregation))
     group = analyse(aggregate_judgments(stack, ew), names, method)
     if aggregation == "aip":
         # the weights are the averaged priorities; λmax, CI, CR, GCI and diagnostics stay the AIJ matrix's
@@ -375,19 +379,22 @@ def align_panel(matrices: list[np.ndarray], names_per_matrix: list[list[str]],
     file and its first row, where the names are.
     """
     if len(names_per_matrix) != len(matrices):
-        raise InputError(f"{len(names_per_matrix)} lists of names for {len(matrices)} matrices",
+        raise InputError(_("{count} lists of names for {n} matrices").format(count=len(names_per_matrix),
+                                                                              n=len(matrices)),
                          param="names_per_matrix")
     if not matrices:
-        raise InputError("a panel needs at least one matrix", param="matrices")
+        raise InputError(_("a panel needs at least one matrix"), param="matrices")
     names = names_per_matrix[0]
     aligned = [matrices[0]]
     for k in range(1, len(matrices)):
         own = names_per_matrix[k]
         if sorted(own) != sorted(names):
             if sources is None:
-                raise InputError(f"criteria {own} of matrix {k + 1} differ from {names} of matrix 1",
-                                 param="names_per_matrix")
-            raise InputError(f"criteria {own} differ from {names} in {sources[0]}", source=sources[k], where="row 1")
+                raise InputError(_("criteria {own} of matrix {k} differ from {names} of matrix 1").format(
+                    own=own, k=k + 1, names=names), param="names_per_matrix")
+            raise InputError(_("criteria {own} differ from {names} in {file}").format(own=own, names=names,
+                                                                                    file=sources[0]),
+                             source=sources[k], where=_("row {row}").format(row=1))
         order = [list(own).index(n) for n in names]
         aligned.append(np.asarray(matrices[k])[np.ix_(order, order)])
     return aligned, list(names)
@@ -422,7 +429,7 @@ def synthesize(root) -> tuple[dict[str, float], list[NodeWeights]]:
         label = group.label.get("pl")
         if group.pairwise:
             mats = [complete_reciprocal(np.array(j.numeric())) for j in group.pairwise]
-            experts = [j.expert or f"expert {i + 1}" for i, j in enumerate(group.pairwise)]
+            experts = [j.expert or _("expert {n}").format(n=i + 1) for i, j in enumerate(group.pairwise)]
             if len(mats) == 1:
                 res = analyse(mats[0], ids, group.method)
             else:

@@ -37,15 +37,17 @@ from typing import Any
 
 import numpy as np
 
+from .criteria import i18n
 from .criteria.errors import InputError
+from .criteria.i18n import N_, _
 from .criteria.models import RECOMMENDATIONS
 from .filenames import LOCK_NAME, PACKAGE_SUFFIXES, RUN_MARKER
 from .ranking import Prepared, Ranking, finish_package, method_scores, prepare_package
 
 #: what "recommended" means in the summaries: the category an advisory opinion would give
-RECOMMEND_RULE = ("recommended = the category 'recommended' under the opinion rules of the package's criteria set "
-                  "(appraisal.opinions: gates, attainment thresholds on the set's own scales and reference levels, "
-                  "group minima, selection card), as in 'appraise opinions'; independent of the other projects")
+RECOMMEND_RULE = N_("recommended = the category 'recommended' under the opinion rules of the package's criteria set "
+                    "(appraisal.opinions: gates, attainment thresholds on the set's own scales and reference levels, "
+                    "group minima, selection card), as in 'appraise opinions'; independent of the other projects")
 
 
 #: the fields of a league row (one project of a scored package), in the order kept in memory
@@ -136,10 +138,10 @@ def discover(root: str | Path, exclude: Iterable[str | Path] = ()) -> tuple[list
     (:func:`shown`)."""
     root = Path(root)
     if not root.is_dir():
-        raise InputError("no such folder", source=shown(str(root)))
+        raise InputError(_("no such folder"), source=shown(str(root)))
     excluded = {ident for ident in map(_identity, exclude) if ident is not None}
     if _identity(root) in excluded:
-        raise InputError("is the output folder too; choose another output folder (-o)", source=shown(str(root)))
+        raise InputError(_("is the output folder too; choose another output folder (-o)"), source=shown(str(root)))
     jobs, skipped = [], []
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
@@ -156,12 +158,12 @@ def discover(root: str | Path, exclude: Iterable[str | Path] = ()) -> tuple[list
         dirnames[:] = walked
         visible = sorted(f for f in filenames if not f.startswith("."))
         if not visible and not dirnames and not passed_over and here != root:
-            skipped.append({"file": shown(str(here)), "reason": "empty folder"})
+            skipped.append({"file": shown(str(here)), "reason": _("empty folder")})
         for name in visible:
             path = here / name
             rel = path.relative_to(root)
             if name.startswith("~$"):
-                skipped.append({"file": shown(str(path)), "reason": "Excel lock file"})
+                skipped.append({"file": shown(str(path)), "reason": _("Excel lock file")})
             elif path.suffix.lower() in PACKAGE_SUFFIXES:
                 why = _not_regular(path)
                 if why:
@@ -172,7 +174,8 @@ def discover(root: str | Path, exclude: Iterable[str | Path] = ()) -> tuple[list
                                 voivodeship=shown(voiv)))
             else:
                 skipped.append({"file": shown(str(path)),
-                                "reason": f"not a package file ({shown(path.suffix) or 'no extension'})"})
+                                "reason": _("not a package file ({extension})").format(
+                                    extension=shown(path.suffix) or _("no extension"))})
     _sort_polish(jobs)
     return jobs, skipped
 
@@ -189,11 +192,11 @@ def _identity(path: str | Path) -> tuple[int, int] | None:
 def _not_walked(folder: Path, excluded: set[tuple[int, int]]) -> str | None:
     """Why a folder of the tree is not walked (None: it is)."""
     if folder.is_symlink():
-        return "a link to a folder (not followed)"
+        return _("a link to a folder (not followed)")
     if _identity(folder) in excluded:
-        return "the output folder of this run"
+        return _("the output folder of this run")
     if any(os.path.lexists(folder / name) for name in (RUN_MARKER, LOCK_NAME)):
-        return "an appraise output folder (results of an earlier run)"
+        return _("an appraise output folder (results of an earlier run)")
     return None
 
 
@@ -203,22 +206,24 @@ def _not_regular(path: Path) -> str | None:
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        return "a broken link" if link else "vanished while the folder was read"
+        return _("a broken link") if link else _("vanished while the folder was read")
     except OSError as exc:
-        return f"cannot be read: {exc.strerror or exc}"
+        return _("cannot be read: {reason}").format(reason=exc.strerror or exc)
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISFIFO(mode):
-        kind = "a named pipe (FIFO)"
+        kind = _("a named pipe (FIFO)")
     elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        kind = "a device"
+        kind = _("a device")
     elif stat.S_ISSOCK(mode):
-        kind = "a socket"
+        kind = _("a socket")
     elif stat.S_ISDIR(mode):
-        kind = "a folder"
+        kind = _("a folder")
     else:
-        kind = "a special file"
-    return f"{kind}{' (through a link)' if link else ''}, not a regular file; only regular files are read"
+        kind = _("a special file")
+    if link:
+        return _("{kind} (through a link), not a regular file; only regular files are read").format(kind=kind)
+    return _("{kind}, not a regular file; only regular files are read").format(kind=kind)
 
 
 _ALPHABET = "aąbcćdeęfghijklłmnńoópqrsśtuvwxyzźż"
@@ -276,7 +281,8 @@ def _prepare(job: Job, criteria: Any, method: str, normalization: str,
     except InputError as exc:
         return shown(str(exc.located(job.file))), exc.where and shown(exc.where)
     except Exception as exc:  # noqa: BLE001 - one broken package must not stop the batch
-        return shown(f"{job.file}: internal error: {type(exc).__name__}: {exc}"), None
+        return shown(_("{file}: internal error: {type}: {error}").format(
+            file=job.file, type=type(exc).__name__, error=exc)), None
 
 
 def _with_criteria(pkg, criteria):
@@ -322,7 +328,8 @@ def run(jobs: list[Job], criteria: Any = None, method: str = "topsis", normaliza
     workers = max(1, workers or os.cpu_count() or 1)
     t0 = time.perf_counter()
     chunk = max(1, min(CHUNK, math.ceil(len(jobs) / (workers * 4)) if jobs else 1))
-    tasks = [(jobs[i:i + chunk], criteria, method, normalization, write, keep_rankings, read)
+    lang = i18n.current()  # the workers' messages in the caller's language (a worker process has its own)
+    tasks = [(jobs[i:i + chunk], criteria, method, normalization, write, keep_rankings, read, lang)
              for i in range(0, len(jobs), chunk)]
     outcomes: list[Outcome] = []
     timing = {"read_and_validate_s": 0.0, "score_s": 0.0, "write_s": 0.0}
@@ -365,8 +372,8 @@ def _work(task) -> tuple[list[Outcome], dict[str, float]]:
     from .opinions import categories
     from .sensitivity import one_blas_thread
 
-    jobs, criteria, method, normalization, write, keep, read = task
-    with no_gc():
+    jobs, criteria, method, normalization, write, keep, read, lang = task
+    with i18n.use(lang), no_gc():
         t0 = time.perf_counter()
         prepared = [_prepare(j, criteria, method, normalization, read) for j in jobs]
         t1 = time.perf_counter()
@@ -397,13 +404,14 @@ def _work(task) -> tuple[list[Outcome], dict[str, float]]:
                 o.error, o.where = shown(str(exc.located(o.file))), exc.where and shown(exc.where)
                 continue
             except Exception as exc:  # noqa: BLE001 - one broken package must not stop the batch
-                o.error = shown(f"{o.file}: internal error: {type(exc).__name__}: {exc}")
+                o.error = shown(_("{file}: internal error: {type}: {error}").format(
+                    file=o.file, type=type(exc).__name__, error=exc))
                 continue
             if write is not None:
                 try:
                     write(jobs[i], rk)
                 except Exception as exc:  # noqa: BLE001 - e.g. a text no spreadsheet cell can hold
-                    o.error = shown(f"{o.file}: cannot write the results: {exc}")
+                    o.error = shown(_("{file}: cannot write the results: {error}").format(file=o.file, error=exc))
                     continue
             o.line, o.league = line, league
             if keep:
@@ -484,7 +492,7 @@ def league_rows(rk: Ranking, key: str, voivodeship: str, categories: dict[str, A
     pkg = rk.package
     assert pkg is not None
     ranked = {r.id: r for r in rk.results}
-    failed = {i.id: [g.id for g in i.failed_gates] for i in rk.ineligible}
+    failed = {i.id: [g.label or g.id for g in i.failed_gates] for i in rk.ineligible}
     name = pkg.partnership.name
     rows = []
     for p in pkg.projects:
@@ -508,7 +516,7 @@ def summary(result: BatchResult, source: str, method: str, normalization: str | 
     lines = [o.line for o in result.scored]
     return {
         "engine": ENGINE, "source": source, "method": method, "normalization": normalization, "criteria": criteria,
-        "recommend_rule": RECOMMEND_RULE,
+        "recommend_rule": _(RECOMMEND_RULE),
         "counts": {"found": len(result.outcomes), "scored": len(lines), "failed": len(result.failed),
                    "skipped": len(result.skipped)},
         "partnerships": lines,
@@ -538,7 +546,7 @@ def output_path(out_dir: Path, folder: str, key: str, suffix: str, taken: set[st
     path = (out_dir / folder / (candidate + suffix))
     root = out_dir.resolve()
     if root not in path.resolve().parents:
-        raise InputError(f"refusing to write outside the output folder: {shown(str(path))}")
+        raise InputError(_("refusing to write outside the output folder: {path}").format(path=shown(str(path))))
     return path
 
 

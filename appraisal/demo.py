@@ -8,14 +8,11 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from . import numfmt
 from .batch import BatchResult, discover, run
+from .criteria import i18n
 from .criteria.errors import InputError
-
-#: the demo's own headings (the sections themselves come from the renderers, in their catalogues)
-DEMO_WORDS = {
-    "en": {"portfolio": "portfolio under a budget", "opinions": "Advisory opinions"},
-    "pl": {"portfolio": "portfel w ramach budżetu", "opinions": "Opinie doradcze"},
-}
+from .criteria.i18n import _, ngettext, pgettext
 
 
 def samples_dir() -> Path:
@@ -43,7 +40,7 @@ class DemoReport:
     written: list[Path] = field(default_factory=list)
 
 
-def run_demo(out_dir: str | Path = "appraise-demo", lang: str = "pl", *,
+def run_demo(out_dir: str | Path = "appraise-demo", lang: str | None = None, *,
              on_section: Callable[[str], None] | None = None,
              on_note: Callable[[str], None] | None = None) -> DemoReport:
     """The whole pipeline on the bundled samples, its files written to ``out_dir``.
@@ -52,8 +49,16 @@ def run_demo(out_dir: str | Path = "appraise-demo", lang: str = "pl", *,
     TOPSIS ranking with WSM beside it), a portfolio under a budget, its appraisal workbook and advisory
     opinions; the selection-card package and its workbook; then a one-line summary of every bundled
     partnership. ``on_section``/``on_note`` receive each section and note as soon as it is ready (the
-    command line prints them as the demo goes); all of them are in the report too.
+    command line prints them as the demo goes); all of them are in the report too. ``lang``: the
+    language of every section, note and file (None: the current language, Polish by default).
     """
+    lang = lang or i18n.current()
+    with i18n.use(lang):
+        return _run_demo(Path(out_dir), lang, on_section, on_note)
+
+
+def _run_demo(out_dir: Path, lang: str, on_section: Callable[[str], None] | None,
+              on_note: Callable[[str], None] | None) -> DemoReport:
     from .io.excel_report import write_appraisal_workbook
     from .io.files import atomic_write_json
     from .io.formats import load_package, save
@@ -67,26 +72,30 @@ def run_demo(out_dir: str | Path = "appraise-demo", lang: str = "pl", *,
         if on_section is not None:
             on_section(text)
 
-    out_dir = Path(out_dir)
     samples = samples_dir()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"cannot make the output folder: {exc.strerror or exc}", source=str(out_dir)) from None
+        raise InputError(_("cannot make the output folder: {reason}").format(reason=exc.strerror or exc),
+                         source=str(out_dir)) from None
     pkg = load_package(samples / "pakiet_dolina_baryczy.json")
     rk = pkg.rank()
-    section(f"== {pkg.partnership.name} ({pkg.partnership.voivodeship}), {len(pkg.projects)} projects, "
-            f"criteria set {pkg.criteria if isinstance(pkg.criteria, str) else pkg.criteria.id}")
+    n = len(pkg.projects)
+    section(ngettext("== {partnership} ({voivodeship}), {n} project, criteria set: {criteria}",
+                     "== {partnership} ({voivodeship}), {n} projects, criteria set: {criteria}", n).format(
+        partnership=pkg.partnership.name, voivodeship=pkg.partnership.voivodeship, n=n,
+        criteria=pkg.criteria_set.label.get(lang)))
     section(render_weights_report(rk, lang))
     section(render_ranking(rk, lang))
     card = load_package(samples / "pakiet_karta.json").rank("points")
-    section(f"== {card.partnership}: selection card (karta oceny)\n" + render_ranking(card, lang))
+    section(_("== {partnership}: selection card").format(partnership=card.partnership) + "\n"
+            + render_ranking(card, lang))
 
     # a budget of about 60 % of what the eligible projects cost (whole millions of PLN)
     eligible_cost = sum(p.cost or 0 for p in pkg.projects if p.id in rk.scores())
     pf = choose(rk, float(int(0.6 * eligible_cost / 1e6) * 1e6))
-    section(f"== {pkg.partnership.name}: {DEMO_WORDS[lang]['portfolio']}"
-            "\n" + render_portfolio(pf, lang))
+    section(_("== {partnership}: portfolio under a budget").format(partnership=pkg.partnership.name)
+            + "\n" + render_portfolio(pf, lang))
 
     written = report.written
     written += [write_appraisal_workbook(rk, out_dir / "ocena_dolina_baryczy.xlsx", lang, portfolio=pf),
@@ -100,22 +109,26 @@ def run_demo(out_dir: str | Path = "appraise-demo", lang: str = "pl", *,
 
     opinions_done = write_opinions(rk, out_dir / "opinie", ["docx", "md", "json"], lang,
                                    robustness=opinion_robustness(rk, 2000, 0))
-    section(f"== {DEMO_WORDS[lang]['opinions']}: "
-            + "; ".join(f"{o.identification.project_id} {o.recommendation_label}" for o in opinions_done.opinions))
+    verdicts = "; ".join(f"{o.identification.project_id} {o.recommendation_label}" for o in opinions_done.opinions)
+    section(_("== Advisory opinions: {opinions}").format(opinions=verdicts))
     written.extend(opinions_done.bundle_files)
 
     bundled = bundled_partnerships()
     if bundled.outcomes:
         lines = [o.line for o in bundled.scored]
         rows = [[ln["voivodeship"], clip(ln["partnership"], 46), str(ln["projects"]), str(ln["eligible"]),
-                 ln["top_project"]["id"], clip(ln["top_project"]["title"], 40), f"{ln['top_project']['score']:.4f}"]
+                 ln["top_project"]["id"], clip(ln["top_project"]["title"], 40),
+                 numfmt.number(ln["top_project"]["score"], 4, lang=lang)]
                 for ln in lines]
-        section(f"== All bundled partnerships: {len(lines)} packages in {len({ln['voivodeship'] for ln in lines})} "
-                f"voivodeships, {sum(ln['projects'] for ln in lines)} projects\n"
-                + table(["Voivodeship", "Partnership", "Projects", "Ranked", "Top", "Top project", "Score"], rows,
-                        "llrrllr"))
+        heads = [pgettext("demo", "Voivodeship"), pgettext("demo", "Partnership"), pgettext("demo", "Projects"),
+                 pgettext("demo", "Ranked"), pgettext("demo", "Top"), pgettext("demo", "Top project"),
+                 pgettext("demo", "Score")]
+        section(_("== All bundled partnerships: {packages} packages in {voivodeships} voivodeships, {projects} "
+                  "projects").format(packages=len(lines), voivodeships=len({ln["voivodeship"] for ln in lines}),
+                                     projects=sum(ln["projects"] for ln in lines))
+                + "\n" + table(heads, rows, "llrrllr"))
         for o in bundled.failed:
-            report.notes.append(f"not ranked: {o.error}")
+            report.notes.append(_("not ranked: {error}").format(error=o.error))
             if on_note is not None:
                 on_note(report.notes[-1])
         written.append(atomic_write_json(out_dir / "partnerships.json", {

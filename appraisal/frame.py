@@ -9,18 +9,24 @@ import numpy as np
 import pandas as pd
 
 from .criteria.errors import InputError
+from .criteria.i18n import _
 from .ranking import rank_matrix
 
 
 def _by_column(values: Any, columns: list[str], what: str) -> list[Any]:
+    """``values`` in column order; ``what``: ``weights`` or ``directions`` (the parameter)."""
     if isinstance(values, Mapping):
         keys = list(values.keys())
         unknown = [k for k in keys if k not in columns]
         if unknown:
-            raise InputError(f"{what} given for unknown column(s) {unknown}")
+            text = (_("weights given for unknown column(s) {columns}") if what == "weights"
+                    else _("directions given for unknown column(s) {columns}"))
+            raise InputError(text.format(columns=unknown))
         missing = [c for c in columns if c not in keys]
         if missing:
-            raise InputError(f"no {what[:-1]} given for column(s) {missing}")
+            text = (_("no weight given for column(s) {columns}") if what == "weights"
+                    else _("no direction given for column(s) {columns}"))
+            raise InputError(text.format(columns=missing))
         return [values[c] for c in columns]
     if isinstance(values, str):
         return values.split(",")
@@ -45,12 +51,12 @@ def rank_frame(df: pd.DataFrame, weights: Any, directions: Any, method: str = "t
     order of ``df``.
     """
     if not isinstance(df, pd.DataFrame):
-        raise InputError("expected a pandas DataFrame of alternatives × criteria")
+        raise InputError(_("expected a pandas DataFrame of alternatives × criteria"))
     columns = [str(c) for c in df.columns]
     bad = [c for c, dt in zip(columns, df.dtypes) if not pd.api.types.is_numeric_dtype(dt)
            or pd.api.types.is_bool_dtype(dt)]
     if bad:
-        raise InputError(f"column(s) {bad} are not numeric")
+        raise InputError(_("column(s) {columns} are not numeric").format(columns=bad))
     renamed = df.set_axis(columns, axis=1)
     w = _by_column(_str_keys(weights), columns, "weights")
     d = _by_column(_str_keys(directions), columns, "directions")
@@ -77,10 +83,11 @@ def _cell(value: Any) -> Any:
 def _rows(df: Any, name: str) -> dict[str, dict[str, Any]]:
     """``{project id: {column: value}}`` of a frame indexed by project id, missing cells left out."""
     if not isinstance(df, pd.DataFrame):
-        raise InputError(f"expected a pandas DataFrame indexed by project id, got {type(df).__name__}", param=name)
+        raise InputError(_("expected a pandas DataFrame indexed by project id, got {type}").format(type=type(df).__name__),
+                         param=name)
     if not df.index.is_unique:
         dup = df.index[df.index.duplicated()][0]
-        raise InputError(f"project {dup!r} has more than one row", param=name)
+        raise InputError(_("project {id!r} has more than one row").format(id=dup), param=name)
     out = {}
     for pid, row in df.iterrows():
         out[str(pid)] = {str(c): v for c, v in ((c, _cell(v)) for c, v in row.items()) if v is not None}
@@ -111,29 +118,29 @@ def package_from_frames(projects: pd.DataFrame, scores: pd.DataFrame, *, partner
     marks = _rows(scores, "scores")
     unknown = [pid for pid in marks if pid not in head]
     if unknown:
-        raise InputError(f"scores for project {unknown[0]!r}, which is not in projects", param="scores")
+        raise InputError(_("scores for project {id!r}, which is not in projects").format(id=unknown[0]), param="scores")
     answers = _rows(gates, "gates") if gates is not None else {}
     notes = _rows(comments, "comments") if comments is not None else {}
     for frame_name, table in (("gates", answers), ("comments", notes)):
         stray = [pid for pid in table if pid not in head]
         if stray:
-            raise InputError(f"a row for project {stray[0]!r}, which is not in projects", param=frame_name)
+            raise InputError(_("a row for project {id!r}, which is not in projects").format(id=stray[0]), param=frame_name)
     money: dict[str, list[dict[str, Any]]] = {}
     if funding is not None:
         if not isinstance(funding, pd.DataFrame) or not {"project", "source"} <= {str(c) for c in funding.columns}:
-            raise InputError("expected a DataFrame with the columns project, source (and amount)", param="funding")
+            raise InputError(_("expected a DataFrame with the columns project, source (and amount)"), param="funding")
         for k, row in enumerate(funding.to_dict("records")):
             pid = str(row["project"])
             if pid not in head:
-                raise InputError(f"row {k + 1}: project {pid!r} is not in projects", param="funding")
+                raise InputError(_("row {row}: project {id!r} is not in projects").format(row=k + 1, id=pid), param="funding")
             line = {"source": _cell(row["source"])}
             if _cell(row.get("amount")) is not None:
                 line["amount"] = _cell(row["amount"])
             money.setdefault(pid, []).append(line)
     extra = [c for c in (str(c) for c in projects.columns) if c not in _PROJECT_FIELDS]
     if extra:
-        raise InputError(f"unknown column(s) {extra}; projects takes {', '.join(_PROJECT_FIELDS)}",
-                         param="projects")
+        raise InputError(_("unknown column(s) {columns}; projects takes {fields}").format(
+            columns=extra, fields=", ".join(_PROJECT_FIELDS)), param="projects")
     docs = []
     for pid, fields in head.items():
         if isinstance(fields.get("partners"), str):
@@ -154,4 +161,4 @@ def package_from_frames(projects: pd.DataFrame, scores: pd.DataFrame, *, partner
         cs = load_criteria(criteria) if isinstance(criteria, str) else criteria
         for d in docs:
             d["gates"] = dict.fromkeys((g.id for g in cs.gates), True)
-    return package_from_document(doc, source="DataFrames")
+    return package_from_document(doc, source=_("DataFrames"))

@@ -2,7 +2,8 @@
 know about a method lives here, so a new method is one kernel file and one entry (:data:`METHODS`).
 
 An entry (:class:`Method`) gives
-- ``name`` (the ``--method`` choice and the ``method`` field of every output) and ``label`` (pl/en);
+- ``name`` (the ``--method`` choice and the ``method`` field of every output) and ``title`` (the English
+  gettext msgid of its label: :meth:`Method.label_in` gives it in the current language);
 - ``kernel``: where the scoring function is, ``"module:function"``, imported on first use (so the CLI
   can read its choices from here without importing numpy); the function is
   ``f(x, w, directions, normalization, reference)`` → scores of shape (..., m) for matrices
@@ -20,7 +21,11 @@ An entry (:class:`Method`) gives
 - ``portfolio_value``: what the portfolio sums per project, higher better and ≥ 0 (default: the
   score itself, for a higher-is-better method; a lower-is-better method must give its own, or the
   portfolio refuses it rather than silently maximise a score that should be minimised);
-- ``score_label`` (pl/en, ``{norm}`` stands for the normalization's words) for opinions.
+- ``score_label`` (the English msgid; ``{norm}`` stands for the normalization's words) for opinions.
+
+Every label a user reads is a gettext message (English in the code, Polish in the catalogs): the method's,
+its score's (:meth:`Method.describe`) and those of the variants compared beside it (:func:`variant_label`:
+``topsis_reference`` is "TOPSIS (reference levels)"), so no internal name reaches a user.
 
 Importing this module imports no kernel and not numpy (the CLI reads its choices from here at start-up).
 """
@@ -28,29 +33,35 @@ Importing this module imports no kernel and not numpy (the CLI reads its choices
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from .criteria import i18n
 from .criteria.errors import InputError
+from .criteria.i18n import N_, _
 
 #: TOPSIS normalizations; ``reference`` (R-TOPSIS) needs a criteria set's value functions
 NORMALIZATIONS = ("vector", "minmax", "reference")
 
-#: words for the TOPSIS normalizations in score labels (pl, en)
-NORMALIZATION_WORDS = {"vector": {"pl": "wektorowa", "en": "vector"},
-                       "minmax": {"pl": "min-max", "en": "min-max"},
-                       "reference": {"pl": "referencyjna, R-TOPSIS", "en": "reference, R-TOPSIS"}}
+#: words for the TOPSIS normalizations in score labels (gettext msgids, translated when used)
+NORMALIZATION_WORDS = {"vector": N_("vector"), "minmax": N_("min-max"), "reference": N_("reference, R-TOPSIS")}
+
+#: the variants a ranking is compared with (:meth:`Method.key`), as a user reads them
+VARIANT_LABELS = {"topsis_vector": N_("TOPSIS (vector normalization)"),
+                  "topsis_minmax": N_("TOPSIS (min-max normalization)"),
+                  "topsis_reference": N_("TOPSIS (reference levels)")}
 
 
 def check_normalization(normalization: str, has_reference: bool = True, param: str = "normalization") -> None:
     """An unknown normalization, or ``reference`` without a criteria set's value functions, is an error."""
     if normalization not in NORMALIZATIONS:
-        raise InputError(f"unknown normalization {normalization!r}; use {', '.join(NORMALIZATIONS)}", param=param)
+        raise InputError(_("unknown normalization {normalization!r}; use {known}").format(
+            normalization=normalization, known=", ".join(NORMALIZATIONS)), param=param)
     if normalization == "reference" and not has_reference:
-        raise InputError("the reference normalization (R-TOPSIS) needs a package whose criteria set gives every "
-                         "criterion its reference levels; a plain matrix has none", param=param)
+        raise InputError(_("the reference normalization (R-TOPSIS) needs a package whose criteria set gives every "
+                           "criterion its reference levels; a plain matrix has none"), param=param)
 
 
 @dataclass(frozen=True)
@@ -58,9 +69,9 @@ class Method:
     """One ranking method (see the module docstring for the fields)."""
 
     name: str
-    label: dict[str, str]
-    score_label: dict[str, str]
-    help: str
+    title: str  # the label's English msgid (N_): label_in() translates it
+    score_label: str  # the English msgid, {norm}: the normalization's words
+    help: str  # the --method help (an English msgid, or a name)
     kernel: str | None
     higher_is_better: bool = True
     normalizations: tuple[str, ...] = ()
@@ -71,6 +82,16 @@ class Method:
     portfolio_value: Callable[[Any], Any] | None = None
     reference: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def label_in(self, lang: str | None = None) -> str:
+        """The method's label in ``lang`` (None: the current language), e.g. "selection card"."""
+        with i18n.use(lang):
+            return _(self.title)
+
+    @property
+    def label(self) -> _InLanguage:
+        """The label by language, ``label["pl"]`` (kept for the writers; prefer :meth:`label_in`)."""
+        return _InLanguage(self.title)
 
     def normalization_label(self, normalization: str | None) -> str | None:
         """The normalization this method reports in its outputs, given the one asked for."""
@@ -88,8 +109,9 @@ class Method:
     def scores(self, x, w, directions, normalization: str = "vector", reference: Any = None):
         """The method's own scores (not oriented) for broadcastable (..., m, n) × (..., n)."""
         if self.kernel is None:
-            raise InputError(f"method {self.name!r} does not score from weights (it needs a package's "
-                             f"selection card); weighted methods: {', '.join(weighted_names())}")
+            raise InputError(_("method {method!r} does not score from weights (it needs a package's selection "
+                               "card); weighted methods: {methods}").format(method=self.name,
+                                                                          methods=", ".join(weighted_names())))
         if self.normalizations:
             check_normalization(normalization, reference is not None)
         return _load(self.kernel)(x, w, directions, normalization, reference)
@@ -109,37 +131,58 @@ class Method:
         if self.portfolio_value is not None:
             return np.asarray(self.portfolio_value(s), dtype=float)
         if not self.higher_is_better:
-            raise InputError(f"the portfolio sums scores where higher is better; method {self.name!r} ranks "
-                             f"lower scores first and gives no value to sum", param="method")
+            raise InputError(_("the portfolio sums scores where higher is better; method {method!r} ranks lower "
+                               "scores first and gives no value to sum").format(method=self.name), param="method")
         return s
 
-    def describe(self, normalization: str | None, lang: str) -> str:
-        """The score's label in an opinion, e.g. "TOPSIS (vector normalization)"."""
-        words = NORMALIZATION_WORDS.get(normalization or "", {}).get(lang, normalization or "")
-        return self.score_label[lang].format(norm=words)
+    def describe(self, normalization: str | None, lang: str | None = None) -> str:
+        """The score's label in an opinion, e.g. "TOPSIS (vector normalization)", in ``lang`` (None: the
+        current language)."""
+        with i18n.use(lang):
+            word = NORMALIZATION_WORDS.get(normalization or "")
+            return _(self.score_label).format(norm=_(word) if word else normalization or "")
+
+
+class _InLanguage(Mapping):
+    """A message by language: ``m["pl"]``, ``m["en"]`` (the msgid translated in that language)."""
+
+    def __init__(self, msgid: str):
+        self.msgid = msgid
+
+    def __getitem__(self, lang: str) -> str:
+        if lang not in i18n.LANGUAGES:
+            raise KeyError(lang)
+        with i18n.use(lang):
+            return _(self.msgid)
+
+    def __iter__(self):
+        return iter(i18n.LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(i18n.LANGUAGES)
 
 
 @cache
 def _load(spec: str) -> Callable[..., Any]:
-    module, _, name = spec.partition(":")
+    module, _sep, name = spec.partition(":")
     return getattr(importlib.import_module(module), name)
 
 
 METHODS: tuple[Method, ...] = (
-    Method(name="topsis", label={"pl": "TOPSIS", "en": "TOPSIS"},
-           score_label={"pl": "TOPSIS (normalizacja {norm})", "en": "TOPSIS ({norm} normalization)"},
+    Method(name="topsis", title="TOPSIS",  # a name, the same in every language
+           score_label=N_("TOPSIS ({norm} normalization)"),
            help="TOPSIS", kernel="appraisal.topsis:topsis", normalizations=NORMALIZATIONS, cross_checks=("wsm",),
            reference="Hwang & Yoon 1981"),
-    Method(name="wsm", label={"pl": "WSM", "en": "WSM"},
-           score_label={"pl": "WSM (suma ważona, min-max)", "en": "WSM (weighted sum, min-max)"},
-           help="weighted sum", kernel="appraisal.wsm:kernel", fixed_normalization="minmax", cross_checks=("topsis",)),
-    Method(name="points", label={"pl": "karta oceny", "en": "selection card"},
-           score_label={"pl": "punkty karty oceny", "en": "selection card points"},
-           help="the selection card's total points (packages)", kernel=None, cross_checks=("topsis", "wsm"),
+    Method(name="wsm", title=N_("WSM (weighted sum)"),
+           score_label=N_("WSM (weighted sum, min-max)"),
+           help=N_("weighted sum"), kernel="appraisal.wsm:kernel", fixed_normalization="minmax", cross_checks=("topsis",)),
+    Method(name="points", title=N_("selection card"),
+           score_label=N_("selection card points"),
+           help=N_("the selection card's total points (packages)"), kernel=None, cross_checks=("topsis", "wsm"),
            weighted=False, card=True),
-    Method(name="vikor", label={"pl": "VIKOR", "en": "VIKOR"},
-           score_label={"pl": "VIKOR (Q, v = 0,5; niższy = lepszy)", "en": "VIKOR (Q, v = 0.5; lower is better)"},
-           help="VIKOR (Q, lower is better)", kernel="appraisal.vikor:kernel", higher_is_better=False,
+    Method(name="vikor", title="VIKOR",  # a name, the same in every language
+           score_label=N_("VIKOR (Q, v = 0.5; lower is better)"),
+           help=N_("VIKOR (Q, lower is better)"), kernel="appraisal.vikor:kernel", higher_is_better=False,
            fixed_normalization="minmax", cross_checks=("topsis", "wsm"), portfolio_value=lambda q: 1.0 - q,
            reference="Opricovic & Tzeng 2004"),
 )
@@ -162,7 +205,19 @@ def get(name: str, param: str | None = "method") -> Method:
     try:
         return _BY_NAME[name]
     except (KeyError, TypeError):
-        raise InputError(f"unknown method {name!r}; known methods: {', '.join(names())}", param=param) from None
+        raise InputError(_("unknown method {method!r}; known methods: {known}").format(
+            method=name, known=", ".join(names())), param=param) from None
 
 
-__all__ = ["METHODS", "Method", "check_normalization", "get", "names", "weighted_names"]
+def variant_label(key: str, lang: str | None = None) -> str:
+    """What a user reads for a method's scores by name or variant key (:meth:`Method.key`: ``wsm``,
+    ``topsis_reference``, ...) in ``lang`` (None: the current language); an unknown key as it is."""
+    with i18n.use(lang):
+        if key in VARIANT_LABELS:
+            return _(VARIANT_LABELS[key])
+        if key in _BY_NAME:
+            return _BY_NAME[key].label_in()
+        return key
+
+
+__all__ = ["METHODS", "Method", "check_normalization", "get", "names", "variant_label", "weighted_names"]

@@ -23,6 +23,7 @@ from .criteria import (
     validation_problems,
     weighting_problems,
 )
+from .criteria.i18n import _
 
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,63}$")]
 # a score is a number: not true/false, not a numeric string
@@ -111,7 +112,7 @@ class Package(_Model):
                 cs = load_criteria(self.criteria, base)
             except InputError as exc:
                 if src and exc.source and exc.source != src:
-                    exc = InputError(f"criteria set {exc}", source=src, where="criteria")
+                    exc = InputError(_("criteria set {problem}").format(problem=exc), source=src, where="criteria")
                 return None, [exc.located(src, "criteria")]
         if self.weights:
             try:
@@ -134,24 +135,24 @@ class Package(_Model):
         bonus = {c.id: c for c in cs.bonus}
         gates = {g.id for g in cs.gates}
         if len(self.projects) < 2:
-            out.append(InputError(f"a package needs at least two projects to rank, got {len(self.projects)}",
-                                  source=src, where="projects"))
+            out.append(InputError(_("a package needs at least two projects to rank, got {n}").format(
+                n=len(self.projects)), source=src, where="projects"))
         seen: dict[str, int] = {}
         for i, p in enumerate(self.projects):
             where = f"projects[{i}] ({p.id})"
             if p.id in seen:
-                out.append(InputError(f"duplicate project id {p.id!r} (also projects[{seen[p.id]}])",
-                                      source=src, where=f"projects[{i}].id"))
+                out.append(InputError(_("duplicate project id {id!r} (also {where})").format(
+                    id=p.id, where=f"projects[{seen[p.id]}]"), source=src, where=f"projects[{i}].id"))
             else:
                 seen[p.id] = i
             for key in p.scores:
                 if key not in leaves and key not in bonus:
-                    out.append(InputError(f"score for unknown criterion {key!r}", source=src,
+                    out.append(InputError(_("score for unknown criterion {id!r}").format(id=key), source=src,
                                           where=f"{where}.scores"))
             for cid, crit in {**leaves, **bonus}.items():
                 if cid not in p.scores:
                     if cid in leaves:
-                        out.append(InputError(f"missing score for criterion {cid!r}", source=src,
+                        out.append(InputError(_("missing score for criterion {id!r}").format(id=cid), source=src,
                                               where=f"{where}.scores"))
                     continue
                 why = crit.value_problem(p.scores[cid])
@@ -159,13 +160,15 @@ class Package(_Model):
                     out.append(InputError(why, source=src, where=f"{where}.scores.{cid}"))
             for key in p.gates:
                 if key not in gates:
-                    out.append(InputError(f"answer for unknown gate {key!r}", source=src, where=f"{where}.gates"))
+                    out.append(InputError(_("answer for unknown gate {id!r}").format(id=key), source=src,
+                                          where=f"{where}.gates"))
             for gid in gates:
                 if gid not in p.gates:
-                    out.append(InputError(f"no answer for gate {gid!r}", source=src, where=f"{where}.gates"))
+                    out.append(InputError(_("no answer for gate {id!r}").format(id=gid), source=src,
+                                          where=f"{where}.gates"))
             for key in p.comments:
                 if key not in leaves and key not in bonus and key not in gates:
-                    out.append(InputError(f"comment on unknown criterion {key!r}", source=src,
+                    out.append(InputError(_("comment on unknown criterion {id!r}").format(id=key), source=src,
                                           where=f"{where}.comments"))
         return out
 
@@ -195,7 +198,7 @@ def apply_weight_overrides(cs: CriteriaSet, overrides: dict[str, Weighting]) -> 
     index(data)
     for gid, w in overrides.items():
         if gid not in groups:
-            raise InputError(f"weights given for unknown group {gid!r}", where="weights")
+            raise InputError(_("weights given for unknown group {id!r}").format(id=gid), where="weights")
         node = groups[gid]
         kids = [k["id"] for k in (node.get("groups") or node.get("criteria"))]
         probs = weighting_problems(w, kids, f"weights.{gid}")

@@ -58,8 +58,10 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import methods
+from . import methods, numfmt
+from .criteria import i18n
 from .criteria.errors import InputError
+from .criteria.i18n import _, ngettext
 from .provenance import ENGINE, input_hash
 
 MAX_CUTS = 2_000
@@ -106,14 +108,6 @@ def _grosze_array(values: Any) -> np.ndarray:
     """PLN amounts as an array of Python ints (grosze), so that sums are exact at any size."""
     flat = np.asarray(values, dtype=object).ravel()
     return np.array([to_grosze(v) for v in flat], dtype=object)
-
-
-def _money(grosze: int) -> str:
-    """Grosze as "1 234 567,89 PLN"-style text with spaces and a dot ("20 000 000 PLN" without grosze)."""
-    g = int(grosze)
-    sign, g = ("-", -g) if g < 0 else ("", g)
-    whole = f"{g // 100:,}".replace(",", " ")
-    return f"{sign}{whole}" + (f".{g % 100:02d}" if g % 100 else "") + " PLN"
 
 
 def score_tolerance(scores: np.ndarray) -> float:
@@ -202,7 +196,7 @@ def _solve(objective: np.ndarray, rows: _Rows, lb: np.ndarray, ub: np.ndarray) -
         b.append(float(u) / s + SOLVER_MARGIN)
     cuts: list[np.ndarray] = []
     cut_b: list[float] = []
-    for _ in range(MAX_CUTS):
+    for _cut in range(MAX_CUTS):
         a = np.array(a_rows + cuts).reshape(-1, m)
         ub_all = np.array(b + cut_b)
         cons = [LinearConstraint(a, -np.inf, ub_all)] if a.shape[0] else []
@@ -414,9 +408,9 @@ class Portfolio(_Out):
     money_left: float
     sources: list[SourceUse] = Field(default_factory=list)
     next: NextStep | None = None
-    tie_break: str = ("largest total score; ties (within 1e-9 relative) go to the set that spends less "
-                      "(amounts compared in grosze), then to the set holding the better-ranked project at the "
-                      "first difference in ranking order")
+    tie_break: str = Field(default_factory=lambda: _(
+        "largest total score; ties (within 1e-9 relative) go to the set that spends less (amounts compared in "
+        "grosze), then to the set holding the better-ranked project at the first difference in ranking order"))
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -438,7 +432,8 @@ def _project_grosze(project, value: Any, what: str) -> int:
     try:
         return to_grosze(value)
     except ValueError:
-        raise InputError(f"project {project.id}: {what} {value!r} is not an amount of PLN") from None
+        raise InputError(_("project {id}: {what} {value!r} is not an amount of PLN").format(
+            id=project.id, what=what, value=value)) from None
 
 
 def _spending(project, limit_name: str, cost_g: int) -> int:
@@ -447,13 +442,15 @@ def _spending(project, limit_name: str, cost_g: int) -> int:
     total = 0
     for f in entries:
         if f.amount is not None:
-            total += _project_grosze(project, f.amount, f"the amount of funding source {f.source!r}")
+            total += _project_grosze(project, f.amount,
+                                     _("the amount of funding source {source!r}").format(source=f.source))
         elif len(project.funding) == 1:
             total += cost_g
         else:
-            raise InputError(f"project {project.id}: funding source {f.source!r} has no amount, and the project "
-                             f"has {len(project.funding)} sources, so its spending under the limit "
-                             f"{limit_name!r} is unknown; give the amount of each source")
+            raise InputError(_("project {id}: funding source {source!r} has no amount, and the project has {n} "
+                               "sources, so its spending under the limit {limit!r} is unknown; give the amount of "
+                               "each source").format(id=project.id, source=f.source, n=len(project.funding),
+                                                     limit=limit_name))
     return total
 
 
@@ -483,18 +480,21 @@ def portfolio(rk, budget: float, source_limits: dict[str, float] | None = None,
     rounded to the grosz and compared in grosze, see the module docstring)."""
     pkg = rk.package
     if pkg is None:
-        raise InputError("a portfolio needs a package (with project costs), not a plain matrix")
+        raise InputError(_("a portfolio needs a package (with project costs), not a plain matrix"))
     budget_g = _amount_arg(budget)
     if budget_g is None or budget <= 0:
-        raise InputError(f"the budget must be a positive number of PLN, got {budget!r}", param="budget")
+        raise InputError(_("the budget must be a positive number of PLN, got {value!r}").format(value=budget),
+                         param="budget")
     if budget_g == 0:
-        raise InputError(f"the budget must be at least 0.01 PLN (one grosz), got {budget!r}", param="budget")
+        raise InputError(_("the budget must be at least 0.01 PLN (one grosz), got {value!r}").format(value=budget),
+                         param="budget")
     limits = dict(source_limits or {})
     limits_of: dict[str, int] = {}
     for name, lim in limits.items():
         g = _amount_arg(lim)
         if g is None or lim < 0:
-            raise InputError(f"the limit for source {name!r} must be a number ≥ 0, got {lim!r}")
+            raise InputError(_("the limit for source {source!r} must be a number ≥ 0, got {value!r}").format(
+                source=name, value=lim))
         limits_of[name] = g
     projects = {p.id: p for p in pkg.projects}
     known = ", ".join(projects)
@@ -502,23 +502,24 @@ def portfolio(rk, budget: float, source_limits: dict[str, float] | None = None,
     for flag, ids in (("must", must), ("exclude", exclude)):
         for i in ids:
             if i not in projects:
-                raise InputError(f"{i}: no such project in the package; known ids: {known}", param=flag)
+                raise InputError(_("{id}: no such project in the package; known ids: {known}").format(
+                    id=i, known=known), param=flag)
     both = [i for i in must if i in exclude]
     if both:
-        raise InputError(f"project {both[0]} is both in {{param:must}} and in {{param:exclude}}")
+        raise InputError(_("project {id} is both in {{param:must}} and in {{param:exclude}}").format(id=both[0]))
     all_sources = {_norm(f.source) for p in pkg.projects for f in p.funding}
     for name in limits:
         if not any(source_matches(name, s) for s in all_sources):
-            listed = "; ".join(sorted({f.source for p in pkg.projects for f in p.funding})) or "none"
-            raise InputError(f"source limit {name!r} matches no funding source of the package's projects; "
-                             f"their sources: {listed}")
+            listed = "; ".join(sorted({f.source for p in pkg.projects for f in p.funding})) or _("none")
+            raise InputError(_("source limit {source!r} matches no funding source of the package's projects; "
+                               "their sources: {sources}").format(source=name, sources=listed))
 
     entry = methods.get(rk.method)
     card_fail = {r.id for r in rk.results if entry.card and r.card is not None and not r.card.passed}
     ranked = [r for r in rk.results if r.id not in card_fail]
 
-    reasons = {"does_not_fit": "does not fit", "excluded": "excluded (--exclude)",
-               "failed_gates": "failed gates", "failed_card": "does not pass the selection card"}
+    reasons = {"does_not_fit": _("does not fit"), "excluded": _("excluded (--exclude)"),
+               "failed_gates": _("failed gates"), "failed_card": _("does not pass the selection card")}
 
     def item(pid, result=None, why=None, details=()) -> Item:
         p = projects[pid]
@@ -533,12 +534,14 @@ def portfolio(rk, budget: float, source_limits: dict[str, float] | None = None,
     for i in must:
         if all(r.id != i for r in ranked):
             why = next(it.reason for it in ineligible if it.id == i)
-            raise InputError(f"{i}: the project is not eligible for funding ({why})", param="must")
+            raise InputError(_("{id}: the project is not eligible for funding ({why})").format(id=i, why=why),
+                             param="must")
     no_cost = [r.id for r in ranked if projects[r.id].cost is None and r.id not in exclude]
     if no_cost:
-        raise InputError(f"project{'s' if len(no_cost) > 1 else ''} {', '.join(no_cost)} "
-                         f"{'have' if len(no_cost) > 1 else 'has'} no cost; give the cost in the package "
-                         f"or leave {'them' if len(no_cost) > 1 else 'it'} out with {{param:exclude}}")
+        raise InputError(ngettext("project {ids} has no cost; give the cost in the package or leave it out with "
+                                  "{{param:exclude}}",
+                                  "projects {ids} have no cost; give the cost in the package or leave them out with "
+                                  "{{param:exclude}}", len(no_cost)).format(ids=", ".join(no_cost)))
 
     ids = [r.id for r in ranked]
     m = len(ids)
@@ -554,19 +557,22 @@ def portfolio(rk, budget: float, source_limits: dict[str, float] | None = None,
     spend_g = [np.array([0 if excl_mask[j] else _spending(projects[i], name, cost_g[j]) for j, i in enumerate(ids)],
                         dtype=object).reshape(m) for name in names]
 
+    lang = i18n.current()  # amounts in messages as a reader of this language writes them (appraisal.numfmt)
     must_cost = _exact_sum(cost_g[must_mask])
     if must_cost > budget_g:
-        raise InputError(f"the projects that must be in ({', '.join(must)}) "
-                         f"cost {_money(must_cost)}, more than the budget {_money(budget_g)}")
+        raise InputError(_("the projects that must be in ({ids}) cost {cost}, more than the budget {budget}").format(
+            ids=", ".join(must), cost=numfmt.money(from_grosze(must_cost), lang=lang),
+            budget=numfmt.money(from_grosze(budget_g), lang=lang)))
     for k, name in enumerate(names):
         used = _exact_sum(spend_g[k][must_mask])
         if used > lim_g[k]:
-            raise InputError(f"the projects that must be in spend {_money(used)} from {name!r}, more than its "
-                             f"limit {_money(lim_g[k])}")
+            raise InputError(_("the projects that must be in spend {spent} from {source!r}, more than its limit "
+                               "{limit}").format(spent=numfmt.money(from_grosze(used), lang=lang), source=name,
+                                                 limit=numfmt.money(from_grosze(lim_g[k]), lang=lang)))
 
     sel = _select(scores, cost_g, budget_g, spend_g, lim_g, must_mask, excl_mask)
     if sel is None:  # pragma: no cover - the must set alone is feasible (checked above)
-        raise InputError("no set of projects satisfies the budget and the limits")
+        raise InputError(_("no set of projects satisfies the budget and the limits"))
     by_id = {r.id: r for r in ranked}
     chosen = [item(i, by_id[i]) for i, x in zip(ids, sel.chosen) if x]
     not_chosen = [item(i, by_id[i], "excluded" if excl_mask[j] else "does_not_fit")

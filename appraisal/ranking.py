@@ -19,9 +19,11 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import ahp, points
+from . import ahp, numfmt, points
 from . import methods as registry
+from .criteria import i18n
 from .criteria.errors import InputError
+from .criteria.i18n import _, ngettext
 from .methods import check_normalization
 from .provenance import ENGINE, canonical_json, input_hash, input_hash_of_parts
 
@@ -340,8 +342,12 @@ def prepare_package(pkg, method: str = "topsis", normalization: str = "vector", 
             eligible.append(p)
     if len(eligible) < min_eligible:
         names = ", ".join(f"{i.id} ({', '.join(g.id for g in i.failed_gates)})" for i in ineligible)
-        raise InputError(f"only {len(eligible)} project(s) pass the gates, at least two are needed to rank; "
-                         f"failing: {names}", source=pkg.source)
+        # the English keeps one wording for every count; Polish words it by the count
+        raise InputError(ngettext("only {n} project(s) pass the gates, at least two are needed to rank; "
+                                  "failing: {failing}",
+                                  "only {n} project(s) pass the gates, at least two are needed to rank; "
+                                  "failing: {failing}", len(eligible)).format(n=len(eligible), failing=names),
+                         source=pkg.source)
 
     facts = _set_facts(cs)
     x = np.array([[p.scores[c] for c in facts.crit_ids] for p in eligible], dtype=float).reshape(
@@ -408,8 +414,11 @@ def card_scores(cs, projects, x) -> tuple[dict[str, Any], list[CardScore]]:
     leaves = cs.leaves()
     quantities = [c.id for c in leaves if c.kind != "scale"]
     if quantities:
-        raise InputError(f"the selection card (method points) needs every criterion scored in points on a "
-                         f"scale; {', '.join(quantities)} {'is a quantity' if len(quantities) == 1 else 'are quantities'}")
+        raise InputError(ngettext("the selection card (method points) needs every criterion scored in points on a "
+                                  "scale; {criteria} is a quantity",
+                                  "the selection card (method points) needs every criterion scored in points on a "
+                                  "scale; {criteria} are quantities", len(quantities)).format(
+            criteria=", ".join(quantities)))
     rules = cs.card
     top = float(sum(c.scale.high for c in leaves))
     threshold = card_threshold(cs)
@@ -420,13 +429,22 @@ def card_scores(cs, projects, x) -> tuple[dict[str, Any], list[CardScore]]:
     only_passed = True if rules is None else rules.bonus_only_if_passed
     res = points.card(x, minima, threshold, bx, only_passed)
     rows = []
+    lang = i18n.current()
+
+    def shown(v: float) -> str:
+        return numfmt.amount(float(v), lang=lang)
+
     for i, p in enumerate(projects):
-        reasons = [f"{leaves[j].id}: {x[i, j]:g} < minimum {leaves[j].minimum:g}"
-                   for j in np.flatnonzero(res.below_minimum[i])]
+        # each reason names the criterion by its label in the current language, never by its id
+        reasons = [_("{criterion}: {points} < minimum {minimum}").format(
+            criterion=leaves[j].label.get(lang), points=shown(x[i, j]), minimum=shown(leaves[j].minimum))
+            for j in np.flatnonzero(res.below_minimum[i])]
         if res.below_threshold[i]:
-            reasons.append(f"total {res.base[i]:g} < threshold {threshold:g}")
+            reasons.append(_("total {points} < threshold {threshold}").format(points=shown(res.base[i]),
+                                                                               threshold=shown(threshold)))
         if only_passed and not res.passed[i] and res.bonus[i] > 0:
-            reasons.append(f"bonus {res.bonus[i]:g} not counted (only for projects that pass)")
+            reasons.append(_("bonus {bonus} not counted (only for projects that pass)").format(
+                bonus=shown(res.bonus[i])))
         pts = {c.id: float(v) for c, v in zip(leaves, x[i])}
         pts.update({b: float(v) for b, v in zip(bonus_ids, bx[i])})
         rows.append(CardScore(points=pts, base=float(res.base[i]), bonus=float(res.bonus[i]),

@@ -18,6 +18,7 @@ import numpy as np
 
 from . import methods as registry
 from .criteria.errors import InputError
+from .criteria.i18n import _
 from .methods import check_normalization
 from .normalization import unit_sum
 
@@ -39,8 +40,8 @@ def ranks(scores: np.ndarray, tol: float = TIE_TOLERANCE, higher_is_better: bool
 
 def check_defined(scores: np.ndarray) -> np.ndarray:
     if np.isnan(scores).any():
-        raise InputError("the ranking is undefined: every weighted criterion has the same value for all "
-                         "alternatives (or every criterion that differs has weight 0)")
+        raise InputError(_("the ranking is undefined: every weighted criterion has the same value for all "
+                           "alternatives (or every criterion that differs has weight 0)"))
     return scores
 
 
@@ -51,16 +52,17 @@ def normalise_weights(weights: Any, n: int, param: str = "weights") -> np.ndarra
     try:
         w = np.asarray(weights, dtype=float).reshape(-1)
     except (TypeError, ValueError):
-        raise InputError("weights must be numbers", param=param) from None
+        raise InputError(_("weights must be numbers"), param=param) from None
     if w.size != n:
-        raise InputError(f"{w.size} weights given for {n} criteria", param=param)
+        raise InputError(_("{count} weights given for {n} criteria").format(count=w.size, n=n), param=param)
     if not np.all(np.isfinite(w)):
-        raise InputError("weights must be finite numbers", param=param)
+        raise InputError(_("weights must be finite numbers"), param=param)
     if np.any(w < 0):
         bad = int(np.argmax(w < 0)) + 1
-        raise InputError(f"weight {bad} is negative ({w[bad - 1]:g}); weights must be ≥ 0", param=param)
+        raise InputError(_("weight {k} is negative ({value}); weights must be ≥ 0").format(k=bad, value=f"{w[bad - 1]:g}"),
+                         param=param)
     if not (w > 0).any():
-        raise InputError("weights are all zero", param=param)
+        raise InputError(_("weights are all zero"), param=param)
     return unit_sum(w)
 
 
@@ -73,30 +75,33 @@ def direction_signs(directions: Any, n: int, param: str = "directions") -> np.nd
         if isinstance(d, (int, float)) and not isinstance(d, bool) and d in (1, -1):
             key = str(int(d))
         if key not in table:
-            raise InputError(f"direction {i + 1} is {str(d)!r}; use + (benefit) or - (cost)", param=param)
+            raise InputError(_("direction {k} is {value!r}; use + (benefit) or - (cost)").format(k=i + 1, value=str(d)),
+                             param=param)
         out.append(table[key])
     if len(out) != n:
-        raise InputError(f"{len(out)} directions given for {n} criteria", param=param)
+        raise InputError(_("{count} directions given for {n} criteria").format(count=len(out), n=n), param=param)
     return np.array(out, dtype=float)
 
 
 def check_matrix(x: Any, ids: list[str], criteria: list[str]) -> np.ndarray:
     x = np.asarray(x, dtype=float)
     if x.shape != (len(ids), len(criteria)):
-        raise InputError(f"matrix has shape {x.shape}, expected {len(ids)} × {len(criteria)}")
+        raise InputError(_("matrix has shape {shape}, expected {rows} × {columns}").format(
+            shape=x.shape, rows=len(ids), columns=len(criteria)))
     if len(ids) < 2:
-        raise InputError(f"at least two alternatives are needed to rank, got {len(ids)}")
+        raise InputError(_("at least two alternatives are needed to rank, got {n}").format(n=len(ids)))
     if not criteria:
-        raise InputError("no criteria to rank on")
+        raise InputError(_("no criteria to rank on"))
     seen = set()
     for i in ids:
         if i in seen:
-            raise InputError(f"duplicate id {i!r}")
+            raise InputError(_("duplicate id {id!r}").format(id=i))
         seen.add(i)
     bad = np.argwhere(~np.isfinite(x))
     if bad.size:
         r, c = bad[0]
-        raise InputError(f"value for {ids[r]!r}, criterion {criteria[c]!r} is not a finite number")
+        raise InputError(_("value for {id!r}, criterion {criterion!r} is not a finite number").format(
+            id=ids[r], criterion=criteria[c]))
     return x
 
 
@@ -131,8 +136,9 @@ def checked_matrix(ids: list[str], criteria: list[str], x: Any, weights: Any, di
     cross-checks' (:func:`method_scores`)."""
     entry = registry.get(method)
     if entry.card:
-        raise InputError(f"method {method!r} needs a package with a criteria set, not a plain matrix; for a "
-                         f"plain matrix use {', '.join(registry.weighted_names())}", param="method")
+        raise InputError(_("method {method!r} needs a package with a criteria set, not a plain matrix; for a plain "
+                           "matrix use {methods}").format(method=method, methods=", ".join(registry.weighted_names())),
+                         param="method")
     check_normalization(normalization, has_reference=False)
     x = check_matrix(x, ids, criteria)
     w = normalise_weights(weights, len(criteria))

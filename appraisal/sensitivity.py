@@ -1,4 +1,4 @@
-"""Sensitivity analysis: how robust is a ranking, and what would change it? (DESIGN.md section 3)
+"""Sensitivity analysis: how robust is a ranking, and what would change it? (docs/design.md#sensitivity)
 
 Sampling and analysis are kept apart (as in SALib): *samplers* draw weight vectors (S, n) or
 decision matrices (S, m, n) from a seeded ``numpy.random.Generator``; *analyses* score them with
@@ -45,7 +45,10 @@ from typing import Any
 import numpy as np
 
 from . import methods as registry
+from . import numfmt
+from .criteria import i18n
 from .criteria.errors import InputError
+from .criteria.i18n import _
 from .normalization import unit_sum
 from .scoring import TIE_TOLERANCE, ranks  # numpy only: a CSV matrix's analysis never loads pydantic
 from .value import ValueFunctions
@@ -74,8 +77,8 @@ def _weighted(method: str) -> registry.Method:
     """The registry entry of ``method``, which must read the weights (sensitivity varies them)."""
     entry = registry.get(method)
     if not entry.weighted:
-        raise InputError(f"sensitivity analysis needs a weighted method ({', '.join(registry.weighted_names())}), "
-                         f"not {method!r}", param="method")
+        raise InputError(_("sensitivity analysis needs a weighted method ({methods}), not {method!r}").format(
+            methods=", ".join(registry.weighted_names()), method=method), param="method")
     return entry
 
 
@@ -124,7 +127,7 @@ class Problem:
         ``Problem.from_ranking(rank_matrix(...))``, with numpy alone."""
         from .scoring import checked_matrix
 
-        x, w, d, _ = checked_matrix(ids, criteria, x, weights, directions, method, normalization, source)
+        x, w, d, _scores = checked_matrix(ids, criteria, x, weights, directions, method, normalization, source)
         entry = _weighted(method)
         return cls(ids=list(ids), criteria=list(criteria), x=x, weights=np.array([float(v) for v in w]),
                    directions=np.array([1.0 if v > 0 else -1.0 for v in d]), method=method,
@@ -243,7 +246,8 @@ def dirichlet_around(w: np.ndarray, concentration: float) -> Callable[[np.random
     """
     w = np.asarray(w, dtype=float)
     if not concentration > 0:
-        raise InputError(f"concentration must be > 0, got {concentration:g}", param="concentration")
+        raise InputError(_("concentration must be > 0, got {value}").format(value=f"{concentration:g}"),
+                         param="concentration")
     pos = w > 0
 
     def draw(rng: np.random.Generator, size: int) -> np.ndarray:
@@ -308,7 +312,7 @@ def _local_weights(mats: np.ndarray, method: str) -> np.ndarray:
 def _base_local(cs) -> dict[str, np.ndarray]:
     from . import ahp
 
-    _, nodes = ahp.synthesize(cs)
+    _global, nodes = ahp.synthesize(cs)
     return {nd.group: nd.local for nd in nodes}
 
 
@@ -346,12 +350,15 @@ def perturbed_judgments(cs, change: float = 0.5) -> Callable[[np.random.Generato
     are the base weights.
     """
     if not 0 <= change <= 1:
-        raise InputError(f"judgment change probability must be in [0, 1], got {change:g}", param="judgment_change")
+        raise InputError(_("judgment change probability must be in [0, 1], got {value}").format(value=f"{change:g}"),
+                         param="judgment_change")
     if cs is None:
-        raise InputError("perturbing AHP judgments needs a package whose criteria are weighed by pairwise judgments", param="sampler")
+        raise InputError(_("perturbing AHP judgments needs a package whose criteria are weighed by pairwise "
+                           "judgments"), param="sampler")
     groups = _pairwise_groups(cs)
     if not groups:
-        raise InputError("no group of the criteria set is weighed by pairwise judgments; use another sampler", param="sampler")
+        raise InputError(_("no group of the criteria set is weighed by pairwise judgments; use another sampler"),
+                         param="sampler")
     base = _base_local(cs)
 
     def draw(rng: np.random.Generator, size: int) -> np.ndarray:
@@ -373,11 +380,12 @@ def panel_members(cs) -> Callable[[np.random.Generator, int], np.ndarray]:
     weights. A group judged by one expert keeps that expert's weights (the base weights; see
     :func:`sampler_warnings`). Under AIP the draws average to the base weights."""
     if cs is None:
-        raise InputError("sampling a panel's weights needs a package whose criteria are weighed by a panel", param="sampler")
+        raise InputError(_("sampling a panel's weights needs a package whose criteria are weighed by a panel"),
+                         param="sampler")
     groups = _pairwise_groups(cs)
     if not groups:
-        raise InputError("no group of the criteria set is weighed by pairwise judgments, so there is no panel "
-                         "of experts; use another sampler", param="sampler")
+        raise InputError(_("no group of the criteria set is weighed by pairwise judgments, so there is no panel "
+                           "of experts; use another sampler"), param="sampler")
     panels = [g for g in groups if g.panel]
     base = _base_local(cs)
     own = {g.id: _local_weights(g.experts, g.method) for g in panels}  # (E, k): each expert's weights
@@ -397,8 +405,8 @@ def sampler_warnings(problem: Problem, sampler: str) -> list[str]:
     if sampler == "panel" and problem.criteria_set is not None:
         groups = _pairwise_groups(problem.criteria_set)
         if groups and not any(g.panel for g in groups):
-            return ["no group of the criteria set is judged by more than one expert: the panel sampler keeps "
-                    "each group at its one expert's weights, i.e. the base weights"]
+            return [_("no group of the criteria set is judged by more than one expert: the panel sampler keeps "
+                      "each group at its one expert's weights, i.e. the base weights")]
     return []
 
 
@@ -408,9 +416,11 @@ def perturbed_scores(x: np.ndarray, scales: list[np.ndarray | None] | None, leve
     probability level_change/2 each (staying put at the ends of its scale); a quantity is multiplied
     by a factor uniform in [1 − quantity_change, 1 + quantity_change]."""
     if not 0 <= level_change <= 1:
-        raise InputError(f"probability must be in [0, 1], got {level_change:g}", param="score_change")
+        raise InputError(_("probability must be in [0, 1], got {value}").format(value=f"{level_change:g}"),
+                         param="score_change")
     if not 0 <= quantity_change < 1:
-        raise InputError(f"relative change must be in [0, 1), got {quantity_change:g}", param="quantity_change")
+        raise InputError(_("relative change must be in [0, 1), got {value}").format(value=f"{quantity_change:g}"),
+                         param="quantity_change")
     x = np.asarray(x, dtype=float)
     m, n = x.shape
     scales = scales or [None] * n
@@ -483,7 +493,8 @@ def _targets(problem: Problem, names: list[str] | None) -> Iterator[tuple[str, l
     if names:
         unknown = [nm for nm in names if nm not in known]
         if unknown:
-            raise InputError(f"unknown criterion {unknown[0]!r}; known: {', '.join(known)}", param="criterion")
+            raise InputError(_("unknown criterion {id!r}; known: {known}").format(id=unknown[0], known=", ".join(known)),
+                             param="criterion")
     for name in names or known:
         cols, kind = known[name]
         yield name, cols, kind
@@ -661,8 +672,8 @@ def _brackets(problem: Problem, basis, n_targets: int) -> _Brackets:
     order changes, and, where a scanned minimum of |s_i − s_k| may hide a double crossing, the two halves
     of its window around the point where a golden-section search finds the pair swapped (or tied)."""
     grid = np.linspace(0, 1, SCAN_POINTS)
-    ch: list[list[np.ndarray]] = [[] for _ in range(6)]
-    hd: list[list[np.ndarray]] = [[] for _ in range(6)]
+    ch: list[list[np.ndarray]] = [[] for _k in range(6)]
+    hd: list[list[np.ndarray]] = [[] for _k in range(6)]
     for tau in range(n_targets):
         changes, hidden = _scan(problem, basis[0][tau], basis[1][tau], grid)
         for jj, ii, kk, sg in changes:
@@ -736,17 +747,17 @@ def stability_intervals(problem: Problem, k: int = 3, names: list[str] | None = 
     says so).
     """
     if k < 1:
-        raise InputError(f"top-k needs 1 ≤ k ≤ {problem.m}, got {k}", param="top_k")
+        raise InputError(_("top-k needs 1 ≤ k ≤ {m}, got {k}").format(m=problem.m, k=k), param="top_k")
     k = min(k, problem.m)
     targets = list(_targets(problem, names))
-    basis = tuple(np.stack(v) for v in zip(*(_oat_basis(problem.weights, cols) for _, cols, _ in targets)))
+    basis = tuple(np.stack(v) for v in zip(*(_oat_basis(problem.weights, cols) for _name, cols, _kind in targets)))
     br = _brackets(problem, basis, len(targets))
     base = ranks(problem.scores(problem.weights[None, :]))
     base_sig = {what: _signature(problem, base, what, k)[0] for what in WHATS}
     member = {"ranking": None, "top": base[0] == 1, "top_k": base[0] <= k}
     rel = {what: (np.ones(br.tau.size, bool) if member[what] is None else member[what][br.i] | member[what][br.k])
            for what in WHATS}
-    w0 = np.array([min(max(float(problem.weights[cols].sum()), 0.0), 1.0) for _, cols, _ in targets])
+    w0 = np.array([min(max(float(problem.weights[cols].sum()), 0.0), 1.0) for _name, cols, _kind in targets])
     wb = w0[br.tau]
     below, above = br.lo < wb, br.hi > wb
     # 1. the brackets that can hold the crossing nearest to the base weight, on each side, for each property
@@ -806,7 +817,7 @@ def stability_intervals(problem: Problem, k: int = 3, names: list[str] | None = 
                   for t in [*((pts[:-1] + pts[1:]) / 2), pts[-1]]]
         flags = iter(_changed(problem, basis, base_sig, k, probes))
         for (tau, what, side), pts in zip(redo, pieces):
-            ok = ~np.array([next(flags) for _ in range(len(pts))])
+            ok = ~np.array([next(flags) for _k in range(len(pts))])
             bad = np.flatnonzero(~ok[:-1])
             if bad.size:
                 j = bad[0]
@@ -932,7 +943,7 @@ def smaa(problem: Problem, weights: Callable[[np.random.Generator, int], np.ndar
          progress: Callable[[int], None] | None = None) -> SMAAResult:
     """Monte Carlo over weights (and, optionally, uncertain scores), chunk by chunk."""
     if samples <= 0:
-        raise InputError(f"the number of samples must be positive, got {samples}", param="samples")
+        raise InputError(_("the number of samples must be positive, got {n}").format(n=samples), param="samples")
     m, n = problem.m, problem.n
     rng = np.random.default_rng(seed)
     acc = np.zeros((m, m))
@@ -1080,7 +1091,7 @@ SAMPLERS = ("uniform", "dirichlet", "ahp", "panel")
 
 def one_blas_thread():
     """Keep BLAS at one thread: the products here are small and many, and two BLAS threads make them
-    slower and erratic (DESIGN.md section 3, measured in benchmarks/)."""
+    slower and erratic (docs/design.md#speed-habits, measured in benchmarks/)."""
     from threadpoolctl import threadpool_limits
 
     return threadpool_limits(limits=1, user_api="blas")
@@ -1097,7 +1108,8 @@ def weight_sampler(problem: Problem, sampler: str = "dirichlet", concentration: 
         return perturbed_judgments(problem.criteria_set, judgment_change)
     if sampler == "panel":
         return panel_members(problem.criteria_set)
-    raise InputError(f"unknown sampler {sampler!r}; use {', '.join(SAMPLERS)}", param="sampler")
+    raise InputError(_("unknown sampler {sampler!r}; use {known}").format(sampler=sampler, known=", ".join(SAMPLERS)),
+                     param="sampler")
 
 
 def report(problem: Problem, samples: int = 10_000, seed: int = 0, sampler: str = "dirichlet",
@@ -1106,24 +1118,25 @@ def report(problem: Problem, samples: int = 10_000, seed: int = 0, sampler: str 
            force: bool = False, progress: Callable[[int], None] | None = None,
            ranking: Any = None) -> SensitivityReport:
     """Every analysis of this module on one problem, as a :class:`SensitivityReport` (its
-    ``to_json_dict()`` is the machine interface of DESIGN.md section 4). ``ranking``: the Ranking the
+    ``to_json_dict()`` is the machine interface of docs/design.md#sensitivity-json). ``ranking``: the Ranking the
     problem came from, kept with the report (``save(report, "x.xlsx")`` writes its workbook)."""
     from .provenance import ENGINE, input_hash
 
     if samples <= 0:
-        raise InputError(f"the number of samples must be positive, got {samples}", param="samples")
+        raise InputError(_("the number of samples must be positive, got {n}").format(n=samples), param="samples")
     if samples > MAX_SAMPLES and not force:
-        raise InputError(f"{samples} samples is more than {MAX_SAMPLES:,}; add {{param:force}} to run it anyway",
-                         param="samples")
+        raise InputError(_("{n} samples is more than {max}; add {{param:force}} to run it anyway").format(
+            n=samples, max=numfmt.number(MAX_SAMPLES, 0, lang=i18n.current())), param="samples")
     draw = weight_sampler(problem, sampler, concentration, judgment_change)
     mats = None
     if score_change or quantity_change:
         mats = perturbed_scores(problem.x, problem.scales, score_change, quantity_change)
     warnings = sampler_warnings(problem, sampler)
     if top_k < 1:
-        raise InputError(f"top-k needs 1 ≤ k ≤ {problem.m}, got {top_k}", param="top_k")
+        raise InputError(_("top-k needs 1 ≤ k ≤ {m}, got {k}").format(m=problem.m, k=top_k), param="top_k")
     if top_k > problem.m:
-        warnings.append(f"top-k {top_k} is more than the {problem.m} projects ranked; using top-k = {problem.m}")
+        warnings.append(_("top-k {k} is more than the {m} projects ranked; using top-k = {m}").format(
+            k=top_k, m=problem.m))
         top_k = problem.m
     with one_blas_thread():
         stab = stability_intervals(problem, top_k, names)
@@ -1159,7 +1172,7 @@ class SensitivityReport:
     - :meth:`sweep_frame`: one-at-a-time sweep of a criterion's weight (the weights and ranks met);
     - :meth:`robustness_frame`: agreement of the method's ranking with its variants.
 
-    ``to_json_dict()`` is the documented machine interface (DESIGN.md section 4); ``report["key"]``
+    ``to_json_dict()`` is the documented machine interface (docs/design.md#sensitivity-json); ``report["key"]``
     reads that JSON view (kept for the renderers, which print exactly what the JSON holds).
     """
 
@@ -1184,7 +1197,7 @@ class SensitivityReport:
     _json: dict[str, Any] | None = field(default=None, repr=False)
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The report as JSON-ready dicts and lists (DESIGN.md section 4)."""
+        """The report as JSON-ready dicts and lists (docs/design.md#sensitivity-json)."""
         if self._json is not None:
             return self._json
         ids, crit, res = self.ids, self.criteria, self.smaa
@@ -1291,7 +1304,8 @@ class SensitivityReport:
         import pandas as pd
 
         if criterion not in self.sweeps:
-            raise InputError(f"no sweep of {criterion!r}; swept: {', '.join(self.sweeps)}", param="criterion")
+            raise InputError(_("no sweep of {id!r}; swept: {swept}").format(id=criterion, swept=", ".join(self.sweeps)),
+                             param="criterion")
         entry = self.sweeps[criterion]
         return pd.DataFrame(entry["ranks"], index=pd.Index(entry["t"], name="weight")).rename_axis(
             columns="project")

@@ -1,4 +1,4 @@
-"""Reference-anchored values and absolute attainment (DESIGN.md section 3, "Reference levels").
+"""Reference-anchored values and absolute attainment (docs/design.md#reference-levels).
 
 Each criterion of a criteria set owns a *value function* (:meth:`Criterion.value_points`): a scale
 by its own range (v = (level − worst)/(best − worst), or the levels' explicit attainment), a

@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .i18n import _, ngettext
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
 def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise ValueError(_("{name} is not a number JSON allows").format(name=name))
 
 
 class _DuplicateKey(Exception):
@@ -36,7 +37,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)
     if len(out) != len(pairs):
         seen: set[str] = set()
-        for key, _ in pairs:
+        for key, _value in pairs:
             if key in seen:
                 raise _DuplicateKey(key)
             seen.add(key)
@@ -104,11 +105,11 @@ def _path_text(path: list[str | int]) -> str:
 def parse_document(data: bytes, suffix: str, source: str) -> dict[str, Any]:
     """Parse ``data`` as JSON (``.json``) or TOML (``.toml``) and return its top-level object."""
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise InputError(f"file is larger than {_size(MAX_DOCUMENT_BYTES)}", source=source)
+        raise InputError(_("file is larger than {size}").format(size=_size(MAX_DOCUMENT_BYTES)), source=source)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", source=source) from None
+        raise InputError(_("not UTF-8 text (byte {byte})").format(byte=exc.start), source=source) from None
     suffix = suffix.lower()
     try:
         if suffix == ".json":
@@ -116,19 +117,22 @@ def parse_document(data: bytes, suffix: str, source: str) -> dict[str, Any]:
         elif suffix == ".toml":
             doc = tomllib.loads(text)
         else:
-            raise InputError(f"unknown file type {suffix or '(none)'!r}; expected .json or .toml", source=source)
+            raise InputError(_("unknown file type {suffix!r}; expected .json or .toml").format(
+                suffix=suffix or _("(none)")), source=source)
     except json.JSONDecodeError as exc:
-        raise InputError(f"line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}", source=source) from None
+        raise InputError(_("line {line}, column {column}: invalid JSON: {reason}").format(
+            line=exc.lineno, column=exc.colno, reason=exc.msg), source=source) from None
     except _DuplicateKey as exc:
         raise _duplicate_error(text, exc.key, source) from None
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"invalid TOML: {exc}", source=source) from None
+        raise InputError(_("invalid TOML: {reason}").format(reason=exc), source=source) from None
     except RecursionError:
-        raise InputError("nested too deeply", source=source) from None
+        raise InputError(_("nested too deeply"), source=source) from None
     except ValueError as exc:  # parse_constant, huge integers
-        raise InputError(f"invalid number: {exc}", source=source) from None
+        raise InputError(_("invalid number: {reason}").format(reason=exc), source=source) from None
     if not isinstance(doc, dict):
-        raise InputError(f"expected an object at the top level, got {type(doc).__name__}", source=source)
+        raise InputError(_("expected an object at the top level, got {type}").format(type=type(doc).__name__),
+                         source=source)
     return doc
 
 
@@ -139,64 +143,68 @@ def _duplicate_error(text: str, key: str, source: str) -> InputError:
     except RecursionError:  # pragma: no cover - the walk keeps its own stack
         pass
     if found is None:  # pragma: no cover - the walk finds what the parser found
-        return InputError(f"key {key!r} given twice in one object; each key may appear only once",
+        return InputError(_("key {key!r} given twice in one object; each key may appear only once").format(key=key),
                           source=source)
     key, path, offset = found
     line = text.count("\n", 0, offset) + 1
     column = offset - text.rfind("\n", 0, offset)
-    where = path or "the top-level object"
-    return InputError(f"line {line}, column {column}: key {key!r} given twice in {where}; each key may appear "
-                      f"only once in an object", source=source)
+    where = path or _("the top-level object")
+    return InputError(_("line {line}, column {column}: key {key!r} given twice in {where}; each key may appear "
+                        "only once in an object").format(line=line, column=column, key=key, where=where),
+                      source=source)
 
 
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return _("a folder")
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return _("a named pipe (FIFO)")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return _("a device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return _("a socket")
+    return _("not a regular file")
 
 
-def read_limited(path: str | Path, limit: int, what: str = "file") -> bytes:
+def read_limited(path: str | Path, limit: int, what: str | None = None) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes, else one :class:`InputError`.
 
     Only regular files are read: a named pipe would block, a device (the zero or random device, also
     through a link) reports size 0 and never ends. The file is opened without blocking and checked on
     the open descriptor (no race with a file swapped after a check), then read to ``limit`` + 1 bytes at
-    most, so a file that grows while it is read is refused as well."""
+    most, so a file that grows while it is read is refused as well. ``what``: the file's kind in a
+    message, in the current language (default: "file")."""
     source = str(path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise InputError("no such file", source=source) from None
+        raise InputError(_("no such file"), source=source) from None
     except IsADirectoryError:
-        raise InputError("is a directory, expected a file", source=source) from None
+        raise InputError(_("is a directory, expected a file"), source=source) from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", source=source) from None
+        raise InputError(_("cannot read: {reason}").format(reason=exc.strerror or exc), source=source) from None
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise InputError(f"is {_kind(mode)}, not a regular file; only regular files are read", source=source)
+            raise InputError(_("is {kind}, not a regular file; only regular files are read").format(kind=_kind(mode)),
+                             source=source)
         with os.fdopen(fd, "rb", closefd=False) as f:
             data = f.read(limit + 1)
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", source=source) from None
+        raise InputError(_("cannot read: {reason}").format(reason=exc.strerror or exc), source=source) from None
     finally:
         os.close(fd)
     if len(data) > limit:
-        raise InputError(f"{what} is larger than {_size(limit)}", source=source)
+        raise InputError(_("{what} is larger than {size}").format(what=what or _("file"), size=_size(limit)),
+                         source=source)
     return data
 
 
 def _size(n: int) -> str:
     if n >= 1024 * 1024:
         return f"{n / (1024 * 1024):g} MB"
-    return f"{n / 1024:g} KB" if n >= 1024 else f"{n} bytes"
+    return f"{n / 1024:g} KB" if n >= 1024 else ngettext("{n} byte", "{n} bytes", n).format(n=n)
 
 
 def read_document(path: str | Path) -> dict[str, Any]:

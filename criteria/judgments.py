@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 
+from .i18n import _
+
 #: characters dropped from numbers: spaces (also non-breaking and thin) and apostrophes as thousands separators
 THOUSANDS_SEPARATORS = str.maketrans("", "", " \u00a0\u202f\u2009'")
 
@@ -26,13 +28,13 @@ def _plain_number(text: str) -> float:
 def parse_judgment(value: float | str, decimal_comma: bool = False) -> float:
     """A pairwise judgment: a number or a fraction such as ``"1/3"``; positive, finite, within bounds."""
     if isinstance(value, bool):
-        raise ValueError("a judgment must be a number, not true/false")
+        raise ValueError(_("a judgment must be a number, not true/false"))
     if isinstance(value, str):
         text = value.strip().translate(THOUSANDS_SEPARATORS)
         if decimal_comma or "." not in text:
             text = text.replace(",", ".")
         if not text:
-            raise ValueError("empty judgment")
+            raise ValueError(_("empty judgment"))
         try:
             if text.count("/") == 1:
                 num, den = (_plain_number(t) for t in text.split("/"))
@@ -40,16 +42,17 @@ def parse_judgment(value: float | str, decimal_comma: bool = False) -> float:
             else:
                 number = _plain_number(text)
         except (ValueError, ZeroDivisionError, OverflowError):
-            raise ValueError(f"judgment {value!r} is not a number or a fraction such as 1/3") from None
+            raise ValueError(_("judgment {value!r} is not a number or a fraction such as 1/3").format(value=value)) from None
     else:
         number = float(value)
     if not math.isfinite(number):
-        raise ValueError(f"judgment {value!r} is not a finite number")
+        raise ValueError(_("judgment {value!r} is not a finite number").format(value=value))
     if number <= 0:
-        raise ValueError(f"judgment {value!r} must be positive (1/9 … 9)")
+        raise ValueError(_("judgment {value!r} must be positive (1/9 … 9)").format(value=value))
     lo, hi = JUDGMENT_BOUNDS
     if not lo <= number <= hi:
-        raise ValueError(f"judgment {value!r} is far outside Saaty's scale 1/9 … 9 (refused beyond {lo:g} … {hi:g})")
+        raise ValueError(_("judgment {value!r} is far outside Saaty's scale 1/9 … 9 (refused beyond {low} … {high})").format(
+            value=value, low=f"{lo:g}", high=f"{hi:g}"))
     return number
 
 

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .i18n import _, ngettext
 from .judgments import RECIPROCITY_TOLERANCE, THOUSANDS_SEPARATORS, parse_judgment  # noqa: F401
 
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]{0,63}$")]
@@ -33,7 +34,7 @@ class Text(_Model):
     @model_validator(mode="after")
     def _one_language(self) -> Text:
         if not (self.pl or self.en):
-            raise ValueError("needs a text in at least one language (pl or en)")
+            raise ValueError(_("needs a text in at least one language (pl or en)"))
         return self
 
     def get(self, lang: str = "pl") -> str:
@@ -61,7 +62,7 @@ class Scale(_Model):
     def _distinct(cls, levels: list[Level]) -> list[Level]:
         values = [lv.value for lv in levels]
         if len(set(values)) != len(values):
-            raise ValueError("scale levels must have distinct values")
+            raise ValueError(_("scale levels must have distinct values"))
         return sorted(levels, key=lambda lv: lv.value)
 
     @property
@@ -121,19 +122,21 @@ class Reference(_Model):
     @model_validator(mode="after")
     def _sound(self) -> Reference:
         if self.good == self.neutral:
-            raise ValueError(f"good ({_fmt(self.good)}) must differ from neutral ({_fmt(self.neutral)})")
+            raise ValueError(_("good ({good}) must differ from neutral ({neutral})").format(
+                good=_fmt(self.good), neutral=_fmt(self.neutral)))
         lo, hi = sorted((self.neutral, self.good))
         last_at, last_v = self.neutral, 0.0
         toward = 1.0 if self.good > self.neutral else -1.0
         for i, b in enumerate(sorted(self.breakpoints, key=lambda b: toward * b.at)):
             if not lo < b.at < hi:
-                raise ValueError(f"breakpoint at {_fmt(b.at)} must lie strictly between neutral "
-                                 f"{_fmt(self.neutral)} and good {_fmt(self.good)}")
+                raise ValueError(_("breakpoint at {at} must lie strictly between neutral {neutral} and good {good}")
+                                 .format(at=_fmt(b.at), neutral=_fmt(self.neutral), good=_fmt(self.good)))
             if b.at == last_at and i:
-                raise ValueError(f"two breakpoints at {_fmt(b.at)}")
+                raise ValueError(_("two breakpoints at {at}").format(at=_fmt(b.at)))
             if b.value < last_v:
-                raise ValueError(f"breakpoint values must not fall from neutral to good "
-                                 f"({_fmt(last_v)} at {_fmt(last_at)}, then {_fmt(b.value)} at {_fmt(b.at)})")
+                raise ValueError(_("breakpoint values must not fall from neutral to good ({value} at {at}, then "
+                                   "{next_value} at {next_at})").format(value=_fmt(last_v), at=_fmt(last_at),
+                                                                        next_value=_fmt(b.value), next_at=_fmt(b.at)))
             last_at, last_v = b.at, b.value
         return self
 
@@ -165,11 +168,11 @@ class Criterion(_Model):
     @model_validator(mode="after")
     def _kind_fits(self) -> Criterion:
         if self.kind == "scale" and self.scale is None:
-            raise ValueError(f"criterion {self.id!r} is of kind 'scale' but has no scale")
+            raise ValueError(_("criterion {id!r} is of kind 'scale' but has no scale").format(id=self.id))
         if self.kind == "quantity" and self.scale is not None:
-            raise ValueError(f"criterion {self.id!r} is a quantity and cannot have a scale")
+            raise ValueError(_("criterion {id!r} is a quantity and cannot have a scale").format(id=self.id))
         if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
-            raise ValueError(f"criterion {self.id!r}: min_value is above max_value")
+            raise ValueError(_("criterion {id!r}: min_value is above max_value").format(id=self.id))
         return self
 
     def value_points(self) -> tuple[list[float], list[float]]:
@@ -185,7 +188,7 @@ class Criterion(_Model):
             up = [(v - lo) / (hi - lo) for v in xs]
             return xs, (up if self.direction == "benefit" else [1.0 - u for u in up])
         if self.reference is None:
-            raise ValueError(f"quantity criterion {self.id!r} has no reference levels")
+            raise ValueError(_("quantity criterion {id!r} has no reference levels").format(id=self.id))
         return self.reference.points()
 
     @property
@@ -196,12 +199,14 @@ class Criterion(_Model):
         """Why ``value`` is not an admissible score of this criterion (None when it is)."""
         if self.scale is not None:
             if self.scale.level(value) is None:
-                return f"{_fmt(value)} is not a level of scale {self.scale.describe()}"
+                return _("{value} is not a level of scale {scale}").format(value=_fmt(value), scale=self.scale.describe())
             return None
         if self.min_value is not None and value < self.min_value:
-            return f"{_fmt(value)} is below the smallest admissible value {_fmt(self.min_value)}"
+            return _("{value} is below the smallest admissible value {min}").format(value=_fmt(value),
+                                                                                   min=_fmt(self.min_value))
         if self.max_value is not None and value > self.max_value:
-            return f"{_fmt(value)} is above the largest admissible value {_fmt(self.max_value)}"
+            return _("{value} is above the largest admissible value {max}").format(value=_fmt(value),
+                                                                                  max=_fmt(self.max_value))
         return None
 
 
@@ -220,7 +225,8 @@ class Judgments(_Model):
                 try:
                     parse_judgment(cell)
                 except ValueError as exc:
-                    raise ValueError(f"row {i + 1}, column {j + 1}: {exc}") from None
+                    raise ValueError(_("row {row}, column {column}: {problem}").format(
+                        row=i + 1, column=j + 1, problem=exc)) from None
         return matrix
 
     def numeric(self) -> list[list[float]]:
@@ -238,9 +244,9 @@ class Weighting(_Model):
     @model_validator(mode="after")
     def _one_way(self) -> Weighting:
         if self.weights is not None and self.pairwise is not None:
-            raise ValueError("give either direct weights or pairwise judgments, not both")
+            raise ValueError(_("give either direct weights or pairwise judgments, not both"))
         if self.pairwise is not None and not self.pairwise:
-            raise ValueError("pairwise needs at least one expert's matrix")
+            raise ValueError(_("pairwise needs at least one expert's matrix"))
         return self
 
 
@@ -256,9 +262,9 @@ class Group(Weighting):
     @model_validator(mode="after")
     def _children(self) -> Group:
         if self.groups and self.criteria:
-            raise ValueError(f"group {self.id!r} holds both sub-groups and criteria; use one or the other")
+            raise ValueError(_("group {id!r} holds both sub-groups and criteria; use one or the other").format(id=self.id))
         if not (self.groups or self.criteria):
-            raise ValueError(f"group {self.id!r} is empty")
+            raise ValueError(_("group {id!r} is empty").format(id=self.id))
         return self
 
     @property
@@ -306,7 +312,7 @@ class CardRules(_Model):
     @model_validator(mode="after")
     def _one_threshold(self) -> CardRules:
         if self.threshold_points is not None and self.threshold_percent is not None:
-            raise ValueError("give threshold_points or threshold_percent, not both")
+            raise ValueError(_("give threshold_points or threshold_percent, not both"))
         return self
 
 
@@ -381,16 +387,18 @@ class OpinionRules(_Model):
     @classmethod
     def _ordered(cls, rules: list[ScoreRule]) -> list[ScoreRule]:
         if not rules:
-            raise ValueError("at least one score threshold is needed")
+            raise ValueError(_("at least one score threshold is needed"))
         cats = [r.category for r in rules]
         dup = next((c for c in cats if cats.count(c) > 1), None)
         if dup:
-            raise ValueError(f"category {dup!r} has two thresholds")
+            raise ValueError(_("category {category!r} has two thresholds").format(category=dup))
         ordered = sorted(rules, key=lambda r: RECOMMENDATIONS.index(r.category))
         for better, worse in pairwise(ordered):
             if better.min_score <= worse.min_score:
-                raise ValueError(f"thresholds must fall as the category worsens: {better.category} "
-                                 f"{_fmt(better.min_score)} is not above {worse.category} {_fmt(worse.min_score)}")
+                raise ValueError(_("thresholds must fall as the category worsens: {better} {better_score} is not "
+                                   "above {worse} {worse_score}").format(
+                    better=better.category, better_score=_fmt(better.min_score), worse=worse.category,
+                    worse_score=_fmt(worse.min_score)))
         return ordered
 
     def problems(self, group_ids: list[str], root: str | None = None,
@@ -401,11 +409,14 @@ class OpinionRules(_Model):
         for i, gm in enumerate(self.group_minimum):
             loc = f"{where}.group_minimum[{i}].group" if where else f"group_minimum[{i}].group"
             if gm.group == root:
-                out.append((loc, f"{gm.group!r} is the whole criteria set, not a group; use the score thresholds"))
+                out.append((loc, _("{group!r} is the whole criteria set, not a group; use the score thresholds").format(
+                    group=gm.group)))
             elif gm.group not in group_ids:
-                out.append((loc, f"unknown group {gm.group!r}; the groups are {', '.join(group_ids)}"))
+                out.append((loc, _("unknown group {group!r}; the groups are {groups}").format(
+                    group=gm.group, groups=", ".join(group_ids))))
             elif (gm.group, gm.at_most) in seen:
-                out.append((loc, f"group {gm.group!r} has two minima capping at {gm.at_most!r}"))
+                out.append((loc, _("group {group!r} has two minima capping at {category!r}").format(
+                    group=gm.group, category=gm.at_most)))
             seen.add((gm.group, gm.at_most))
         return out
 
@@ -430,7 +441,7 @@ class CriteriaSet(Group):
 
         def claim(ident: str, where: str) -> None:
             if ident in seen:
-                out.append((where, f"id {ident!r} is used twice (also at {seen[ident]})"))
+                out.append((where, _("id {id!r} is used twice (also at {where})").format(id=ident, where=seen[ident])))
             else:
                 seen[ident] = where
 
@@ -456,13 +467,14 @@ class CriteriaSet(Group):
         if self.card is not None and self.card.threshold_points is not None:
             top = sum(c.scale.high if c.scale else 0.0 for c in self.leaves())
             if self.card.threshold_points > top:
-                out.append(("card.threshold_points", f"threshold {_fmt(self.card.threshold_points)} is above "
-                            f"the most points a project can get ({_fmt(top)})"))
+                out.append(("card.threshold_points", _("threshold {threshold} is above the most points a project "
+                                                       "can get ({top})").format(
+                    threshold=_fmt(self.card.threshold_points), top=_fmt(top))))
         if self.card is not None:
             for crit in self.leaves():
                 if crit.kind != "scale":
-                    out.append(("card", f"criterion {crit.id!r}: a selection card needs point scales, "
-                                f"but it is a quantity"))
+                    out.append(("card", _("criterion {id!r}: a selection card needs point scales, but it is a "
+                                          "quantity").format(id=crit.id)))
         if self.opinions is not None:
             inner = [g.id for g in self.iter_groups() if g is not self]
             out.extend(self.opinions.problems(inner, self.id))
@@ -481,37 +493,43 @@ class CriteriaSet(Group):
 def _criterion_problems(crit: Criterion, where: str) -> list[tuple[str, str]]:
     out = []
     if crit.kind == "quantity" and crit.reference is None:
-        out.append((f"{where}.reference", f"quantity criterion {crit.id!r} needs reference levels: "
-                    "reference = { neutral = …, good = … } (the value earning nothing and the value earning "
-                    "the full weight, in its unit)"))
+        out.append((f"{where}.reference", _("quantity criterion {id!r} needs reference levels: "
+                                            "reference = {{ neutral = …, good = … }} (the value earning nothing and "
+                                            "the value earning the full weight, in its unit)").format(id=crit.id)))
     if crit.reference is not None:
         ref = crit.reference
         if crit.kind == "scale":
-            out.append((f"{where}.reference", f"criterion {crit.id!r} is a scale: its yardstick is its own "
-                        "levels (give 'attainment' on the levels instead of reference levels)"))
+            out.append((f"{where}.reference", _("criterion {id!r} is a scale: its yardstick is its own levels "
+                                                "(give 'attainment' on the levels instead of reference levels)")
+                        .format(id=crit.id)))
         elif crit.direction == "benefit" and ref.good < ref.neutral:
-            out.append((f"{where}.reference.good", f"criterion {crit.id!r} is a benefit: good "
-                        f"({_fmt(ref.good)}) must be above neutral ({_fmt(ref.neutral)})"))
+            out.append((f"{where}.reference.good", _("criterion {id!r} is a benefit: good ({good}) must be above "
+                                                     "neutral ({neutral})").format(
+                id=crit.id, good=_fmt(ref.good), neutral=_fmt(ref.neutral))))
         elif crit.direction == "cost" and ref.good > ref.neutral:
-            out.append((f"{where}.reference.good", f"criterion {crit.id!r} is a cost: good "
-                        f"({_fmt(ref.good)}) must be below neutral ({_fmt(ref.neutral)})"))
+            out.append((f"{where}.reference.good", _("criterion {id!r} is a cost: good ({good}) must be below "
+                                                     "neutral ({neutral})").format(
+                id=crit.id, good=_fmt(ref.good), neutral=_fmt(ref.neutral))))
     if crit.scale is not None and crit.scale.explicit:
         levels = crit.scale.levels
         missing = [_fmt(lv.value) for lv in levels if lv.attainment is None]
         if missing:
-            out.append((f"{where}.scale.levels", f"criterion {crit.id!r}: attainment is given on some levels "
-                        f"but not on {', '.join(missing)}; give it on every level or on none"))
+            out.append((f"{where}.scale.levels", _("criterion {id!r}: attainment is given on some levels but not "
+                                                   "on {levels}; give it on every level or on none").format(
+                id=crit.id, levels=", ".join(missing))))
         else:
             vals = [lv.attainment for lv in levels]
             if crit.direction == "cost":
                 vals = vals[::-1]
             if any(b < a for a, b in pairwise(vals)):
-                better = "higher" if crit.direction == "benefit" else "lower"
-                out.append((f"{where}.scale.levels", f"criterion {crit.id!r}: attainment must not fall as the "
-                            f"level gets better ({better} levels are better for a {crit.direction})"))
+                text = (_("criterion {id!r}: attainment must not fall as the level gets better (higher levels are "
+                          "better for a benefit)") if crit.direction == "benefit" else
+                        _("criterion {id!r}: attainment must not fall as the level gets better (lower levels are "
+                          "better for a cost)"))
+                out.append((f"{where}.scale.levels", text.format(id=crit.id)))
     if crit.minimum is not None and crit.scale is not None and crit.minimum > crit.scale.high:
-        out.append((where, f"criterion {crit.id!r}: minimum {_fmt(crit.minimum)} is above the top of "
-                    f"its scale ({_fmt(crit.scale.high)})"))
+        out.append((where, _("criterion {id!r}: minimum {minimum} is above the top of its scale ({top})").format(
+            id=crit.id, minimum=_fmt(crit.minimum), top=_fmt(crit.scale.high))))
     return out
 
 
@@ -522,38 +540,40 @@ def weighting_problems(weighting: Weighting, child_ids: list[str], where: str) -
     if weighting.weights is not None:
         keys = set(weighting.weights)
         for k in sorted(keys - set(child_ids)):
-            out.append((f"{where}.weights", f"weight given for {k!r}, which is not one of {child_ids}"))
+            out.append((f"{where}.weights", _("weight given for {id!r}, which is not one of {ids}").format(
+                id=k, ids=child_ids)))
         for k in child_ids:
             if k not in keys:
-                out.append((f"{where}.weights", f"no weight given for {k!r}"))
+                out.append((f"{where}.weights", _("no weight given for {id!r}").format(id=k)))
         vals = list(weighting.weights.values())
         if any(v < 0 for v in vals):
-            out.append((f"{where}.weights", "weights must not be negative"))
+            out.append((f"{where}.weights", _("weights must not be negative")))
         elif vals and sum(vals) <= 0:
-            out.append((f"{where}.weights", "weights are all zero"))
+            out.append((f"{where}.weights", _("weights are all zero")))
     if weighting.pairwise is not None:
         for e, judg in enumerate(weighting.pairwise):
             loc = f"{where}.pairwise[{e}]"
             rows = judg.matrix
             short = next((i for i, r in enumerate(rows) if len(r) != n), None)
             if len(rows) != n or short is not None:
-                got = (f"{len(rows)} rows" if len(rows) != n
-                       else f"row {short + 1} has {len(rows[short])} entries")  # type: ignore[index]
-                out.append((loc, f"matrix must be {n}×{n} (one row and column per child: "
-                            f"{', '.join(child_ids)}), got {got}"))
+                got = (ngettext("{n} row", "{n} rows", len(rows)).format(n=len(rows)) if len(rows) != n
+                       else ngettext("row {row} has {n} entry", "row {row} has {n} entries",
+                                     len(rows[short])).format(row=short + 1, n=len(rows[short])))  # type: ignore[index]
+                out.append((loc, _("matrix must be {n}×{n} (one row and column per child: {children}), got {got}")
+                            .format(n=n, children=", ".join(child_ids), got=got)))
                 continue
             if n > 15:
-                out.append((loc, f"{n}×{n} matrix is larger than Saaty's random-index table supports (n ≤ 15)"))
+                out.append((loc, _("{n}×{n} matrix is larger than Saaty's random-index table supports (n ≤ 15)").format(n=n)))
             num = judg.numeric()
             for i in range(n):
                 if abs(num[i][i] - 1.0) > 1e-9:
-                    out.append((loc, f"diagonal at row {i + 1} must be 1, got {judg.matrix[i][i]!r}"))
+                    out.append((loc, _("diagonal at row {row} must be 1, got {value!r}").format(
+                        row=i + 1, value=judg.matrix[i][i])))
                 for j in range(i + 1, n):
                     prod = num[i][j] * num[j][i]
                     if abs(prod - 1.0) > RECIPROCITY_TOLERANCE:
-                        out.append((loc, f"not reciprocal: [{child_ids[i]}, {child_ids[j]}] = "
-                                    f"{judg.matrix[i][j]!r} but [{child_ids[j]}, {child_ids[i]}] = "
-                                    f"{judg.matrix[j][i]!r}"))
+                        out.append((loc, _("not reciprocal: [{a}, {b}] = {ab!r} but [{b}, {a}] = {ba!r}").format(
+                            a=child_ids[i], b=child_ids[j], ab=judg.matrix[i][j], ba=judg.matrix[j][i])))
     return out
 
 

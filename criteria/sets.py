@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from .documents import parse_document, read_document
 from .errors import InputError
+from .i18n import _
 from .models import CriteriaSet
 from .problems import first_problem, validation_problems
 
@@ -54,8 +55,8 @@ def load_criteria(ref: str | Path, base: Path | None = None) -> CriteriaSet:
     if not path.is_absolute() and base is not None:
         path = base / path
     if path.suffix.lower() not in (".toml", ".json"):
-        raise InputError(f"unknown criteria set {ref_s!r}: not a built-in set ({', '.join(builtin_sets())}) "
-                         f"nor a .toml/.json file")
+        raise InputError(_("unknown criteria set {name!r}: not a built-in set ({sets}) nor a .toml/.json file").format(
+            name=ref_s, sets=", ".join(builtin_sets())))
     try:
         st = path.stat()
         stamp = (str(path.resolve()), st.st_mtime_ns, st.st_size)
@@ -82,7 +83,8 @@ def _builtin_names() -> frozenset[str]:
 @cache
 def _builtin(name: str) -> CriteriaSet:
     data = (resources.files(_PACKAGE) / "sets" / f"{name}.toml").read_bytes()
-    return criteria_from_document(parse_document(data, ".toml", f"built-in set {name}"), f"built-in set {name}")
+    source = _("built-in set {name}").format(name=name)
+    return criteria_from_document(parse_document(data, ".toml", source), source)
 
 
 def criteria_schema() -> dict[str, Any]:

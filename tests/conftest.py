@@ -11,6 +11,20 @@ from pathlib import Path
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch):
+    """The tests were written against the English messages (the gettext msgids): they run with
+    ``APPRAISE_LANG=en``. The product's default is Polish; tests of that default (tests/test_i18n.py and
+    the Polish-output tests) remove the variable with ``monkeypatch.delenv("APPRAISE_LANG")`` or pass
+    ``--lang pl``. Subprocesses inherit the variable."""
+    from appraisal.criteria import i18n
+
+    monkeypatch.setenv("APPRAISE_LANG", "en")
+    i18n.set_language(None)
+    yield
+    i18n.set_language(None)
+
+
 def soffice_or_skip() -> str:
     """The LibreOffice binary; in CI (CI=true) its absence fails the test instead of skipping it."""
     exe = shutil.which("soffice") or shutil.which("libreoffice")

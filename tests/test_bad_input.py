@@ -1,6 +1,6 @@
 """Bad input through the command line: one line on stderr naming the place, exit code 2, no traceback.
 
-The rule (DESIGN.md section 4): every bad input ends with ONE line on stderr that names the file
+The rule (docs/design.md#exit-codes): every bad input ends with ONE line on stderr that names the file
 and the row/column, cell or field, and what is wrong; exit code 2; no traceback (unless --debug).
 Lines starting with ``warning:`` are notes, not errors, and are ignored when counting.
 
@@ -256,9 +256,9 @@ def test_matrix_unsupported_extension(capsys, tmp_path):
 @pytest.mark.parametrize("args", [
     pytest.param(["--directions=-,+,+"], id="directions-equals"),
     pytest.param(["--directions", "-,+,+"], id="directions-space"),
-    pytest.param(["--directions=-,+,+", "--weights=-0,2,1"], id="weights-equals"),
-    pytest.param(["--directions", "-,+,+", "--weights", "-0,2,1"], id="weights-space"),
-    pytest.param(["--weights", "-0,2,1", "--directions", "-,-,+"], id="weights-first-space"),
+    pytest.param(["--directions=-,+,+", "--weights=-0.0,2,1"], id="weights-equals"),
+    pytest.param(["--directions", "-,+,+", "--weights", "-0.0,2,1"], id="weights-space"),
+    pytest.param(["--weights", "-0.0,2,1", "--directions", "-,-,+"], id="weights-first-space"),
 ])
 def test_values_starting_with_a_minus_are_values(capsys, tmp_path, args):
     f = write(tmp_path / "matrix_in.csv", MATRIX_OK)

@@ -61,7 +61,7 @@ def test_mixed_tree_reports_failures_and_scores_the_rest(tree, tmp_path, capsys)
         assert line["projects"] >= line["eligible"] >= line["recommended"] >= 0
         assert line["total_cost"] == pytest.approx(sum(line["cost_by_source"].values()), rel=1e-9)
     assert "failed:" in err and "zepsuty.xlsx" in err
-    wb = openpyxl.load_workbook(out_dir / "podsumowanie_krajowe.xlsx")
+    wb = openpyxl.load_workbook(out_dir / "national_summary.xlsx")  # the tests' language: English
     assert {"dolnośląskie", "lubelskie", "łódzkie", "mazowieckie"} <= set(wb.sheetnames)
 
 

@@ -1,4 +1,4 @@
-"""The command line's machine interface (DESIGN.md section 4) and its human output."""
+"""The command line's machine interface (docs/design.md, section 6) and its human output."""
 
 from __future__ import annotations
 

@@ -211,7 +211,7 @@ def test_eigenvector_matches_pymcdm_ahp_on_saaty_grid(n, data):
 
 
 def test_pymcdm_ahp_rejects_off_grid_judgments():
-    """Documents why the pymcdm AHP comparison is restricted to the grid (DESIGN.md §5): a group judgment
+    """Documents why the pymcdm AHP comparison is restricted to the grid (docs/design.md#peer-libraries): a group judgment
     such as the geometric mean of 2 and 3 is refused by pymcdm, and accepted by ours."""
     a = ahp.complete_reciprocal(np.array([[1, np.sqrt(6), 5], [0, 1, 2], [0, 0, 1]], dtype=float))
     with pytest.raises(ValueError):

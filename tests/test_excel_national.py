@@ -1,4 +1,5 @@
-"""The national workbook: every partnership's package across the voivodeships, in Polish order."""
+"""The national workbook: every partnership's package across the voivodeships, in Polish order, in the
+user's language, printed on A4 landscape one page wide with the tables' headers on every page."""
 
 from __future__ import annotations
 
@@ -8,14 +9,30 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
+from appraisal import methods
+from appraisal.criteria import i18n
+from appraisal.io.batch_output import NATIONAL_WORKBOOK, national_workbook_name
 from appraisal.io.excel_national import (
-    TITLES,
-    WORDS,
+    C_SOURCES,
+    PRINTED_SOURCES,
     polish_key,
     sheet_title,
+    sheet_titles,
+    words,
     write_national_workbook,
 )
+
+
+def in_lang(lang: str):
+    """(sheet titles, words) of the workbook in ``lang``."""
+    with i18n.use(lang):
+        return sheet_titles(), words()
+
+
+TITLES = {lang: in_lang(lang)[0] for lang in ("pl", "en")}
+WORDS = {lang: in_lang(lang)[1] for lang in ("pl", "en")}
 
 
 def built(summary, league, lang="pl"):
@@ -121,7 +138,7 @@ def batch():
 @pytest.fixture
 def saved(batch, tmp_path):
     summary, league = batch
-    path = write_national_workbook(summary, league, tmp_path / "kraj.xlsx")
+    path = write_national_workbook(summary, league, tmp_path / "kraj.xlsx", "pl")
     return path
 
 
@@ -130,8 +147,69 @@ def test_sheets_and_titles(batch):
     assert wb.sheetnames == ["Kraj", "łódzkie", "mazowieckie", "śląskie", "Ranking krajowy", "Błędy"]
     assert wb.active.title == "Kraj"
     for ws in wb.worksheets:
-        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize in ("9", 9)  # A4
         assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.fitToHeight == 0  # one page wide, as long as it takes
+
+
+def test_the_tables_print_with_their_header_on_every_page(batch):
+    """The national sheet, the league and each voivodeship's project list repeat their header row on
+    every printed page; the columns printed end before the package's file."""
+    wb = built(*batch)
+    ws = wb["Kraj"]
+    hr = header_row(ws, "Województwo")
+    assert ws.print_title_rows == f"${hr}:${hr}"
+    # four funding sources: printed with the table, up to its last source (the file is not printed)
+    assert ws.cell(hr, C_SOURCES + 4).value == "Plik"
+    assert ws.print_area == f"'Kraj'!$A$1:${get_column_letter(C_SOURCES + 3)}${hr + 5}"
+    league = wb["Ranking krajowy"]
+    lr = header_row(league, "Województwo")
+    assert league.print_title_rows == f"${lr}:${lr}"
+    for v in ("łódzkie", "mazowieckie", "śląskie"):
+        vv = wb[v]
+        projects = max(r for r in range(1, vv.max_row + 1) if vv.cell(r, 1).value == "Partnerstwo")
+        assert vv.print_title_rows == f"${projects}:${projects}"
+        assert vv.cell(projects, 2).value == "Projekt"
+
+
+def test_many_funding_sources_are_not_printed_and_a_note_says_so(batch):
+    """A national run has a funding source per regional programme, too many columns for a page: the
+    sources stay in the sheet, after the columns printed, and a note says they are not printed."""
+    summary, league = copy.deepcopy(batch)
+    extra = [f"Fundusze Europejskie dla Regionu {k} 2021-2027" for k in range(1, 4)]
+    summary["partnerships"][0]["cost_by_source"].update({name: 1000.0 for name in extra})
+    wb = built(summary, league)
+    ws = wb["Kraj"]
+    hr = header_row(ws, "Województwo")
+    n = 4 + len(extra)
+    assert n > PRINTED_SOURCES
+    assert ws.print_area == f"'Kraj'!$A$1:${get_column_letter(C_SOURCES - 1)}${hr + 5}"
+    assert [ws.cell(hr, c).value for c in range(C_SOURCES - 1, C_SOURCES + 1)] == ["Metoda", "budżet JST"]
+    note = " ".join(str(ws.cell(r, 1).value) for r in range(1, hr))
+    first, last = get_column_letter(C_SOURCES), get_column_letter(C_SOURCES + n - 1)
+    assert (f"Nie drukuje się kosztów według źródeł finansowania (kolumny {first}–{last}): {n} źródeł nie mieści "
+            "się na szerokości strony.") in note
+    assert ws.freeze_panes == f"C{hr + 1}"
+    vv = wb["łódzkie"]
+    assert vv.cell(2, 1).value.startswith("Nie drukuje się kosztów")
+    assert vv.print_area.endswith(f"!$A$1:${get_column_letter(max(C_SOURCES - 1, 10))}${vv.max_row}")
+
+
+def test_long_texts_wrap_in_taller_rows(batch):
+    """Titles longer than their column wrap, the row made tall enough (spreadsheets do not all grow it),
+    every cell of the row at the top."""
+    summary, league = copy.deepcopy(batch)
+    long_title = "Budowa " + "bardzo długiej ścieżki rowerowej łączącej gminy partnerstwa " * 3
+    summary["partnerships"][1]["top_project"]["title"] = long_title
+    wb = built(summary, league)
+    ws = wb["Kraj"]
+    hr = header_row(ws, "Województwo")
+    row = next(r for r in range(hr + 1, hr + 5) if ws.cell(r, 8).value == long_title)
+    assert ws.row_dimensions[row].height >= 15 * 4
+    assert ws.cell(row, 8).alignment.wrap_text and ws.cell(row, 8).alignment.vertical == "top"
+    assert ws.cell(row, 3).alignment.vertical == "top" and ws.cell(row, 6).alignment.vertical == "top"
+    short = next(r for r in range(hr + 1, hr + 5) if ws.cell(r, 8).value == "Transport")
+    assert ws.row_dimensions[short].height is None or ws.row_dimensions[short].height <= 30
 
 
 def test_polish_order():
@@ -186,31 +264,38 @@ def test_national_rows(batch):
     ws = wb["Kraj"]
     head, rows = table(ws, "Województwo")
     assert head[:6] == ["Województwo", "Partnerstwo", "Projekty", "Kwalifikowalne", "Rekomendowane",
-                        "Koszt łącznie (PLN)"]
-    assert head[6:10] == ["budżet JST", "EFRR", "KPO", "nieokreślone"]  # sorted, "unspecified" last
-    assert head[10:] == ["Najlepszy projekt (ID)", "Najlepszy projekt", "Wynik najlepszego", "Mediana wyników",
-                         "Metoda", "Plik"]
+                        "Koszt łącznie (zł)"]
+    assert head[6:11] == ["Najlepszy projekt (ID)", "Najlepszy projekt", "Wynik najlepszego", "Mediana wyników",
+                          "Metoda"]
+    assert C_SOURCES == 12 and head[11:15] == ["budżet JST", "EFRR", "KPO", "nieokreślone"]  # "unspecified" last
+    assert head[15:] == ["Plik"]
     data, total = rows[:-1], rows[-1]
     # Polish order: ł before m, ś before t (a code-point sort gets both wrong)
     assert [(r[0], r[1]) for r in data] == [("łódzkie", EVIL), ("mazowieckie", "Partnerstwo Mińskie"),
                                             ("śląskie", SLASHED), ("śląskie", "Tarnogórskie Partnerstwo")]
-    assert data[0][2:] == [3, 2, 1, 1_500_000.0, 500_000.0, 1_000_000.0, None, None, "+P1", "-minus na początku",
-                           0.71234, 0.5, "topsis (vector)", "pakiety/łódzkie/evil.xlsx"]
-    assert data[1][6:10] == [None, 600_000.0, None, 200_000.0]
-    assert data[1][14] == "points"
-    assert data[2][6:10] == [None, 250_000.5, None, None]  # KPO 0 → blank
-    assert data[2][14] == "wsm (minmax)"
+    with i18n.use("pl"):
+        topsis, points, wsm = (methods.variant_label("topsis_vector"), methods.variant_label("points"),
+                               methods.variant_label("wsm"))
+    assert (topsis, wsm) == ("TOPSIS (normalizacja wektorowa)", "WSM (suma ważona)")
+    assert data[0][2:] == [3, 2, 1, 1_500_000.0, "+P1", "-minus na początku", 0.71234, 0.5, topsis,
+                           500_000.0, 1_000_000.0, None, None, "pakiety/łódzkie/evil.xlsx"]
+    assert data[1][11:15] == [None, 600_000.0, None, 200_000.0]
+    assert data[1][10] == points and points not in ("points", "")
+    assert data[2][11:15] == [None, 250_000.5, None, None]  # KPO 0 → blank
+    assert data[2][10] == wsm
     assert total[0] == "RAZEM"
     hr = header_row(ws, "Województwo")
     total_row = hr + 5
     assert ws.cell(total_row, 3).value == f"=SUM(C{hr + 1}:C{hr + 4})"
-    assert ws.cell(total_row, 10).value == f"=SUM(J{hr + 1}:J{hr + 4})"
-    assert ws.cell(total_row, 11).value is None  # the top project is not summed
+    assert ws.cell(total_row, 6).value == f"=SUM(F{hr + 1}:F{hr + 4})"
+    assert ws.cell(total_row, 13).value == f"=SUM(M{hr + 1}:M{hr + 4})"
+    assert ws.cell(total_row, 7).value is None  # the top project is not summed
+    assert ws.cell(total_row, 9).value is None and ws.cell(total_row, 16).value is None
     # formats, frozen header, autofilter, the note
     assert ws.cell(hr + 1, 6).number_format == "#,##0"
-    assert ws.cell(hr + 1, 7).number_format == "#,##0"
-    assert ws.cell(hr + 1, 13).number_format == "0.0000"
-    assert ws.cell(hr + 1, 14).number_format == "0.0000"
+    assert ws.cell(hr + 1, 12).number_format == "#,##0"
+    assert ws.cell(hr + 1, 9).number_format == "0.0000"
+    assert ws.cell(hr + 1, 10).number_format == "0.0000"
     assert ws.freeze_panes == f"C{hr + 1}"
     assert ws.auto_filter.ref == f"A{hr}:P{hr + 4}"
     note = " ".join(str(ws.cell(r, 1).value) for r in range(1, hr))
@@ -227,7 +312,7 @@ def test_voivodeship_sheet(batch):
     assert [r[1] for r in rows] == [SLASHED, "Tarnogórskie Partnerstwo", None]
     assert rows[-1][0] == "RAZEM"
     head, projects = table(ws, "Partnerstwo")
-    assert head[:9] == ["Partnerstwo", "Projekt", "ID", "Miejsce w pakiecie", "Wynik", "Koszt (PLN)",
+    assert head[:9] == ["Partnerstwo", "Projekt", "ID", "Miejsce w pakiecie", "Wynik", "Koszt (zł)",
                         "Kwalifikowalny", "Niespełnione kryteria dostępowe", "Finansowanie"]
     assert [(r[0], r[2], r[3], r[6], r[7]) for r in projects] == [
         (SLASHED, "S1", 1, "tak", None),
@@ -247,7 +332,7 @@ def test_league_order_and_colour_scale(batch):
     ws = wb["Ranking krajowy"]
     head, rows = table(ws, "Województwo")
     assert head == ["Województwo", "Partnerstwo", "ID", "Projekt", "Wynik", "Miejsce w pakiecie", "Kwalifikowalny",
-                    "Niespełnione kryteria dostępowe", "Koszt (PLN)", "Finansowanie", "Rekomendacja"]
+                    "Niespełnione kryteria dostępowe", "Koszt (zł)", "Finansowanie", "Rekomendacja"]
     assert [r[2] for r in rows] == ["M1", "+P1", "S1", "T1", "P2", "M2", "P3", "T2"]
     category = {r[2]: r[10] for r in rows}
     assert category["+P1"] == "rekomendowany" and category["P3"] == "nierekomendowany" and category["M1"] is None
@@ -280,8 +365,33 @@ def test_no_errors_says_so(batch):
         ws = wb[TITLES[lang]["errors"]]
         flat = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
         assert WORDS[lang]["no_errors"] in flat and WORDS[lang]["no_skipped"] in flat
-        assert WORDS[lang]["see_errors"].split("{")[0] not in " ".join(
-            str(c.value) for c in wb[TITLES[lang]["national"]]["A"] if c.value)
+        note = " ".join(str(c.value) for c in wb[TITLES[lang]["national"]]["A"] if c.value)
+        assert {"pl": "Uwaga:", "en": "Note:"}[lang] not in note
+
+
+@pytest.mark.parametrize(("failed", "sentence"), [
+    (1, "Uwaga: 1 pakietu nie udało się ocenić — zob. arkusz „Błędy”."),
+    (3, "Uwaga: 3 pakietów nie udało się ocenić — zob. arkusz „Błędy”."),
+])
+def test_the_errors_note_and_the_counts_in_polish(batch, failed, sentence):
+    """The note on the errors, in the Polish plural; the counts with the Polish thousands separator."""
+    summary, league = copy.deepcopy(batch)
+    summary["errors"] = [dict(summary["errors"][0], key=f"k{k}") for k in range(failed)]
+    summary["counts"] = {"found": 12_345 + failed, "scored": 12_345, "failed": failed, "skipped": 1}
+    ws = built(summary, league)["Kraj"]
+    notes = [str(c.value) for c in ws["A"][:8] if c.value]
+    assert sentence in notes
+    assert ws.cell(notes.index(sentence) + 1, 1).hyperlink.location == "'Błędy'!A1"
+    assert f"Pakiety: znalezione 12\u00a0{345 + failed}, ocenione 12\u00a0345, z błędami {failed}; pominięte pliki 1." \
+        in notes
+
+
+def test_the_workbook_file_is_named_in_the_language_of_its_sheets():
+    assert NATIONAL_WORKBOOK["pl"] == "podsumowanie_krajowe.xlsx" and NATIONAL_WORKBOOK["en"] == "national_summary.xlsx"
+    assert sorted(NATIONAL_WORKBOOK.values()) == ["national_summary.xlsx", "podsumowanie_krajowe.xlsx"]
+    for lang in ("pl", "en"):
+        with i18n.use(lang):
+            assert national_workbook_name() == NATIONAL_WORKBOOK[lang]
 
 
 def test_english(batch):
@@ -319,7 +429,7 @@ def test_totals_recalculated(saved, batch, recalc):
     assert total[3] == sum(p["eligible"] for p in ps)
     assert total[4] == sum(p["recommended"] for p in ps)
     assert total[5] == pytest.approx(sum(p["total_cost"] for p in ps), abs=1e-6)
-    for j, source in enumerate(head[6:10], start=6):
+    for j, source in enumerate(head[11:15], start=11):
         assert total[j] == pytest.approx(sum(p["cost_by_source"].get(source, 0.0) for p in ps), abs=1e-6), source
     _, srows = table(wb["śląskie"], "Województwo")
     assert srows[-1][2] == 3 and srows[-1][5] == pytest.approx(550_000.5)
@@ -336,7 +446,7 @@ def test_no_partnerships(tmp_path):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["National", "National league", "Errors"]
     _, rows = table(wb["National"], "Voivodeship")
-    assert rows == [["TOTAL", None, 0, 0, 0, 0, None, None, None, None, None, None]]
+    assert rows == [["TOTAL", None, 0, 0, 0, 0, None, None, None, None, None, None]]  # no sources: file last
     assert ["x.json", None, "broken"] in [[c.value for c in row][:3] for row in wb["Errors"].iter_rows()]
 
 

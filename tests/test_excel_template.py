@@ -126,6 +126,58 @@ def test_round_trip_of_the_samples(tmp_path, sample, lang):
     assert wb[xt.META_SHEET].sheet_state == "veryHidden"
 
 
+def test_sheet_names_and_choices_are_known_in_both_languages():
+    """The reader recognises a workbook written in either language: the tables by language are the catalogs'
+    words (Polish from criteria/locale/pl/LC_MESSAGES/workbooks.po), the same as the sheets a template gets."""
+    from appraisal.io.package_workbook.layout import MODES
+
+    assert list(SHEETS) == ["pl", "en"]
+    assert SHEETS["pl"] == {"package": "Pakiet", "projects": "Projekty", "scores": "Oceny",
+                            "gates": "Kryteria dostępowe", "comments": "Komentarze", "weights": "Wagi",
+                            "scales": "Skale"}
+    assert SHEETS["en"]["scores"] == "Scores" and MODES["pl"]["pairwise"] == "porównania parami"
+    cs = load_criteria("cwd")
+    for lang in ("pl", "en"):
+        assert build_template(cs, lang=lang, rows=2).sheetnames[:7] == list(SHEETS[lang].values())
+    assert build_template(cs, rows=2).sheetnames[0] == "Package"  # the current language (the tests': English)
+
+
+def test_the_keys_are_out_of_sight_and_the_criteria_appear_by_their_labels(tmp_path):
+    """The machine keys the reader goes by (row 2 of the project sheets, the ids above each grid, the ids of the
+    scales sheet) are hidden; the cells a person sees name criteria, groups and gates by their labels."""
+    import re
+
+    pkg = load_package(DOLINA)
+    cs = pkg.criteria_set
+    wb = openpyxl.load_workbook(export(pkg, tmp_path / "p.xlsx", "pl"))
+    for name in ("Projekty", "Oceny", "Kryteria dostępowe", "Komentarze"):
+        assert wb[name].row_dimensions[2].hidden, name
+        assert wb[name].cell(2, 1).value == "id"  # still there for the reader
+    assert wb["Skale"].column_dimensions["A"].hidden and wb["Wagi"].column_dimensions["A"].hidden
+    w = wb["Wagi"]
+    rows = block_rows(w, "group:strategy_fit")
+    assert w.row_dimensions[rows["ids"]].hidden
+    assert [w.cell(rows["labels"], 3 + j).value for j in range(3)] == [
+        c.label.get("pl") for c in next(g for g in cs.iter_groups() if g.id == "strategy_fit").children]
+    assert w.cell(rows["row:synergy"], 2).value == cs.criterion("synergy").label.get("pl")
+    ids = re.compile(r"\b(" + "|".join(n.id for n in [*cs.iter_groups(), *cs.leaves(), *cs.gates]
+                                       if n.id != cs.id) + r")\b")
+    seen = 0
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        hidden_cols = {k for k, d in ws.column_dimensions.items() if d.hidden}
+        hidden_rows = {k for k, d in ws.row_dimensions.items() if d.hidden}
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.data_type != "f" and c.column_letter not in hidden_cols \
+                        and c.row not in hidden_rows:
+                    seen += 1
+                    assert not ids.search(c.value), (ws.title, c.coordinate, c.value)
+    assert seen > 100
+    assert read_workbook(tmp_path / "p.xlsx").rank().scores() == pytest.approx(pkg.rank().scores(), abs=1e-12)
+
+
 def test_panel_survives_the_round_trip(tmp_path):
     pkg = load_package(DOLINA)
     back = read_workbook(export(pkg, tmp_path / "p.xlsx"))
@@ -189,7 +241,7 @@ def test_without_the_meta_sheet_the_named_builtin_set_is_used(tmp_path):
 
 def test_without_the_meta_sheet_a_set_file_beside_the_workbook_is_used(tmp_path):
     pkg = load_package(KARTA)
-    wb = build_template(pkg.criteria_set, package=pkg)
+    wb = build_template(pkg.criteria_set, lang="pl", package=pkg)
     wb.security.lockStructure = False
     del wb[xt.META_SHEET]
     wb.save(tmp_path / "p.xlsx")
@@ -588,7 +640,7 @@ def test_cli_template_rank_validate(tmp_path, capsys):
     assert main(["template", "--criteria", "cwd", "--lang", "pl", "-o", str(blank)]) == 0
     assert openpyxl.load_workbook(blank).sheetnames[:3] == ["Pakiet", "Projekty", "Oceny"]
     filled = tmp_path / "pakiet.xlsx"
-    assert main(["template", "--from", str(DOLINA), "-o", str(filled)]) == 0
+    assert main(["template", "--from", str(DOLINA), "--lang", "pl", "-o", str(filled)]) == 0
     capsys.readouterr()
     assert main(["rank", str(filled), "--json"]) == 0
     got = json.loads(capsys.readouterr().out)

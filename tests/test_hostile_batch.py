@@ -19,6 +19,8 @@ import openpyxl
 import pytest
 
 from appraisal.batch import discover
+from appraisal.criteria import i18n
+from appraisal.io.batch_output import NATIONAL_WORKBOOK
 from appraisal.io.files import folder_lock
 from builders import run_cli
 
@@ -117,7 +119,7 @@ def test_planted_links_in_place_of_the_summaries_are_replaced_not_followed(tmp_p
     out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
     elsewhere.mkdir()
     out.mkdir()
-    names = ["summary.json", "league.json", "errors.json", "podsumowanie_krajowe.xlsx", ".appraise-run.json"]
+    names = ["summary.json", "league.json", "errors.json", *dict.fromkeys(NATIONAL_WORKBOOK.values()), ".appraise-run.json"]
     for name in names:
         (elsewhere / name).write_text("untouched", encoding="utf-8")
         (out / name).symlink_to(elsewhere / name)
@@ -248,7 +250,7 @@ def test_file_names_that_are_not_utf8_are_scored_and_reported(tmp_path, capsys):
     assert "zepsuty_\\xfe.json" in err and "notatka_\\xfe.txt" in err
     league = json.loads((out / "league.json").read_text(encoding="utf-8"))
     assert any(r["key"] == "lubelskie/pakiet_\\xff" for r in league)
-    wb = openpyxl.load_workbook(out / "podsumowanie_krajowe.xlsx", read_only=True)
+    wb = openpyxl.load_workbook(out / NATIONAL_WORKBOOK[i18n.current()], read_only=True)  # in the run's language
     assert "-xb3-xf3dzkie" in wb.sheetnames  # a backslash cannot be in a sheet title
     for p in (out / "packages").rglob("*.json"):
         json.loads(p.read_text(encoding="utf-8"))

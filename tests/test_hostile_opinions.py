@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -68,8 +69,11 @@ def fresh(tmp_path, fmt="docx", src=SAMPLE) -> Path:
     return out
 
 
-def index_of(d, text: str) -> int:
-    return next(i for i, p in enumerate(d.paragraphs) if p.text == text)
+def index_of(d, number: str) -> int:
+    """The index of the opinion's heading ``number`` ("8.", "7.2.") among the paragraphs: found by its number,
+    so in either language of the opinion."""
+    return next(i for i, p in enumerate(d.paragraphs)
+                if p.style.name.startswith("Heading") and p.text.startswith(f"{number} "))
 
 
 def replace_paragraph(p, xml: str) -> None:
@@ -79,9 +83,14 @@ def replace_paragraph(p, xml: str) -> None:
     p._p.getparent().remove(p._p)
 
 
-def comment_cell(d, label_start: str):
-    table = next(t for t in d.tables if t.rows[0].cells[-1].text == "Komentarz doradcy")
-    row = next(r for r in table.rows if r.cells[1].text.startswith(label_start))
+#: the readiness criterion of the cwd criteria set (the sample's and the builder's), in either language
+READINESS = ("Gotowość do realizacji", "Readiness")
+
+
+def comment_cell(d, labels: tuple[str, ...] = READINESS):
+    """(criterion cell text, comment cell) of the section-3 row of the criterion labelled one of ``labels``:
+    the comment column is the table's last, the criterion its second (in either language of the opinion)."""
+    row = next(r for t in d.tables for r in t.rows if len(r.cells) > 2 and r.cells[1].text in labels)
     return row.cells[1].text, row.cells[-1]
 
 
@@ -134,7 +143,7 @@ def test_text_in_content_controls_and_fields_is_read_and_kept(tmp_path, capsys, 
     out = fresh(tmp_path)
     path = out / "p01.docx"
     d = docx.Document(str(path))
-    replace_paragraph(d.paragraphs[index_of(d, "8. Uwagi doradcy") + 1], xml.format(W=W))
+    replace_paragraph(d.paragraphs[index_of(d, "8.") + 1], xml.format(W=W))
     d.save(str(path))
     edited = path.read_bytes()
     assert read_advisor_sections(path)["notes"] == want
@@ -148,7 +157,7 @@ def test_comment_typed_in_a_content_control_in_the_criteria_table_is_kept(tmp_pa
     out = fresh(tmp_path)
     path = out / "p01.docx"
     d = docx.Document(str(path))
-    _, cell = comment_cell(d, "Gotowość")
+    _, cell = comment_cell(d)
     replace_paragraph(cell.paragraphs[0], f'<w:p {W}><w:sdt><w:sdtPr/><w:sdtContent><w:r><w:t>Pozwolenie wydane.</w:t>'
                                           '</w:r></w:sdtContent></w:sdt></w:p>')
     d.save(str(path))
@@ -166,17 +175,17 @@ def _del(n: int, text: str) -> str:
 
 
 def _pending_notes(d):
-    replace_paragraph(d.paragraphs[index_of(d, "8. Uwagi doradcy") + 1],
+    replace_paragraph(d.paragraphs[index_of(d, "8.") + 1],
                       f'<w:p {W}>{_ins(1, "Uwaga wpisana przy włączonym śledzeniu zmian.")}</w:p>')
 
 
 def _pending_recommendations(d):
-    p = d.paragraphs[index_of(d, "7.2. Zalecenia doradcy") + 1]
+    p = d.paragraphs[index_of(d, "7.2.") + 1]
     replace_paragraph(p, f'<w:p {W}>{_del(2, p.text)}{_ins(3, "Zalecenie.")}</w:p>')
 
 
 def _pending_move(d):
-    i8 = index_of(d, "8. Uwagi doradcy")
+    i8 = index_of(d, "8.")
     replace_paragraph(d.paragraphs[i8 + 1],
                       f'<w:p {W}><w:moveFrom {CHANGE.format(4)}><w:r><w:t>Przeniesione.</w:t></w:r></w:moveFrom>'
                       f'<w:r><w:t xml:space="preserve"> Zostaje. </w:t></w:r><w:moveTo {CHANGE.format(5)}><w:r>'
@@ -184,19 +193,19 @@ def _pending_move(d):
 
 
 def _pending_paragraph_mark(d):  # Enter pressed with changes tracked: only the paragraph mark is inserted
-    replace_paragraph(d.paragraphs[index_of(d, "8. Uwagi doradcy") + 1],
+    replace_paragraph(d.paragraphs[index_of(d, "8.") + 1],
                       f'<w:p {W}><w:pPr><w:rPr><w:ins {CHANGE.format(6)}/></w:rPr></w:pPr><w:r><w:t>Tekst.</w:t>'
                       f'</w:r></w:p>')
 
 
 def _pending_in_a_content_control(d):
-    replace_paragraph(d.paragraphs[index_of(d, "8. Uwagi doradcy") + 1],
+    replace_paragraph(d.paragraphs[index_of(d, "8.") + 1],
                       f'<w:sdt {W}><w:sdtPr/><w:sdtContent><w:p>{_ins(7, "W kontrolce.")}</w:p></w:sdtContent>'
                       f'</w:sdt>')
 
 
 def _pending_comment(d):
-    _, cell = comment_cell(d, "Gotowość")
+    _, cell = comment_cell(d)
     replace_paragraph(cell.paragraphs[0], f'<w:p {W}>{_ins(8, "Pozwolenie wydane.")}</w:p>')
 
 
@@ -228,7 +237,7 @@ def test_a_tracked_change_outside_the_advisors_sections_is_not_refused(tmp_path)
     out = fresh(tmp_path)
     path = out / "p01.docx"
     d = docx.Document(str(path))
-    p = d.paragraphs[index_of(d, "6. Odporność oceny") + 1]
+    p = d.paragraphs[index_of(d, "6.") + 1]
     replace_paragraph(p, f'<w:p {W}>{_del(1, p.text)}{_ins(2, "Zmienione.")}</w:p>')
     d.save(str(path))
     edited = path.read_bytes()
@@ -243,7 +252,7 @@ def test_a_docx_not_as_last_written_is_kept_as_prev_docx(tmp_path, capsys):
     assert digest == "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
     # an edit that is no text of the advisor's sections (a heading made red): still the advisor's file
     d = docx.Document(str(path))
-    d.paragraphs[index_of(d, "4. Mocne strony")].runs[0].font.color.rgb = docx.shared.RGBColor(0xFF, 0, 0)
+    d.paragraphs[index_of(d, "4.")].runs[0].font.color.rgb = docx.shared.RGBColor(0xFF, 0, 0)
     d.save(str(path))
     edited = path.read_bytes()
     capsys.readouterr()
@@ -299,7 +308,7 @@ def _writer_edit(fodt: str, paragraphs: str, tracked: str = "") -> str:
         assert head in fodt
         fodt = fodt.replace(head, f'{head}<text:tracked-changes text:track-changes="true">{tracked}'
                                   f'</text:tracked-changes>', 1)
-    i = fodt.index("8. Uwagi doradcy</text:h>")
+    i = re.search(r">8\. [^<]*</text:h>", fodt).start()  # the heading of section 8, in either language
     j = fodt.index("<text:p ", i)
     end = fodt.index("</text:p>", j) + len("</text:p>")
     return fodt[:j] + paragraphs + fodt[end:]
@@ -379,7 +388,7 @@ def _docx_of(out: Path, pid: str) -> Path:
 
 def _note(path: Path, text: str) -> None:
     d = docx.Document(str(path))
-    d.paragraphs[index_of(d, "8. Uwagi doradcy") + 1].text = text
+    d.paragraphs[index_of(d, "8.") + 1].text = text
     d.save(str(path))
 
 
@@ -483,7 +492,7 @@ def test_a_comment_with_crlf_is_not_taken_for_an_edit(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "edited in Word" not in err and not (out / "p1.prev.docx").exists()
     assert json.loads((out / "p1.json").read_text("utf-8"))["advisor"]["comments"] == {}
-    _, cell = comment_cell(docx.Document(str(out / "p1.docx")), "Gotowość")
+    _, cell = comment_cell(docx.Document(str(out / "p1.docx")))
     assert cell.text == "Linia 1\nLinia 2\nLinia 3"
     # not frozen: the package's next comment is shown
     doc["projects"][0]["comments"] = {"readiness": "Nowy komentarz"}
@@ -592,10 +601,12 @@ def test_a_document_xml_unpacking_beyond_the_limit_is_refused_before_it_is_read(
     assert snapshot(out) == before
 
 
-def _insert_after_heading(path: Path, heading: str, xml: str, styles_extra: str = "") -> None:
+def _insert_after_heading(path: Path, number: str, xml: str, styles_extra: str = "") -> None:
+    d = docx.Document(str(path))
+    heading = d.paragraphs[index_of(d, number)].text
     with zipfile.ZipFile(path) as z:
         body, styles = z.read("word/document.xml").decode("utf-8"), z.read("word/styles.xml").decode("utf-8")
-    i = body.index(heading)
+    i = body.index(f">{heading}<")
     i = body.index("</w:p>", i) + len("</w:p>")
     body = body[:i] + xml + body[i:]
     if styles_extra:
@@ -611,7 +622,7 @@ def test_a_large_section_8_with_many_styles_is_read_in_linear_time(tmp_path):
                     f'o projekcie.</w:t></w:r></w:p>' for k in range(n))
     styles = "".join(f'<w:style w:type="paragraph" w:styleId="Extra{k}"><w:name w:val="Extra {k}"/></w:style>'
                      for k in range(extra))
-    _insert_after_heading(path, "8. Uwagi doradcy", paras, styles)
+    _insert_after_heading(path, "8.", paras, styles)
     t0 = time.perf_counter()
     notes = read_advisor_docx(path).sections["notes"]
     elapsed = time.perf_counter() - t0
@@ -628,7 +639,7 @@ def test_a_tall_vertically_merged_table_is_read(tmp_path):
     rest = "".join(f'<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t>Działanie {k}</w:t>'
                    f'</w:r></w:p></w:tc></w:tr>' for k in range(1, rows))
     table = f'<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>{first}{rest}</w:tbl>'
-    _insert_after_heading(path, "8. Uwagi doradcy", table)
+    _insert_after_heading(path, "8.", table)
     assert run("opinions", SAMPLE, "-o", out, "--samples", "0", "--format", "docx") == 0
     notes = json.loads((out / "p01.json").read_text("utf-8"))["advisor"]["notes"].split("\n")
     assert notes == [f"Ryzyko | Działanie {k}" for k in range(rows)]

@@ -1,7 +1,7 @@
 """Advisory opinions: the recommendation rules, the numbers behind an opinion, the robustness sentence,
 and the model's JSON against its schema. (Files, DOCX, regeneration: test_opinion_files.py.)
 
-The numbers are checked against DESIGN.md section 3, "Reference levels and attainment", worked out here
+The numbers are checked against docs/design.md#reference-levels, worked out here
 by hand (``hand_value`` reads the criteria set's scales and reference levels; the weights come from
 ``ranking.criteria``): a criterion's value never depends on the other projects of the package."""
 
@@ -43,6 +43,11 @@ def ranking():
 
 def plain(text: str) -> str:
     return text.replace(numfmt.NBSP, " ")
+
+
+def pct(share: float) -> str:
+    """A share as the Polish opinion prints it (numfmt: Babel's Polish percent), spaces plain."""
+    return plain(numfmt.percent(share, "pl"))
 
 
 def words(lang: str = "pl", groups: dict[str, str] | None = None, max_points: float | None = None):
@@ -148,16 +153,16 @@ def rules(**kw) -> OpinionRules:
 
 
 @pytest.mark.parametrize(("score", "category", "rule_id", "text"), [
-    (0.95, R.RECOMMENDED, "score.recommended", "stopień spełnienia kryteriów ≥ 60 % ⇒ rekomendowany"),
-    (0.60, R.RECOMMENDED, "score.recommended", "stopień spełnienia kryteriów ≥ 60 % ⇒ rekomendowany"),  # reached
+    (0.95, R.RECOMMENDED, "score.recommended", f"stopień spełnienia kryteriów ≥ {pct(0.6)} ⇒ rekomendowany"),
+    (0.60, R.RECOMMENDED, "score.recommended", f"stopień spełnienia kryteriów ≥ {pct(0.6)} ⇒ rekomendowany"),  # reached
     (0.5999, R.WITH_CONDITIONS, "score.recommended_with_conditions",
-     "stopień spełnienia kryteriów ≥ 45 % ⇒ rekomendowany warunkowo"),
+     f"stopień spełnienia kryteriów ≥ {pct(0.45)} ⇒ rekomendowany warunkowo"),
     (0.45, R.WITH_CONDITIONS, "score.recommended_with_conditions",
-     "stopień spełnienia kryteriów ≥ 45 % ⇒ rekomendowany warunkowo"),
-    (0.40, R.NEEDS_REWORK, "score.needs_rework", "stopień spełnienia kryteriów ≥ 30 % ⇒ do przeformułowania"),
-    (0.30, R.NEEDS_REWORK, "score.needs_rework", "stopień spełnienia kryteriów ≥ 30 % ⇒ do przeformułowania"),
-    (0.2999, R.NOT_RECOMMENDED, "score.below", "stopień spełnienia kryteriów < 30 % ⇒ nierekomendowany"),
-    (0.0, R.NOT_RECOMMENDED, "score.below", "stopień spełnienia kryteriów < 30 % ⇒ nierekomendowany"),
+     f"stopień spełnienia kryteriów ≥ {pct(0.45)} ⇒ rekomendowany warunkowo"),
+    (0.40, R.NEEDS_REWORK, "score.needs_rework", f"stopień spełnienia kryteriów ≥ {pct(0.3)} ⇒ do przeformułowania"),
+    (0.30, R.NEEDS_REWORK, "score.needs_rework", f"stopień spełnienia kryteriów ≥ {pct(0.3)} ⇒ do przeformułowania"),
+    (0.2999, R.NOT_RECOMMENDED, "score.below", f"stopień spełnienia kryteriów < {pct(0.3)} ⇒ nierekomendowany"),
+    (0.0, R.NOT_RECOMMENDED, "score.below", f"stopień spełnienia kryteriów < {pct(0.3)} ⇒ nierekomendowany"),
 ])
 def test_default_thresholds_decide_and_are_stated(score, category, rule_id, text):
     dec = op.decide(rules(), score)
@@ -175,13 +180,14 @@ def test_rule_texts_read_the_attainment_or_on_a_card_the_points():
     assert op._rule_ref(("below", low), words("en")).text == "attainment < 30% ⇒ not recommended"
     # on a selection card of 55 merit points the threshold is stated in points: 0.6 × 55 = 33, 0.45 × 55 = 24.75
     card = words("pl", max_points=55)
-    assert plain(op._rule_ref(top, card).text) == "suma punktów ≥ 33 z 55 (60 %) ⇒ rekomendowany"
-    assert plain(op._rule_ref(mid, card).text) == "suma punktów ≥ 24,75 z 55 (45 %) ⇒ rekomendowany warunkowo"
-    assert plain(op._rule_ref(("below", low), card).text) == "suma punktów < 16,5 z 55 (30 %) ⇒ nierekomendowany"
+    assert plain(op._rule_ref(top, card).text) == f"suma punktów ≥ 33 z 55 ({pct(0.6)}) ⇒ rekomendowany"
+    assert plain(op._rule_ref(mid, card).text) == (
+        f"suma punktów ≥ 24,75 z 55 ({pct(0.45)}) ⇒ rekomendowany warunkowo")
+    assert plain(op._rule_ref(("below", low), card).text) == f"suma punktów < 16,5 z 55 ({pct(0.3)}) ⇒ nierekomendowany"
     assert op._rule_ref(top, words("en", max_points=55)).text == "merit points ≥ 33 of 55 (60%) ⇒ recommended"
     gm = GroupMinimum(group="feasibility", min_percent=40, at_most="recommended_with_conditions")
     assert plain(op._rule_ref(gm, words("pl", {"feasibility": "Wykonalność"})).text) == (
-        "grupa „Wykonalność” poniżej 40 % wagi grupy ⇒ co najwyżej „rekomendowany warunkowo”")
+        f"grupa „Wykonalność” poniżej {pct(0.4)} wagi grupy ⇒ co najwyżej „rekomendowany warunkowo”")
 
 
 def test_failed_gate_decides_whatever_else():
@@ -378,7 +384,7 @@ def test_the_cwd_sets_feasibility_minima_decide_opinions():
     # P1 nothing prepared, P2 partly (levels 2, 2 and a high risk), P3 well prepared
     rk = package_from_document(cwd_strong_doc([(0, 0, 5), (2, 2, 4), (4, 4, 2)])).rank()
     rs = rk.package.criteria_set.opinions
-    ops = {o.identification.project_id: o for o in op.build_opinions(rk)}
+    ops = {o.identification.project_id: o for o in op.build_opinions(rk, lang="pl")}
     hand = {pid: hand_numbers(rk, pid) for pid in ops}
     feas = {pid: h.groups["feasibility"] for pid, h in hand.items()}
     assert feas["P1"] < 25 <= feas["P2"] < 40 <= feas["P3"]  # the cases this test is about
@@ -543,13 +549,13 @@ def test_opinions_do_not_depend_on_the_other_projects(ranking):
 
 
 def test_group_minimum_from_the_set_decides_the_sample(ranking):
-    ops = op.build_opinions(ranking)
+    ops = op.build_opinions(ranking, lang="pl")
     cs = ranking.package.criteria_set
     rs = cs.opinions
     highest = {}
     for gm in rs.group_minimum:
         highest[gm.group] = max(gm.min_percent, highest.get(gm.group, 0))
-    recs = op.recommend(ranking)
+    recs = op.recommend(ranking, lang="pl")
     seen = set()
     for o in ops:
         if not o.eligible:
@@ -634,7 +640,7 @@ def test_a_criterion_equal_for_every_project_keeps_its_absolute_value():
 
 
 def test_ineligible_project_gets_an_opinion(ranking):
-    o = next(o for o in op.build_opinions(ranking) if o.identification.project_id == "P03")
+    o = next(o for o in op.build_opinions(ranking, lang="pl") if o.identification.project_id == "P03")
     assert not o.eligible and o.score is None and o.rank is None
     assert o.attainment is None and o.rule_score is None and o.groups == [] and o.strengths == []
     assert o.recommendation == R.NOT_RECOMMENDED and o.decided_by.id == "gate"
@@ -645,7 +651,7 @@ def test_ineligible_project_gets_an_opinion(ranking):
 
 
 def test_per_criterion_assessment_has_level_descriptor_and_comment(ranking):
-    o = next(o for o in op.build_opinions(ranking) if o.identification.project_id == "P01")
+    o = next(o for o in op.build_opinions(ranking, lang="pl") if o.identification.project_id == "P01")
     cs = ranking.package.criteria_set
     p = next(p for p in ranking.package.projects if p.id == "P01")
     readiness = next(a for a in o.criteria if a.id == "readiness")
@@ -653,7 +659,9 @@ def test_per_criterion_assessment_has_level_descriptor_and_comment(ranking):
     assert readiness.level_label == lv.label.pl and readiness.descriptor == lv.descriptor.pl
     assert readiness.comment == p.comments["readiness"]
     cost = next(a for a in o.criteria if a.id == "cost_per_beneficiary")
-    assert plain(cost.value_text) == "6 210 PLN/osobę" and cost.descriptor is None
+    # money as Polish writes it (numfmt: "6 210 zł"), the rest of the unit as the criteria set gives it
+    assert cost.value_text == numfmt.money(p.scores["cost_per_beneficiary"], "pl") + "/osobę"
+    assert plain(cost.value_text) == "6 210 zł/osobę" and cost.descriptor is None
 
 
 def karta_by_hand(rk, pid: str):
@@ -722,7 +730,7 @@ def naive_topsis(x, w, d):
 def test_robustness_sentence_matches_an_independent_count(ranking):
     samples, seed = 3000, 11
     run = op.robustness(ranking, samples, seed)
-    ops = {o.identification.project_id: o for o in op.build_opinions(ranking, robustness=run)}
+    ops = {o.identification.project_id: o for o in op.build_opinions(ranking, robustness=run, lang="pl")}
     problem = sens.Problem.from_ranking(ranking)
     ws = sens.dirichlet_around(problem.weights, 100.0)(np.random.default_rng(seed), samples)
     x, d = problem.x, problem.directions
@@ -739,7 +747,7 @@ def test_robustness_sentence_matches_an_independent_count(ranking):
         assert rob.share_top_k == pytest.approx(in_top[k] / samples, abs=1e-12)
         assert rob.share_first == pytest.approx(first[k] / samples, abs=1e-12)
         text = plain(rob.text)
-        assert text.startswith(f"W {plain(numfmt.percent(in_top[k] / samples))} scenariuszy wag projekt ")
+        assert text.startswith(f"W {pct(in_top[k] / samples)} scenariuszy wag projekt ")
         assert "w pierwszej trójce" in text and "3 000 losowań" in text and "Dirichleta" in text
         assert f"ziarno {seed}" in text
     assert ops["P03"].robustness is None
@@ -879,7 +887,7 @@ def test_a_constant_group_is_shown_with_its_percentage():
     from appraisal.io.markdown import opinion_markdown
 
     rk = sample_with(readiness=5, institutional_capacity=5, implementation_risk=1).rank()
-    o = next(o for o in op.build_opinions(rk) if o.eligible)
+    o = next(o for o in op.build_opinions(rk, lang="pl") if o.eligible)
     md = opinion_markdown(o)
     row = next(line for line in md.splitlines() if line.startswith("| Wykonalność |"))
     cells = [c.strip() for c in row.strip("|").split("|")]
@@ -932,7 +940,7 @@ def test_the_lone_admissible_project_is_judged_by_attainment_and_has_no_rank():
         pkg.rank()
     rk = op.ranking_for_opinions(pkg)
     assert rk.results == [] and rk.alternatives == ["P1"]
-    ops = op.build_opinions(rk)
+    ops = op.build_opinions(rk, lang="pl")
     assert [o.identification.project_id for o in ops] == ["P1", "P2", "P3"]
     first = ops[0]
     assert first.eligible and first.score is None and first.rank is None and first.robustness is None
@@ -945,7 +953,7 @@ def test_the_lone_admissible_project_is_judged_by_attainment_and_has_no_rank():
     assert first.decided_by.kind in ("score", "group_minimum")
     for a in first.criteria:
         assert a.attainment == pytest.approx(h.v[a.id]) and a.contribution == pytest.approx(h.w[a.id] * h.v[a.id])
-    assert f"stopień spełnienia kryteriów {numfmt.percent(h.attainment)}" in first.decision_text
+    assert f"stopień spełnienia kryteriów {numfmt.percent(h.attainment, 'pl')}" in first.decision_text
     assert first.strengths or first.weaknesses
     for o in ops[1:]:
         assert not o.eligible and o.recommendation == R.NOT_RECOMMENDED and o.decided_by.id == "gate"
@@ -953,7 +961,8 @@ def test_the_lone_admissible_project_is_judged_by_attainment_and_has_no_rank():
     bundle = op.build_bundle(rk, ops)
     assert [s.rank for s in bundle.summary] == [None, None, None]
     # the same project in a package where all three pass: the same judgement, only now with a rank
-    together = {o.identification.project_id: o for o in op.build_opinions(package_from_document(cwd_package_doc(3)).rank())}
+    together = {o.identification.project_id: o
+                for o in op.build_opinions(package_from_document(cwd_package_doc(3)).rank(), lang="pl")}
     t = together["P1"]
     assert t.rank is not None
     assert same_judgement(first, t)

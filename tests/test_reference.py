@@ -1,4 +1,4 @@
-"""Reference levels, absolute attainment and R-TOPSIS (DESIGN.md section 3): a verdict is about the
+"""Reference levels, absolute attainment and R-TOPSIS (docs/design.md#reference-levels, #r-topsis): a verdict is about the
 project, not its neighbours.
 
 - value functions: a scale by its own range (or explicit values per level), a quantity by the set's
@@ -273,7 +273,7 @@ def test_the_cases_from_the_issue_no_longer_move_the_verdicts():
 def test_the_demo_top_project_is_recommended_with_conditions_for_its_feasibility():
     pkg = load_package(SAMPLES / "pakiet_dolina_baryczy.json")
     rk = op.ranking_for_opinions(pkg)
-    ops = {o.identification.project_id: o for o in op.build_opinions(rk)}
+    ops = {o.identification.project_id: o for o in op.build_opinions(rk, lang="pl")}  # the advisor's Polish
     top = ops[rk.results[0].id]
     assert top.identification.project_id == "P02" and top.rank == 1
     # its attainment alone would earn "recommended" (≥ 60 %) ...

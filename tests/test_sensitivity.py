@@ -1,8 +1,8 @@
-"""Sensitivity analysis (DESIGN.md sections 3 and 4): SMAA-2 acceptabilities, stability intervals,
+"""Sensitivity analysis (docs/design.md#sensitivity and #sensitivity-json): SMAA-2 acceptabilities, stability intervals,
 critical change, sweeps, samplers, rank correlations, and the ``appraise sensitivity`` command.
 
 Every expected value here is recomputed independently (plain loops, numpy.linalg.eig, scipy.stats,
-the definitions in DESIGN.md) or follows from the construction of the input; nothing is a
+the definitions in docs/design.md#sensitivity) or follows from the construction of the input; nothing is a
 recorded output of the code under test.
 """
 
@@ -105,7 +105,7 @@ def with_dominator(problem: sens.Problem, row: int, beyond_scale: bool = False) 
     return dataclasses.replace(problem, x=x)
 
 
-# --- an independent SMAA: one sample at a time, DESIGN.md's definitions ------------------------------------
+# --- an independent SMAA: one sample at a time, docs/design.md#smaa's definitions ------------------------------------
 
 def pairwise_ties(s: np.ndarray, tol: float = TIE_TOLERANCE) -> tuple[np.ndarray, np.ndarray]:
     """Best rank = 1 + how many score higher by more than tol; tie group = those within tol."""

@@ -192,7 +192,7 @@ def _matrix():
 
 def test_batch_with_vikor(tmp_path, capsys):
     code, _out, err = run_cli(capsys, "batch", ROOT / "samples" / "pakiety", "-o", tmp_path / "out",
-                             "--method", "vikor", "--workers", "1")
+                             "--method", "vikor", "--workers", "1", "--lang", "pl")
     assert code in (0, 3), err
     league = json.loads((tmp_path / "out" / "league.json").read_text(encoding="utf-8"))
     by_package: dict[str, list] = {}

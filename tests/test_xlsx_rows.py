@@ -204,3 +204,74 @@ def test_a_text_longer_than_a_cell_is_cut_with_a_mark(tmp_path):
     cell = wb["Arkusz A"]["A1"].value
     assert len(cell) == 32_767 and cell.endswith("…") and cell[:-1] == "Ż" * 32_766
     assert wb["Arkusz A"]["B1"].value == "krótki"
+
+
+# --- measuring text: columns wide enough, rows tall enough, tables kept on a page ---------------------------
+
+def test_text_lines_wrap_whole_words_and_keep_grouped_numbers_together():
+    from appraisal.io.xlsx_rows import text_lines, text_width
+
+    word = "Komplementarność"
+    assert text_lines(word, text_width(word)) == 1
+    assert text_lines(f"{word} {word}", text_width(word)) == 2  # the second word goes to the next line
+    assert text_lines(word * 3, text_width(word)) == 3  # a word longer than a line is broken
+    assert text_lines("a\nb\n\nc", 30) == 4  # every line break starts a line, an empty one too
+    amount = "wkład własny JST 1\xa0860\xa0000\xa0zł"
+    width = text_width("wkład własny JST 1")  # room for the start of the amount, not for all of it
+    assert text_lines(amount, width) == 2  # "1 860 000 zł" is not split at its no-break spaces
+    assert text_width("W" * 10) > text_width("i" * 10) and text_width("abc", bold=True) > text_width("abc")
+
+
+def test_fit_columns_and_rows_show_what_the_cells_hold():
+    from openpyxl.styles import Alignment
+
+    from appraisal.io.xlsx_rows import column_width, fit_columns, fit_rows, text_lines, text_width
+
+    wb = Workbook()
+    ws = wb.active
+    wrap = Alignment(wrap_text=True, vertical="top")
+    ws["A1"], ws["B1"], ws["C1"] = "Miejsce TOPSIS", "Tytuł", "Uwagi"
+    for c in ("A1", "B1", "C1"):
+        ws[c].alignment = wrap
+    title = "Budowa kanalizacji sanitarnej i modernizacja oczyszczalni ścieków w aglomeracji Stawno–Karpiowo"
+    ws["A2"], ws["B2"], ws["C2"] = 1, title, "krótko"
+    ws["B2"].alignment = wrap
+    ws["D2"] = 24_000_000.0
+    ws["D2"].number_format = "#,##0"
+    ws["E2"] = "ukryta kolumna z bardzo długim tekstem, którego nikt nie czyta"
+    ws.column_dimensions["E"].hidden = True
+    ws["A3"] = "x"
+    ws.row_dimensions[3].hidden = True
+    hidden_width = column_width(ws, 5)
+    fit_columns(ws, heads=(1,), lo=5, hi=40)
+    assert column_width(ws, 1) == pytest.approx(text_width("Miejsce"), abs=0.1)  # the header's widest word
+    assert column_width(ws, 2) == 40  # a long wrapped title: as wide as allowed, then it wraps
+    assert column_width(ws, 3) >= text_width("krótko")  # an unwrapped text on one line
+    assert column_width(ws, 4) >= len("24,000,000")  # a number: a unit a digit
+    assert column_width(ws, 5) == hidden_width  # hidden: left as it is
+    fit_rows(ws)
+    lines = text_lines(title, 40)
+    assert lines >= 2 and ws.row_dimensions[2].height >= 15 * lines
+    assert ws.row_dimensions[1].height >= 30  # "Miejsce TOPSIS" in a column as wide as "Miejsce": two lines
+    ws.row_dimensions[2].height = 300
+    fit_rows(ws)
+    assert ws.row_dimensions[2].height == 300  # a taller row stays
+
+
+def test_keep_together_breaks_before_a_block_that_would_straddle_a_page():
+    from appraisal.io.xlsx_rows import keep_together, page_rows_height
+
+    wb = Workbook()
+    ws = wb.active
+    for c in range(1, 6):
+        ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width = 20
+    ws.cell(200, 1, "koniec")
+    page = page_rows_height(ws)
+    rows = int(page // 15)  # rows of the default height on a page
+    blocks = [(1, rows - 10, 0.0), (rows - 8, rows + 5, 0.0), (rows + 7, rows + 9, 0.0)]
+    assert keep_together(ws, blocks) == [rows - 8]  # the second block would straddle: it starts a page
+    assert [b.id for b in ws.row_breaks.brk] == [rows - 9]
+    ws2 = wb.create_sheet()
+    ws2.cell(10, 1, "x")
+    assert keep_together(ws2, [(1, 5, 0.0), (7, 9, 0.0)]) == []  # everything on one page: no break
+    assert keep_together(ws2, [(1, 5, 0.0), (7, 7, page)]) == [7]  # a chart a page tall goes to the next page

@@ -8,7 +8,12 @@ from pathlib import Path
 import click
 
 from appraisal.commands import common
-from appraisal.commands.common import LANGS, METHODS, NORMALIZATION_HELP, NORMALIZATIONS
+from appraisal.commands.common import METHODS, NORMALIZATION_HELP, NORMALIZATIONS, echo_json, lang_option
+from appraisal.criteria.errors import InputError
+from appraisal.criteria.i18n import _, ngettext
+
+#: the exit code of a batch with failed packages
+EXIT_FAILED = 3
 
 
 @click.command()
@@ -24,9 +29,12 @@ from appraisal.commands.common import LANGS, METHODS, NORMALIZATION_HELP, NORMAL
 @click.option("--only-failed", is_flag=True, help="Retry only the packages that failed in the last run into -o.")
 @click.option("--dry-run", is_flag=True, help="Validate and score everything, write nothing.")
 @click.option("--sheet", default=None, help="Long table in Excel: the sheet to read (default the first).")
-@click.option("--lang", type=LANGS, default="pl", show_default=True)
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the result as JSON: what was scored and written, every failure (file, where, message), "
+                   "the files skipped; exit codes unchanged.")
+@lang_option
 def batch(source, out_dir, criteria_ref, method, normalization, workers, workbooks, only_failed, dry_run, sheet,
-          lang) -> None:
+          as_json, lang) -> None:
     """Score every package under a folder (DIR/<voivodeship>/<partnership>.xlsx|json|toml), or every
     partnership of one long table (.csv/.xlsx with voivodeship and partnership columns).
 
@@ -36,23 +44,66 @@ def batch(source, out_dir, criteria_ref, method, normalization, workers, workboo
     from appraisal.batch import shown
     from appraisal.io.batch_run import run_batch
 
+    if common.is_dash(source):
+        raise InputError(_("batch reads a folder of packages or a long table file, not standard input (-)"))
     rep = run_batch(source, out_dir, criteria=criteria_ref, method=method, normalization=normalization,
                     workers=workers, workbooks=workbooks, only_failed=only_failed, dry_run=dry_run, sheet=sheet,
-                    lang=lang, progress=lambda n: common.progress(n, "Packages", n > 20))
+                    lang=lang, progress=lambda n: common.progress(n, _("Packages"), n > 20))
+    summary = shown(str(out_dir / "summary.json"))
     if rep.nothing_to_retry:
-        click.echo(f"nothing to retry: no failed packages in {shown(str(out_dir / 'summary.json'))}", err=True)
+        message = _("nothing to retry: no failed packages in {file}").format(file=summary)
+        if as_json:
+            echo_json({"source": shown(str(source)), "output": shown(str(out_dir)), "dry_run": dry_run,
+                       "nothing_to_retry": True, "scored": [], "failed": [], "skipped": rep.skipped})
+        click.echo(message, err=True)
         return
     result = rep.result
     for o in result.failed:
-        click.echo(f"failed: {o.error}", err=True)
+        click.echo(_("failed: {error}").format(error=o.error), err=True)
     for sk in rep.skipped:
-        click.echo(f"skipped: {sk['file']}: {sk['reason']}", err=True)
+        click.echo(_("skipped: {file}: {reason}").format(file=sk["file"], reason=sk["reason"]), err=True)
     tm = rep.timings
-    click.echo(f"time: {tm['wall_s'] + tm['summary_s']:.2f} s in all: {tm['wall_s']:.2f} s reading, scoring and "
-               f"writing the packages in {tm['workers']} process{'es' if tm['workers'] > 1 else ''} (of which, summed "
-               f"over them: reading and validating {tm['read_and_validate_s']:.2f} s, scoring {tm['score_s']:.2f} s, "
-               f"writing {tm['write_s']:.2f} s), then {tm['summary_s']:.2f} s for the summaries"
-               + (" (dry run: nothing written)" if dry_run else f"; results in {shown(str(out_dir))}"), err=True)
-    click.echo(f"{len(result.scored)} packages scored, {len(result.failed)} failed")
+    click.echo(_timing_line(tm, dry_run, shown(str(out_dir))), err=True)
+    if as_json:
+        echo_json(_json_result(rep, source, out_dir, dry_run))
+    else:
+        click.echo(_("{scored} packages scored, {failed} failed").format(scored=len(result.scored),
+                                                                         failed=len(result.failed)))
     if result.failed:
-        sys.exit(3)
+        sys.exit(EXIT_FAILED)
+
+
+def _timing_line(tm: dict, dry_run: bool, out_dir: str) -> str:
+    from appraisal import numfmt
+
+    def s(key: str) -> str:
+        return numfmt.number(tm[key], 2)
+
+    processes = ngettext("{n} process", "{n} processes", tm["workers"]).format(n=tm["workers"])
+    line = _("time: {total} s in all: {wall} s reading, scoring and writing the packages in {processes} (of which, "
+             "summed over them: reading and validating {read} s, scoring {score} s, writing {write} s), then "
+             "{summary} s for the summaries").format(
+        total=numfmt.number(tm["wall_s"] + tm["summary_s"], 2), wall=s("wall_s"), processes=processes,
+        read=s("read_and_validate_s"), score=s("score_s"), write=s("write_s"), summary=s("summary_s"))
+    return line + (_(" (dry run: nothing written)") if dry_run else _("; results in {folder}").format(folder=out_dir))
+
+
+def _json_result(rep, source, out_dir, dry_run: bool) -> dict:
+    """The machine-readable result of a batch: what was scored (and where its files are), what failed, what
+    was skipped."""
+    from appraisal.batch import shown
+
+    result = rep.result
+    scored = []
+    for o in result.scored:
+        line = dict(o.line or {})
+        scored.append({"key": o.key, "file": shown(o.file), "voivodeship": o.voivodeship,
+                       "partnership": line.get("partnership"), "projects": line.get("projects"),
+                       "eligible": line.get("eligible"), "top_project": line.get("top_project")})
+    written = [] if dry_run else sorted(shown(str(p)) for p in Path(out_dir).rglob("*") if p.is_file()
+                                        and not p.name.startswith("."))
+    return {"source": shown(str(source)), "output": shown(str(out_dir)), "dry_run": dry_run,
+            "scored": scored,
+            "failed": [{"key": o.key, "file": shown(o.file), "where": o.where, "message": o.error}
+                       for o in result.failed],
+            "skipped": rep.skipped, "written": written, "timings": rep.timings}

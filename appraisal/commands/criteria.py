@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from appraisal.commands.common import LANGS, echo_json
+from appraisal.commands.common import echo_json, lang_option
+from appraisal.criteria.i18n import _, ngettext
 
 
 @click.group()
@@ -13,20 +14,24 @@ def criteria() -> None:
 
 
 @criteria.command("list")
-def criteria_list() -> None:
+@lang_option
+def criteria_list(lang) -> None:
     """Names of the built-in criteria sets."""
     from appraisal.criteria import builtin_sets, load_criteria
 
     for name in builtin_sets():
         cs = load_criteria(name)
-        click.echo(f"{name}: {cs.label.get('pl')} / {cs.label.get('en')} ({len(cs.leaves())} criteria, "
-                   f"{len(cs.gates)} gates)")
+        n, g = len(cs.leaves()), len(cs.gates)
+        counts = _("{criteria}, {gates}").format(
+            criteria=ngettext("{n} criterion", "{n} criteria", n).format(n=n),
+            gates=ngettext("{n} gate", "{n} gates", g).format(n=g))
+        click.echo(f"{name}: {cs.label.get(lang)} ({counts})")
 
 
 @criteria.command("show")
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="Print the set as JSON.")
-@click.option("--lang", type=LANGS, default="en", show_default=True)
+@lang_option
 def criteria_show(name, as_json, lang) -> None:
     """Print a criteria set (a built-in name such as cwd, or a .toml/.json file) with its weights."""
     from appraisal import ahp
@@ -37,11 +42,15 @@ def criteria_show(name, as_json, lang) -> None:
     if as_json:
         echo_json(cs.model_dump(mode="json", exclude_none=True))
         return
+    from appraisal import numfmt
+    from appraisal.criteria.i18n import pgettext
+
     click.echo(render_criteria(cs, lang))
     global_w, nodes = ahp.synthesize(cs)
     click.echo("")
-    click.echo("global weights: " + ", ".join(f"{k} {v:.3f}" for k, v in global_w.items()))
+    click.echo(_("global weights: {weights}").format(
+        weights=", ".join(f"{k} {numfmt.number(v, 3)}" for k, v in global_w.items())))
     for nd in nodes:
         if nd.ahp is not None:
-            flag = "consistent" if nd.ahp.consistent else "INCONSISTENT"
-            click.echo(f"  {nd.group}: CR = {nd.ahp.cr:.4f} ({flag})")
+            flag = pgettext("table", "consistent") if nd.ahp.consistent else pgettext("table", "INCONSISTENT")
+            click.echo(f"  {nd.group}: CR = {numfmt.number(nd.ahp.cr, 4)} ({flag})")

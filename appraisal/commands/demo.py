@@ -6,13 +6,14 @@ from pathlib import Path
 
 import click
 
-from appraisal.commands.common import LANGS
+from appraisal.commands.common import lang_option
+from appraisal.criteria.i18n import _
 
 
 @click.command()
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("appraise-demo"), show_default=True, help="Folder for the files the demo writes.")
-@click.option("--lang", type=LANGS, default="pl", show_default=True)
+@lang_option
 def demo(out_dir, lang) -> None:
     """Run the whole pipeline on the bundled samples and say where the files went.
 
@@ -32,6 +33,6 @@ def demo(out_dir, lang) -> None:
 
     report = run_demo(out_dir, lang, on_section=show, on_note=lambda note: click.echo(note, err=True))
     click.echo("")
-    click.echo("written:")
+    click.echo(_("written:"))
     for path in report.written:
         click.echo(f"  {path}")

@@ -7,18 +7,18 @@ from pathlib import Path
 import click
 
 from appraisal import methods as registry
+from appraisal.commands import common
 from appraisal.commands.common import (
-    LANGS,
     METHODS,
     NORMALIZATION_HELP,
     NORMALIZATIONS,
     SAMPLERS,
+    echo_json,
+    input_format_option,
+    lang_option,
 )
 from appraisal.criteria.errors import InputError
-from appraisal.filenames import PACKAGE_SUFFIXES
-
-#: the columns of the printed table of opinions
-HEADERS = {"en": ("Recommendation", "Rule"), "pl": ("Rekomendacja", "Reguła")}
+from appraisal.criteria.i18n import _, ngettext, pgettext
 
 
 @click.command()
@@ -27,7 +27,7 @@ HEADERS = {"en": ("Recommendation", "Rule"), "pl": ("Rekomendacja", "Reguła")}
               help="Folder for the opinions (regenerating into it keeps the advisor's text).")
 @click.option("--format", "formats", default="docx,md,json", show_default=True,
               help="Documents to write, comma-separated (each project's .json record is always written).")
-@click.option("--lang", type=LANGS, default="pl", show_default=True)
+@lang_option
 @click.option("--method", type=METHODS, default="topsis", show_default=True)
 @click.option("--normalization", type=NORMALIZATIONS, default="vector", show_default=True, help=NORMALIZATION_HELP)
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -39,19 +39,23 @@ HEADERS = {"en": ("Recommendation", "Rule"), "pl": ("Rekomendacja", "Reguła")}
               show_default=True, help="How the weights are sampled (as in appraise sensitivity).")
 @click.option("--advisor", default=None, help="The advisor's name [default: the package's].")
 @click.option("--date", "date_text", default=None, metavar="YYYY-MM-DD", help="Date of the opinions [default: the package's].")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the result as JSON: every opinion (project, rank, recommendation, rule, files), the "
+                   "bundle's files and the notes.")
+@input_format_option
 def opinions(source, out_dir, formats, lang, method, normalization, rules_file, samples, seed, sampler, advisor,
-             date_text) -> None:
+             date_text, as_json, input_format) -> None:
     """Advisory opinions (opinia doradcza, Komponent II): one per project, plus the package bundle.
 
     Each opinion gives the score and rank, a recommendation (recommended / with conditions / needs
     rework / not recommended) with the rule that decided it, the assessment by criterion, strengths,
     weaknesses and risks, a robustness sentence, conditions, and sections for the advisor that survive
     regeneration (edit them in the DOCX); a regenerated opinion says what changed.
+    SOURCE - reads standard input.
     """
     import datetime as dt
 
     from appraisal import opinions as op
-    from appraisal.io.formats import load_package
     from appraisal.io.opinion_output import parse_formats, write_opinions
 
     fmts = parse_formats(formats)
@@ -60,31 +64,50 @@ def opinions(source, out_dir, formats, lang, method, normalization, rules_file, 
         try:
             date = dt.date.fromisoformat(date_text.strip())
         except ValueError:
-            raise InputError(f"{date_text!r} is not a date such as 2026-10-15", param="date") from None
-    if source.suffix.lower() not in PACKAGE_SUFFIXES:
-        raise InputError("opinions need a package (.json, .toml or .xlsx) with its criteria set", source=str(source))
-    pkg = load_package(source)
+            raise InputError(_("{value!r} is not a date such as 2026-10-15").format(value=date_text),
+                             param="date") from None
+    pkg = common.load_package_input(source, input_format, _("opinions need a package (.json, .toml or .xlsx) with "
+                                                            "its criteria set"))
     rules = op.load_opinion_rules(rules_file, pkg.criteria_set) if rules_file is not None else None
     rk = op.ranking_for_opinions(pkg, method, normalization)
     if samples is None:
         samples = 10_000 if registry.get(method).weighted else 0
+    notes = []
     if not rk.results:  # fewer than two projects pass the gates: opinions without a ranking
         samples = 0
-        click.echo(f"note: only {len(rk.alternatives)} project(s) pass the gates, at least two are needed to rank; "
-                   "the opinions are written without ranks: failed gates ⇒ "
-                   f"{op.LABELS['en'][op.rules_for(rk, rules).gate.category]}"
-                   + (", the one admissible project is judged by its attainment on the criteria set's scales "
-                      "(it has no rank or TOPSIS score)" if rk.alternatives else ""), err=True)
+        category = op.Recommendation(op.rules_for(rk, rules).gate.category).label(lang)
+        text = _("only {n} project(s) pass the gates, at least two are needed to rank; the opinions are written "
+                 "without ranks: failed gates ⇒ {category}").format(n=len(rk.alternatives), category=category)
+        if rk.alternatives:
+            text += _(", the one admissible project is judged by its attainment on the criteria set's scales (it "
+                      "has no rank or TOPSIS score)")
+        notes.append(text)
+        common.note(text)
     run = op.robustness(rk, samples, seed, sampler) if samples > 0 else None
     written = write_opinions(rk, out_dir, fmts, lang, rules, run, advisor, date)
-    for note in written.notes:
-        click.echo(f"note: {note}", err=True)
+    for text in written.notes:
+        notes.append(text)
+        common.note(text)
+    if as_json:
+        echo_json({
+            "output": str(out_dir), "formats": fmts,
+            "opinions": [{"project": o.identification.project_id, "rank": o.rank,
+                          "recommendation": str(getattr(o.recommendation, "value", o.recommendation)),
+                          "recommendation_label": o.recommendation_label, "rule": o.decided_by.text,
+                          "files": [str(p) for p in written.files[o.identification.project_id]]}
+                         for o in written.opinions],
+            "bundle": [str(p) for p in written.bundle_files], "notes": notes})
+        return
     rows = [[str(o.rank) if o.rank is not None else "-", o.identification.project_id, o.recommendation_label,
              o.decided_by.text, ", ".join(p.name for p in written.files[o.identification.project_id])]
             for o in written.opinions]
     from appraisal.io.text import table
 
-    click.echo(table(["#", "ID", *HEADERS[lang], "Files"], rows))
+    heads = ["#", pgettext("table", "ID"), pgettext("table", "Recommendation"), pgettext("table", "Rule"),
+             pgettext("table", "Files")]
+    click.echo(table(heads, rows))
     if written.bundle_files:
-        click.echo(f"bundle: {', '.join(str(p) for p in written.bundle_files)}")
-    click.echo(f"{len(written.opinions)} opinions written to {out_dir}")
+        click.echo(_("bundle: {files}").format(files=", ".join(str(p) for p in written.bundle_files)))
+    n = len(written.opinions)
+    click.echo(ngettext("{n} opinion written to {folder}", "{n} opinions written to {folder}", n).format(
+        n=n, folder=out_dir))

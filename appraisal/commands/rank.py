@@ -8,13 +8,20 @@ import click
 
 from appraisal import methods as registry
 from appraisal.commands import common
-from appraisal.commands.common import LANGS, METHODS, NORMALIZATIONS, echo_json
+from appraisal.commands.common import (
+    FORCE_HELP,
+    METHODS,
+    NORMALIZATIONS,
+    echo_json,
+    input_format_option,
+    lang_option,
+)
 
 
 @click.command()
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--weights", "weights_", default=None, metavar="0.4,0.3,...",
-              help="CSV matrix: one weight per criterion (normalised to sum 1; default equal).")
+              help="CSV matrix: one weight per criterion (normalised to sum 1; default equal); also '0,4; 0,3; …'.")
 @click.option("--directions", default=None, metavar="+,-,...",
               help="CSV matrix: + benefit, - cost, one per criterion (e.g. --directions=-,+).")
 @click.option("--method", type=METHODS, default="topsis", show_default=True,
@@ -25,22 +32,28 @@ from appraisal.commands.common import LANGS, METHODS, NORMALIZATIONS, echo_json
               "oriented min-max.")
 @click.option("--json", "as_json", is_flag=True, help="Print the ranking as JSON.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the ranking to this file (.json).")
-@click.option("--lang", type=LANGS, default="en", show_default=True)
-def rank(source, weights_, directions, method, normalization, as_json, output, lang) -> None:
+              help="Also write the ranking: .json, or .xlsx (the appraisal workbook); - writes the workbook to "
+                   "standard output.")
+@click.option("--force", is_flag=True, help=FORCE_HELP)
+@input_format_option
+@lang_option
+def rank(source, weights_, directions, method, normalization, as_json, output, force, input_format, lang) -> None:
     """Rank a decision matrix (CSV) or a package of projects (JSON/TOML).
 
     A package is appraised with its criteria set: gates first (failing projects are listed, not
     ranked), then the criteria tree's AHP weights, then the method; the other methods are shown
-    as a cross-check.
+    as a cross-check. SOURCE - reads standard input.
     """
     from appraisal.io.text import render_ranking, render_weights_report
 
-    rk = common.load_ranking(source, weights_, directions, method, normalization)
+    common.check_stdout_use(output, as_json)
+    common.refuse_overwriting_inputs(output, [source], force)
+    rk = common.load_ranking(source, weights_, directions, method, normalization, input_format)
     if output is not None:
-        from appraisal.io.formats import save
-
-        save(rk, output, lang=lang)  # .json, or the appraisal workbook (.xlsx) with live formulas
+        # .json, or the appraisal workbook (.xlsx) with live formulas; -: the workbook on stdout
+        common.write_result(rk, output, lang)
+        if common.is_dash(output):
+            return
     if as_json:
         echo_json(rk.to_json_dict())
         return

@@ -10,12 +10,21 @@ from pathlib import Path
 import click
 
 from appraisal.commands import common
-from appraisal.commands.common import LANGS, NORMALIZATIONS, SAMPLERS, WEIGHTED_METHODS, echo_json, warn
+from appraisal.commands.common import (
+    NORMALIZATIONS,
+    SAMPLERS,
+    WEIGHTED_METHODS,
+    echo_json,
+    input_format_option,
+    lang_option,
+    warn,
+)
+from appraisal.criteria.i18n import _
 
 
 @click.command()
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--weights", "weights_", default=None, metavar="0.4,0.3,...", help="CSV matrix: base weights.")
+@click.option("--weights", "weights_", default=None, metavar="0.4,0.3,...", help="CSV matrix: base weights (0.4,0.3,... or '0,4; 0,3; …').")
 @click.option("--directions", default=None, metavar="+,-,...", help="CSV matrix: + benefit, - cost.")
 @click.option("--method", type=WEIGHTED_METHODS, default="topsis", show_default=True)
 @click.option("--normalization", type=NORMALIZATIONS, default="vector",
@@ -36,26 +45,30 @@ from appraisal.commands.common import LANGS, NORMALIZATIONS, SAMPLERS, WEIGHTED_
 @click.option("--top-k", type=int, default=3, show_default=True, help="Size of the top set for stability.")
 @click.option("--criterion", "criteria_names", multiple=True,
               help="Limit sweeps and stability to these criteria or groups (repeatable).")
-@click.option("--force", is_flag=True, help=f"Allow more than {10_000_000:,} samples.")
+@click.option("--force", is_flag=True, help=f"Allow more than {10_000_000:,} samples, and -o over an input file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the report: .json, or .xlsx (the appraisal workbook with sensitivity sheets).")
-@click.option("--lang", type=LANGS, default="en", show_default=True)
+              help="Write the report: .json, or .xlsx (the appraisal workbook with sensitivity sheets); - writes "
+                   "the workbook to standard output.")
+@input_format_option
+@lang_option
 def sensitivity(source, weights_, directions, method, normalization, samples, seed, sampler, concentration,
                 judgment_change, score_change, quantity_change, top_k, criteria_names, force, as_json, output,
-                lang) -> None:
+                input_format, lang) -> None:
     """How robust is the ranking, and what would change it?
 
     One-at-a-time weight sweeps, stability intervals of every weight, the critical change of the
     top project, Monte Carlo (SMAA-2) rank acceptabilities and winning probabilities, and the
-    agreement of TOPSIS and WSM.
+    agreement of TOPSIS and WSM. SOURCE - reads standard input.
     """
     from appraisal import sensitivity as sens
 
+    common.check_stdout_use(output, as_json)
+    common.refuse_overwriting_inputs(output, [source], force)
     # a CSV matrix needs no Ranking unless a workbook of it is written
     problem, rk = common.load_problem(source, weights_, directions, method, normalization,
-                                      with_ranking=output is not None)
-    with common.progress(samples, "Monte Carlo", samples >= 50_000) as update:
+                                      with_ranking=output is not None, input_format=input_format)
+    with common.progress(samples, _("Monte Carlo"), samples >= 50_000) as update:
         rep = sens.report(problem, samples=samples, seed=seed, sampler=sampler, concentration=concentration,
                           judgment_change=judgment_change, score_change=score_change,
                           quantity_change=quantity_change, top_k=top_k, names=list(criteria_names) or None,
@@ -63,9 +76,9 @@ def sensitivity(source, weights_, directions, method, normalization, samples, se
     for msg in rep.get("warnings", []):
         warn(msg)
     if output is not None:
-        from appraisal.io.formats import save
-
-        save(rep, output, lang=lang, ranking=rk)  # .json, or the appraisal workbook with sensitivity sheets
+        common.write_result(rep, output, lang, ranking=rk)  # .json, or the appraisal workbook with its sheets
+        if common.is_dash(output):
+            return
     if as_json:
         echo_json(rep.to_json_dict())
     else:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,8 +45,10 @@ from ..batch import (
     shown,
     summary,
 )
+from ..criteria import i18n
 from ..criteria.documents import read_limited
 from ..criteria.errors import InputError
+from ..criteria.i18n import N_, _, ngettext
 from ..criteria.problems import format_loc
 from .files import atomic_write, atomic_write_json, atomic_write_text, folder_lock
 
@@ -56,8 +58,32 @@ MAX_RECORD_BYTES = 512 * 1024 * 1024
 
 # --- staying inside the output folder --------------------------------------------------------------------------
 
-#: the national workbook's file name, in the language of its sheets
-NATIONAL_WORKBOOK = {"en": "national_summary.xlsx", "pl": "podsumowanie_krajowe.xlsx"}
+class _InLanguage(Mapping):
+    """A message by language: ``m["pl"]``, ``m["en"]`` (the msgid translated in that language)."""
+
+    def __init__(self, msgid: str):
+        self.msgid = msgid
+
+    def __getitem__(self, lang: str) -> str:
+        if lang not in i18n.LANGUAGES:
+            raise KeyError(lang)
+        with i18n.use(lang):
+            return _(self.msgid)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(i18n.LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(i18n.LANGUAGES)
+
+
+#: the national workbook's file name by language (that of its sheets): ``NATIONAL_WORKBOOK["pl"]``
+NATIONAL_WORKBOOK = _InLanguage(N_("national_summary.xlsx"))
+
+
+def national_workbook_name() -> str:
+    """The national workbook's file name in the current language."""
+    return _(NATIONAL_WORKBOOK.msgid)
 
 
 def _real(path: str | Path) -> Path:
@@ -70,8 +96,9 @@ def check_inside(root: Path, path: Path) -> Path:
     file itself may be a link: it is replaced by the atomic rename, not followed.)"""
     real = _real(path.parent)
     if real != root and root not in real.parents:
-        raise InputError(f"refusing to write outside the output folder: {shown(str(path.parent))} leads to "
-                         f"{shown(str(real))} (a link?); remove it or choose another output folder")
+        raise InputError(_("refusing to write outside the output folder: {folder} leads to {target} (a link?); "
+                           "remove it or choose another output folder").format(folder=shown(str(path.parent)),
+                                                                              target=shown(str(real))))
     return path
 
 
@@ -85,7 +112,7 @@ def make_folder(root: Path, folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"cannot make the output folder: {exc.strerror or exc}",
+        raise InputError(_("cannot make the output folder: {reason}").format(reason=exc.strerror or exc),
                          source=shown(str(folder))) from None
     check_inside(root, folder / "_")
 
@@ -95,7 +122,8 @@ class PackageWriter:
     """Writes one scored package's results; called in the worker that scored it (picklable)."""
 
     out_dir: Path
-    lang: str = "pl"
+    #: the language of the workbooks (None: the current one where the package is scored)
+    lang: str | None = None
     workbooks: bool = False
     #: the resolved output folder, every path written is checked against (set by plan)
     root: Path | None = field(default=None, repr=False)
@@ -122,13 +150,14 @@ class PackageWriter:
 
     def __call__(self, job: Job, ranking) -> None:
         assert job.out is not None, "plan() gives every job its path first"
-        if self.workbooks:  # the workbook first: it is the one that can refuse a text (a cell holds 32,767)
-            from ..portfolio import budget_portfolio
-            from .excel_report import write_appraisal_workbook
+        with i18n.use(self.lang):
+            if self.workbooks:  # the workbook first: it is the one that can refuse a text (a cell holds 32,767)
+                from ..portfolio import budget_portfolio
+                from .excel_report import write_appraisal_workbook
 
-            write_appraisal_workbook(ranking, self._inside(self.out_dir / "workbooks" / f"{job.out}.xlsx"), self.lang,
-                                     *budget_portfolio(ranking))
-        atomic_write_text(self._inside(self.out_dir / "packages" / f"{job.out}.json"), package_json(job, ranking))
+                write_appraisal_workbook(ranking, self._inside(self.out_dir / "workbooks" / f"{job.out}.xlsx"),
+                                         i18n.current(), *budget_portfolio(ranking))
+            atomic_write_text(self._inside(self.out_dir / "packages" / f"{job.out}.json"), package_json(job, ranking))
 
     def discard(self, job: Job) -> None:
         """Remove a failed package's results (of this run or an earlier one into the same folder), never
@@ -154,19 +183,20 @@ def package_json(job: Job, ranking) -> str:
     return head + body[2:] + "\n"
 
 
-def write_results(result: BatchResult, out_dir: Path, source: str, method: str, lang: str = "pl",
+def write_results(result: BatchResult, out_dir: Path, source: str, method: str, lang: str | None = None,
                   previous: Previous | None = None, normalization: str | None = None,
                   criteria: str | None = None) -> dict[str, Any]:
     """Write the summaries (the per-package files were written during the run); return the summary.
+    ``lang``: the language of the national workbook and of its file name (None: the current one).
 
     ``previous`` (the earlier run, :func:`previous_run`) keeps the packages that are not in this run
     (``--only-failed``). summary.json is written last: it completes a run, the one ``--only-failed``
     builds on (and then the run marker says "finished", :func:`mark_run`)."""
-    with no_gc():
-        return _write(result, out_dir, source, method, lang, previous, normalization, criteria)
+    with no_gc(), i18n.use(lang):
+        return _write(result, out_dir, source, method, previous, normalization, criteria)
 
 
-def _write(result: BatchResult, out_dir: Path, source: str, method: str, lang: str,
+def _write(result: BatchResult, out_dir: Path, source: str, method: str,
            previous: Previous | None, normalization: str | None, criteria: str | None) -> dict[str, Any]:
     from .excel_national import write_national_workbook
 
@@ -177,7 +207,7 @@ def _write(result: BatchResult, out_dir: Path, source: str, method: str, lang: s
         summ, league = _merge(previous, summ, league)
     atomic_write_json(out_dir / "errors.json", summ["errors"])
     # the league's sheet rows and league.json are written by a second process meanwhile (the other core)
-    write_national_workbook(summ, league, out_dir / NATIONAL_WORKBOOK[lang], lang,
+    write_national_workbook(summ, league, out_dir / national_workbook_name(),
                             alongside=lambda: write_league_json(out_dir / "league.json", league))
     atomic_write_json(out_dir / "summary.json", summ)
     return summ
@@ -200,8 +230,9 @@ def check_retry(previous: dict[str, Any] | Previous, now: dict[str, Any]) -> Non
 
     for key in SETTINGS:
         if key in previous and not same(key):
-            raise InputError(f"--only-failed: the earlier run used {key} {previous[key]!r}, this one "
-                             f"{shown(now.get(key))!r}; retry with the same settings, or run the whole batch again")
+            raise InputError(_("--only-failed: the earlier run used {setting} {earlier!r}, this one {now!r}; retry with "
+                               "the same settings, or run the whole batch again").format(
+                setting=key, earlier=previous[key], now=shown(now.get(key))))
 
 
 def write_league_json(path: Path, league: list[Any]) -> Path:
@@ -227,7 +258,7 @@ def locked_output(out_dir: Path) -> Iterator[Path]:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"cannot make the output folder: {exc.strerror or exc}",
+        raise InputError(_("cannot make the output folder: {reason}").format(reason=exc.strerror or exc),
                          source=shown(str(out_dir))) from None
     with folder_lock(out_dir):
         yield out_dir
@@ -247,7 +278,9 @@ def mark_run(out_dir: Path, state: str, source: str, mode: str = "full") -> Path
 
 # --- the records of an earlier run (--only-failed), read back bounded and validated ---------------------------------
 
-AGAIN = "; run the whole batch again (without --only-failed)"
+def again(problem: str) -> str:
+    """``problem``, and what to do about it: the earlier run cannot be built on."""
+    return _("{problem}; run the whole batch again (without --only-failed)").format(problem=problem)
 
 
 class _Record(BaseModel):
@@ -340,7 +373,7 @@ class Previous:
 
 
 def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise ValueError(_("{name} is not a number JSON allows").format(name=name))
 
 
 def read_record(path: Path, what: str, model: Any) -> Any:
@@ -351,25 +384,27 @@ def read_record(path: Path, what: str, model: Any) -> Any:
     try:
         data = read_limited(path, MAX_RECORD_BYTES, what)
     except InputError as exc:
-        raise InputError(f"{what}: {exc.message}{AGAIN}", source=source) from None
+        raise InputError(again(_("{what}: {problem}").format(what=what, problem=exc.message)), source=source) from None
     try:
         doc = json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
     except UnicodeDecodeError as exc:
-        raise InputError(f"{what} is not UTF-8 text (byte {exc.start}){AGAIN}", source=source) from None
+        raise InputError(again(_("{what} is not UTF-8 text (byte {byte})").format(what=what, byte=exc.start)),
+                         source=source) from None
     except RecursionError:
-        raise InputError(f"{what} is nested too deeply{AGAIN}", source=source) from None
+        raise InputError(again(_("{what} is nested too deeply").format(what=what)), source=source) from None
     except ValueError as exc:  # JSONDecodeError, NaN/Infinity, huge integers
-        raise InputError(f"{what} cannot be read ({exc}){AGAIN}", source=source) from None
+        raise InputError(again(_("{what} cannot be read ({error})").format(what=what, error=exc)),
+                         source=source) from None
     try:
         if isinstance(model, TypeAdapter):
             return model.validate_python(doc)
         return model.model_validate(doc)
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
-        raise InputError(f"{what} is not as appraise writes it: {shown(format_loc(err['loc']))}: "
-                         f"{err['msg']}{AGAIN}", source=source) from None
+        raise InputError(again(_("{what} is not as appraise writes it: {where}: {error}").format(
+            what=what, where=shown(format_loc(err["loc"])), error=err["msg"])), source=source) from None
     except RecursionError:
-        raise InputError(f"{what} is nested too deeply{AGAIN}", source=source) from None
+        raise InputError(again(_("{what} is nested too deeply").format(what=what)), source=source) from None
 
 
 def previous_run(out_dir: Path) -> Previous:
@@ -379,28 +414,31 @@ def previous_run(out_dir: Path) -> Previous:
     package. Anything else is one :class:`InputError`, before anything is written."""
     marker = out_dir / RUN_MARKER
     if os.path.lexists(marker):
-        state = read_record(marker, "the run marker", RunMarker).state
+        state = read_record(marker, _("the run marker"), RunMarker).state
         if state != "finished":
-            raise InputError("the last run into this folder did not finish (interrupted, or stopped by an error), "
-                             f"so its results mix that run's and an earlier one's{AGAIN}", source=shown(str(out_dir)))
+            raise InputError(again(_("the last run into this folder did not finish (interrupted, or stopped by an "
+                                     "error), so its results mix that run's and an earlier one's")),
+                             source=shown(str(out_dir)))
     path = out_dir / "summary.json"
     if not os.path.lexists(path):
-        raise InputError("--only-failed needs the summary.json of an earlier run in the output folder",
+        raise InputError(_("--only-failed needs the summary.json of an earlier run in the output folder"),
                          source=shown(str(path)))
-    summ = read_record(path, "the earlier summary", SummaryRecord).model_dump(exclude_unset=True)
+    summ = read_record(path, _("the earlier summary"), SummaryRecord).model_dump(exclude_unset=True)
     return Previous(summ, _earlier_league(out_dir / "league.json", summ))
 
 
 def _earlier_league(path: Path, previous: dict[str, Any]) -> list[tuple]:
     """The earlier run's league, which must be there, readable, and cover its scored packages."""
     if not os.path.lexists(path):
-        raise InputError(f"the earlier run's league is missing{AGAIN}", source=shown(str(path)))
-    rows = read_record(path, "the earlier run's league", _LEAGUE)
+        raise InputError(again(_("the earlier run's league is missing")), source=shown(str(path)))
+    rows = read_record(path, _("the earlier run's league"), _LEAGUE)
     league = [tuple(getattr(r, f) for f in LEAGUE_FIELDS) for r in rows]
     missing = {p["key"] for p in previous.get("partnerships", [])} - {r[2] for r in league}
     if missing:
-        raise InputError(f"the earlier run's league lacks {len(missing)} scored package(s), e.g. "
-                         f"{min(missing)!r}{AGAIN}", source=shown(str(path)))
+        raise InputError(again(ngettext("the earlier run's league lacks {n} scored package, e.g. {key!r}",
+                                        "the earlier run's league lacks {n} scored packages, e.g. {key!r}",
+                                        len(missing)).format(n=len(missing), key=min(missing))),
+                         source=shown(str(path)))
     return league
 
 

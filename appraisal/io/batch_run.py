@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..criteria.errors import InputError
+from ..criteria.i18n import _
 from ..filenames import TABLE_SUFFIXES
 
 #: long tables: one row per project, many partnerships in one file
@@ -55,7 +56,7 @@ class BatchReport:
 
 def run_batch(source: str | Path, out_dir: str | Path, *, criteria: str | None = None, method: str = "topsis",
               normalization: str = "vector", workers: int | None = None, workbooks: bool = False,
-              only_failed: bool = False, dry_run: bool = False, sheet: str | None = None, lang: str = "pl",
+              only_failed: bool = False, dry_run: bool = False, sheet: str | None = None, lang: str | None = None,
               progress: Progress | None = None) -> BatchReport:
     """Score every package under the folder ``source`` (``<voivodeship>/<partnership>.json|toml|xlsx``), or
     every partnership of the long table ``source`` (.csv/.xlsx), into ``out_dir``.
@@ -66,16 +67,19 @@ def run_batch(source: str | Path, out_dir: str | Path, *, criteria: str | None =
     - ``only_failed``: score again only the packages that failed in the last (finished) run into
       ``out_dir``, with the same method, normalization, criteria and source, and merge the results;
     - ``dry_run``: read, check and score everything, write nothing (and take no lock);
-    - ``sheet``: the sheet of a long table in Excel (default the first).
+    - ``sheet``: the sheet of a long table in Excel (default the first);
+    - ``lang``: the language of the workbooks and summaries (None: the current one).
 
     A package that cannot be read or scored is an outcome of the result, not an error: the others still
     run. Bad arguments, a folder with no packages or an output folder in use are :class:`InputError`.
     """
     from .. import batch as b
     from ..batch import shown
+    from ..criteria import i18n
     from . import batch_output as bo
     from .formats import load_package
 
+    lang = lang or i18n.current()
     source, out_dir = Path(source), Path(out_dir)
     criteria_ref = criteria
     criteria_set = None
@@ -94,11 +98,11 @@ def run_batch(source: str | Path, out_dir: str | Path, *, criteria: str | None =
                       error=tp.error) for tp in read_long_table(source, table_criteria, sheet)]
         skipped, criteria_set = [], None
     elif not source.exists():
-        raise InputError("no such folder or file", source=shown(str(source)))
+        raise InputError(_("no such folder or file"), source=shown(str(source)))
     else:
-        raise InputError("expected a folder of packages, or a long table (.csv/.xlsx)", source=shown(str(source)))
+        raise InputError(_("expected a folder of packages, or a long table (.csv/.xlsx)"), source=shown(str(source)))
     if not jobs and not only_failed:
-        raise InputError("no packages found (.json, .toml or .xlsx files)", source=shown(str(source)))
+        raise InputError(_("no packages found (.json, .toml or .xlsx files)"), source=shown(str(source)))
     report = BatchReport(source=source, out_dir=out_dir, dry_run=dry_run)
     found = jobs
     mode = "only-failed" if only_failed else "full"

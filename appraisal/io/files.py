@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..criteria.errors import InputError
+from ..criteria.i18n import _
 from ..filenames import LOCK_NAME  # the lock file a run holds in its output folder (batch, opinions)
 
 
@@ -20,13 +21,13 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise InputError("the folder to write into does not exist", source=str(path))
+        raise InputError(_("the folder to write into does not exist"), source=str(path))
     if path.is_dir():
-        raise InputError("is a folder; give a file name to write", source=str(path))
+        raise InputError(_("is a folder; give a file name to write"), source=str(path))
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise InputError(f"cannot write here: {exc.strerror or exc}", source=str(path)) from None
+        raise InputError(_("cannot write here: {error}").format(error=exc.strerror or exc), source=str(path)) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -35,7 +36,7 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
         os.replace(tmp_path, path)
     except OSError as exc:  # disk full, permissions, a folder put in its place meanwhile: one line
         tmp_path.unlink(missing_ok=True)
-        raise InputError(f"cannot write: {exc.strerror or exc}", source=str(path)) from None
+        raise InputError(_("cannot write: {error}").format(error=exc.strerror or exc), source=str(path)) from None
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
@@ -72,15 +73,15 @@ def folder_lock(folder: str | Path) -> Iterator[Path]:
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
     except OSError as exc:
-        raise InputError(f"cannot lock the output folder: {exc.strerror or exc}", source=str(path)) from None
+        raise InputError(_("cannot lock the output folder: {error}").format(error=exc.strerror or exc), source=str(path)) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise InputError("another appraise run is writing into this folder; wait for it to finish or "
-                             "choose another output folder", source=str(folder)) from None
+            raise InputError(_("another appraise run is writing into this folder; wait for it to finish or "
+                               "choose another output folder"), source=str(folder)) from None
         except OSError as exc:
-            raise InputError(f"cannot lock the output folder: {exc.strerror or exc}", source=str(path)) from None
+            raise InputError(_("cannot lock the output folder: {error}").format(error=exc.strerror or exc), source=str(path)) from None
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         yield path

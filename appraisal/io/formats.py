@@ -9,7 +9,7 @@ and a notebook choose a format the same way::
     matrix = load("macierz.csv")             # .csv: a DecisionMatrix (ids, criteria, values)
     ranking = package.rank()
     save(ranking, "ocena.xlsx", lang="pl")   # the appraisal workbook, live formulas
-    save(ranking, "ranking.json")            # the machine interface (DESIGN.md section 4)
+    save(ranking, "ranking.json")            # the machine interface (docs/design.md#machine-interface)
 
 A new format is one branch here (and its reader or writer module beside this one); nothing else
 chooses by suffix. Writes are atomic (a temporary file renamed into place).
@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..criteria.errors import InputError
+from ..criteria.i18n import _, pgettext
 from ..filenames import MATRIX_SUFFIXES, PACKAGE_SUFFIXES, RESULT_SUFFIXES, WORKBOOK_SUFFIXES
 
 
@@ -53,11 +54,11 @@ def load(path: str | Path):
         return read_matrix(path)
     if suffix in PACKAGE_SUFFIXES:
         return load_package(path)
-    raise InputError(f"unsupported file type {suffix or '(none)'!r}; expected "
-                     f"{', '.join(MATRIX_SUFFIXES + PACKAGE_SUFFIXES)}", source=str(path))
+    raise InputError(_("unsupported file type {suffix!r}; expected {expected}").format(
+        suffix=suffix or pgettext("reader", "(none)"), expected=", ".join(MATRIX_SUFFIXES + PACKAGE_SUFFIXES)), source=str(path))
 
 
-def save(result: Any, path: str | Path, *, lang: str = "pl", ranking=None) -> Path:
+def save(result: Any, path: str | Path, *, lang: str | None = None, ranking=None) -> Path:
     """Write ``result`` to ``path`` in the format its suffix names; returns the path written.
 
     - a :class:`~appraisal.ranking.Ranking`: ``.json`` (its JSON) or ``.xlsx`` (the appraisal workbook);
@@ -65,19 +66,23 @@ def save(result: Any, path: str | Path, *, lang: str = "pl", ranking=None) -> Pa
       ``ranking`` with the portfolio sheet; ``ranking`` is then required);
     - a :class:`~appraisal.sensitivity.SensitivityReport`: ``.json``, or ``.xlsx`` (the appraisal workbook
       of the ranking it was made from, with the sensitivity sheets).
+
+    ``lang``: the language of a workbook (None: the current one, :func:`appraisal.criteria.i18n.current`).
     """
+    from ..criteria import i18n
     from ..portfolio import Portfolio
     from ..ranking import Ranking
     from ..sensitivity import SensitivityReport
     from .files import atomic_write_json
 
+    lang = lang or i18n.current()
     path = Path(path)
     suffix = _suffix(path)
     if not isinstance(result, (Ranking, Portfolio, SensitivityReport)):
         raise TypeError(f"save() writes a Ranking, a Portfolio or a SensitivityReport, not {type(result).__name__}")
     if suffix not in RESULT_SUFFIXES:
-        raise InputError(f"cannot write {path.suffix or 'a file without extension'}; use .json or .xlsx",
-                         source=str(path))
+        raise InputError(_("cannot write {what}; use .json or .xlsx").format(
+            what=path.suffix or _("a file without extension")), source=str(path))
     if suffix == ".json":
         return atomic_write_json(path, result.to_json_dict())
     from ..portfolio import budget_portfolio
@@ -87,7 +92,7 @@ def save(result: Any, path: str | Path, *, lang: str = "pl", ranking=None) -> Pa
         return write_appraisal_workbook(result, path, lang, *budget_portfolio(result))
     if isinstance(result, Portfolio):
         if ranking is None:
-            raise InputError("a portfolio workbook is the appraisal workbook of its ranking: pass the ranking",
+            raise InputError(_("a portfolio workbook is the appraisal workbook of its ranking: pass the ranking"),
                              param="ranking")
         return write_appraisal_workbook(ranking, path, lang, portfolio=result)
     from .excel_sensitivity import add_sensitivity_sheets
@@ -95,10 +100,10 @@ def save(result: Any, path: str | Path, *, lang: str = "pl", ranking=None) -> Pa
 
     base = ranking if ranking is not None else result.ranking
     if base is None:
-        raise InputError("a sensitivity workbook is the appraisal workbook of the ranking analysed: pass the "
-                         "ranking", param="ranking")
+        raise InputError(_("a sensitivity workbook is the appraisal workbook of the ranking analysed: pass the "
+                           "ranking"), param="ranking")
     wb = build_appraisal_workbook(base, lang, *budget_portfolio(base))
-    add_sensitivity_sheets(wb, result, lang)
+    add_sensitivity_sheets(wb, result, lang, ranking=base)
     return save_atomic(wb, path)
 
 

@@ -1,10 +1,12 @@
-"""Per-funding-source spending limits for ``appraise portfolio --by-source FILE``.
+"""Per-funding-source spending limits for ``appraise portfolio --by-source FILE`` (or ``--by-source TEXT``).
 
 A CSV (``source;limit``, one source per row; a header row such as ``źródło;limit`` or
 ``source,limit`` is optional), or a JSON/TOML mapping ``{"source": limit, ...}`` (also accepted
-under a top-level ``source_limits`` or ``limits`` key). Limits are PLN ≥ 0, written as numbers;
-in a CSV also with spaces or dots grouping thousands, a decimal comma (with ``;`` or tab as the
-separator) and a ``zł``/``PLN`` suffix. Bad rows end in one line naming the file and the row.
+under a top-level ``source_limits`` or ``limits`` key), or the pairs typed on the command line
+(:func:`source_limits`: ``"KPO=5 mln; FEDS 2021-2027=20 000 000"``). Limits are PLN ≥ 0; a limit written
+as text is an amount read by :func:`appraisal.io.cells.parse_amount` (``1 000 000``, ``2,5 mln``,
+``1 000 000,00 zł``; ``40,000`` and ``40.000`` are refused as ambiguous). Bad rows end in one line naming the
+file and the row.
 
 Each limit is rounded to the grosz (half a grosz up) with :func:`appraisal.portfolio.to_grosze`, as
 every amount of the portfolio is, and returned as ``grosze / 100`` (:func:`~appraisal.portfolio.from_grosze`),
@@ -18,10 +20,11 @@ from typing import Any
 
 from ..criteria import read_document
 from ..criteria.errors import InputError
+from ..criteria.i18n import _, pgettext
 from ..filenames import DOCUMENT_SUFFIXES
 from ..portfolio import from_grosze, to_grosze
-from .cells import cell_number
-from .csv import read_table
+from .cells import AmbiguousNumber, cell_number, not_a_number, parse_amount, parse_named_amounts
+from .csv import read_table, row_column
 
 SOURCE_HEADERS = {"source", "funding source", "źródło", "zrodlo", "źródło finansowania", "zrodlo finansowania",
                   "program", "fundusz"}
@@ -37,13 +40,28 @@ def read_source_limits(path: str | Path) -> dict[str, float]:
         return _from_csv(path)
     if suffix in DOCUMENT_SUFFIXES:
         return _from_document(path)
-    raise InputError(f"unsupported file type {suffix or '(none)'!r} for source limits; expected .csv, .json or "
-                     f".toml", source=str(path))
+    raise InputError(_("unsupported file type {suffix!r} for source limits; expected .csv, .json or .toml").format(
+        suffix=suffix or pgettext("reader", "(none)")), source=str(path))
+
+
+def source_limits(value: str | Path, param: str = "by_source") -> dict[str, float]:
+    """Source → limit (PLN) from what ``--by-source`` was given: a file (CSV, JSON or TOML), or the pairs
+    themselves, ``name=amount`` separated by ``;`` (``"KPO=5 mln; FEDS 2021-2027=20 000 000"``; see
+    :func:`appraisal.io.cells.parse_named_amounts`). A value with ``=`` that is no file is read as pairs (a file
+    name with ``=`` still reads as the file), so is one that has no suffix of a limits file."""
+    text = str(value)
+    path = Path(text)
+    if path.is_file() or ("=" not in text and path.suffix.lower() in (".csv", *DOCUMENT_SUFFIXES)):
+        return read_source_limits(path)
+    if "=" in text or ":" in text:
+        return parse_named_amounts(text, param)
+    return read_source_limits(path)
 
 
 def _limit(value: Any, decimal_comma: bool) -> float:
-    """A limit in PLN, rounded to the grosz (ValueError when it is not an amount ≥ 0)."""
-    v = cell_number(value, decimal_comma=decimal_comma, money=True)
+    """A limit in PLN, rounded to the grosz (ValueError when it is not an amount ≥ 0; :class:`AmbiguousNumber`
+    for ``40,000``). Text is rounded from the digits written (never through a float)."""
+    v = parse_amount(value) if isinstance(value, str) else cell_number(value, decimal_comma=decimal_comma, money=True)
     if v < 0:
         raise ValueError("negative")
     return from_grosze(to_grosze(v))
@@ -60,36 +78,43 @@ def _from_csv(path: Path) -> dict[str, float]:
     elif len(first) >= 2 and first[1]:
         try:
             _limit(rows[0][1], t.decimal_comma)
-        except ValueError:
-            raise InputError(f"row 1: expected a header 'source;limit' (or 'źródło;limit') or a first source "
-                             f"with its limit, got {rows[0][1]!r} as the limit", source=src) from None
+        except AmbiguousNumber as exc:
+            raise InputError(_("{where}: {problem}").format(where=row_column(1, 2), problem=exc), source=src) from None
+        except (ValueError, OverflowError):
+            raise InputError(_("row 1: expected a header 'source;limit' (or 'źródło;limit') or a first source with "
+                               "its limit, got {value!r} as the limit").format(value=rows[0][1]), source=src) from None
     out: dict[str, float] = {}
     first_row: dict[str, int] = {}
     for r in range(start, len(rows)):
         row = rows[r]
         if not any(row):
             continue
-        where = f"row {r + 1}"
+        where = pgettext("reader", "row {row}").format(row=r + 1)
         name = row[0] if row else ""
         if not name:
-            raise InputError(f"{where}, column 1: empty source name", source=src)
+            raise InputError(_("{where}: empty source name").format(where=row_column(r + 1, 1)), source=src)
         if len(row) < 2 or not row[1]:
-            raise InputError(f"{where}, column 2: no limit for source {name!r}", source=src)
+            raise InputError(_("{where}: no limit for source {name!r}").format(where=row_column(r + 1, 2), name=name),
+                             source=src)
         if len(row) > 2:
-            raise InputError(f"{where}: {len(row)} cells; expected two (source and limit) — with a comma as the "
-                             f"separator, write the limit without commas or use ';'", source=src)
+            raise InputError(_("{where}: {n} cells; expected two (source and limit) — with a comma as the separator, "
+                               "write the limit without commas or use ';'").format(where=where, n=len(row)),
+                             source=src)
         try:
             value = _limit(row[1], t.decimal_comma)
-        except ValueError:
-            raise InputError(f"{where}, column 2: limit {row[1]!r} for {name!r} is not an amount of PLN ≥ 0",
+        except (ValueError, OverflowError) as exc:
+            message = _("limit {value!r} for {name!r} is not an amount of PLN ≥ 0").format(value=row[1], name=name)
+            raise InputError(_("{where}: {problem}").format(where=row_column(r + 1, 2),
+                                                            problem=not_a_number(exc, message)),
                              source=src) from None
         key = " ".join(name.split()).casefold()
         if key in first_row:
-            raise InputError(f"{where}: source {name!r} given twice (also row {first_row[key]})", source=src)
+            raise InputError(_("{where}: source {name!r} given twice (also row {row})").format(
+                where=where, name=name, row=first_row[key]), source=src)
         first_row[key] = r + 1
         out[name] = value
     if not out:
-        raise InputError("no source limits in the file", source=src)
+        raise InputError(_("no source limits in the file"), source=src)
     return out
 
 
@@ -102,23 +127,24 @@ def _from_document(path: Path) -> dict[str, float]:
             doc, prefix = doc[key], f"{key}."
             break
     if not doc:
-        raise InputError("no source limits in the file", source=src)
+        raise InputError(_("no source limits in the file"), source=src)
     out: dict[str, float] = {}
     seen: dict[str, str] = {}
     for name, value in doc.items():
         where = f"{prefix}{name}"
         if not str(name).strip():
-            raise InputError("empty source name", source=src, where=where or "(top level)")
+            raise InputError(_("empty source name"), source=src, where=where or pgettext("reader", "(top level)"))
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise InputError(f"the limit must be a number of PLN ≥ 0, got {type(value).__name__}", source=src,
-                             where=where)
+            raise InputError(_("the limit must be a number of PLN ≥ 0, got {type}").format(type=type(value).__name__),
+                             source=src, where=where)
         try:
             out[name] = _limit(value, decimal_comma=True)
-        except (ValueError, OverflowError):
-            raise InputError(f"the limit must be a number of PLN ≥ 0, got {value!r}", source=src,
-                             where=where) from None
+        except (ValueError, OverflowError) as exc:
+            message = _("the limit must be a number of PLN ≥ 0, got {value!r}").format(value=value)
+            raise InputError(not_a_number(exc, message), source=src, where=where) from None
         key = " ".join(str(name).split()).casefold()
         if key in seen:
-            raise InputError(f"source given twice (also as {seen[key]!r})", source=src, where=where)
+            raise InputError(_("source given twice (also as {name!r})").format(name=seen[key]), source=src,
+                             where=where)
         seen[key] = name
     return out

@@ -47,10 +47,20 @@ from pydantic import ValidationError
 
 from ..criteria import CriteriaSet, validation_problems
 from ..criteria.errors import InputError
+from ..criteria.i18n import _, ngettext, pgettext
 from ..filenames import WORKBOOK_SUFFIXES
 from ..package import Package, Project, package_problems
-from .cells import CellValueError, cell_number, cell_text, gate_answer, seen_value, shown, split_list
-from .csv import read_table
+from .cells import (
+    CellValueError,
+    cell_number,
+    cell_text,
+    gate_answer,
+    not_a_number,
+    seen_value,
+    shown,
+    split_list,
+)
+from .csv import read_table, row_column
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
@@ -97,6 +107,20 @@ def _group_norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def _or(names) -> str:
+    """``a or b or c``, in the current language."""
+    return (" " + pgettext("reader", "or") + " ").join(names)
+
+
+def expected_value(crit) -> str:
+    """What a score of ``crit`` must be: ``a level of scale 0–5``, ``a number (PLN)``, ``a number``."""
+    if crit is not None and crit.scale is not None:
+        return _("a level of scale {scale}").format(scale=crit.scale.describe())
+    if crit is not None and crit.unit:
+        return _("a number ({unit})").format(unit=crit.unit)
+    return _("a number")
+
+
 # --------------------------------------------------------------------------- the two kinds of file
 
 class _Grid:
@@ -133,7 +157,7 @@ class _CsvGrid(_Grid):
         for i, row in enumerate(self.rows):
             if any(row):
                 return i + 1, {c + 1: text for c, text in enumerate(row)}
-        raise InputError("the file is empty", source=self.source)  # pragma: no cover - read_table refuses it
+        raise InputError(_("the file is empty"), source=self.source)  # pragma: no cover - read_table refuses it
 
     def data_rows(self, header_row: int, columns: set[int]) -> list[int]:
         return list(range(header_row + 1, len(self.rows) + 1))
@@ -143,10 +167,10 @@ class _CsvGrid(_Grid):
         return cells[col - 1] if col <= len(cells) else ""
 
     def where(self, row: int, col: int, name: str) -> str:
-        return f"row {row}, column {name}"
+        return row_column(row, name)
 
     def where_row(self, row: int) -> str:
-        return f"row {row}"
+        return pgettext("reader", "row {row}").format(row=row)
 
 
 class _XlsxGrid(_Grid):
@@ -164,15 +188,16 @@ class _XlsxGrid(_Grid):
             self.wb = open_workbook(path)
         if sheet is None:
             if not self.wb.worksheets:
-                raise InputError("the workbook has no worksheet", source=self.source)
+                raise InputError(_("the workbook has no worksheet"), source=self.source)
             ws = self.wb.worksheets[0]  # the first worksheet (chart sheets are not worksheets)
         else:
             if sheet not in self.wb.sheetnames:
-                raise InputError(f"no sheet {sheet!r} (the sheets are: {', '.join(self.wb.sheetnames)})",
-                                 source=self.source)
+                raise InputError(_("no sheet {sheet!r} (the sheets are: {sheets})").format(
+                    sheet=sheet, sheets=", ".join(self.wb.sheetnames)), source=self.source)
             ws = self.wb[sheet]
         if not isinstance(ws, Worksheet):
-            raise InputError(f"sheet {ws.title!r} is a chart, not a table of projects", source=self.source)
+            raise InputError(_("sheet {sheet!r} is a chart, not a table of projects").format(sheet=ws.title),
+                             source=self.source)
         self.ws = ws
         self.title = ws.title
         self.cells = ws._cells  # {(row, col): cell}, only the cells that exist
@@ -181,7 +206,7 @@ class _XlsxGrid(_Grid):
     def header(self) -> tuple[int, dict[int, str]]:
         rows = sorted({r for (r, c), cell in self.cells.items() if cell_text(cell.value) is not None})
         if not rows:
-            raise InputError(f"sheet {self.title!r} is empty", source=self.source)
+            raise InputError(_("sheet {sheet!r} is empty").format(sheet=self.title), source=self.source)
         r = rows[0]
         return r, {c: (cell_text(cell.value) or "") for (rr, c), cell in self.cells.items() if rr == r}
 
@@ -220,8 +245,8 @@ def _open_grid(path: Path, sheet: str | None) -> _Grid:
         return _CsvGrid(path)
     if suffix in WORKBOOK_SUFFIXES:
         return _XlsxGrid(path, sheet)
-    raise InputError(f"unsupported file type {suffix or '(no extension)'!r}: a table of projects is a .csv "
-                     f"or .xlsx file", source=str(path))
+    raise InputError(_("unsupported file type {suffix!r}: a table of projects is a .csv or .xlsx file").format(
+        suffix=suffix or _("(no extension)")), source=str(path))
 
 
 # --------------------------------------------------------------------------- the header
@@ -263,8 +288,10 @@ def _read_header(grid: _Grid, cs: CriteriaSet) -> tuple[int, _Columns]:
     def claim(kind: str, key: str, c: int, name: str) -> None:
         if (kind, key) in taken:
             first = cols.names[taken[(kind, key)]]
-            what = key if kind == "field" else f"{kind} {key}"
-            raise InputError(f"columns {first!r} and {name!r} are both the column of {what}; keep one of them",
+            what = {"score": _("the scores of criterion {id}"), "gate": _("the answers to gate {id}"),
+                    "comment": _("the comments on {id}")}.get(kind, "{id}").format(id=key)
+            raise InputError(_("columns {first!r} and {name!r} are both the column of {what}; keep one of them")
+                             .format(first=first, name=name, what=what),
                              source=src, where=grid.where(header_row, c, name))
         taken[(kind, key)] = c
         cols.names[c] = name
@@ -279,16 +306,16 @@ def _read_header(grid: _Grid, cs: CriteriaSet) -> tuple[int, _Columns]:
         if exact:
             ident = next(iter(exact))
             if ident in crits:
-                claim("the scores of criterion", ident, c, name)
+                claim("score", ident, c, name)
                 cols.scores[ident] = c
             else:
-                claim("the answers to gate", ident, c, name)
+                claim("gate", ident, c, name)
                 cols.gates[ident] = c
         elif key in crit_by:
-            claim("the scores of criterion", crit_by[key], c, name)
+            claim("score", crit_by[key], c, name)
             cols.scores[crit_by[key]] = c
         elif key in gate_by:
-            claim("the answers to gate", gate_by[key], c, name)
+            claim("gate", gate_by[key], c, name)
             cols.gates[gate_by[key]] = c
         elif key in field_by:
             claim("field", field_by[key], c, name)
@@ -299,41 +326,48 @@ def _read_header(grid: _Grid, cs: CriteriaSet) -> tuple[int, _Columns]:
             if ident is None:
                 bad_comments.append((c, name))
             else:
-                claim("the comments on", ident, c, name)
+                claim("comment", ident, c, name)
                 cols.comments[ident] = c
         else:
             unknown.append((c, name))
 
     missing = [f for f in REQUIRED if f not in cols.fields]
     if missing:
-        named = "; ".join(" or ".join(ALIASES[f]) for f in missing)
-        raise InputError(f"missing required column{'s' if len(missing) > 1 else ''}: {named} (the first "
-                         f"non-empty row must hold the column names)", source=src, where=grid.where_row(header_row))
+        named = "; ".join(_or(ALIASES[f]) for f in missing)
+        raise InputError(ngettext("missing required column: {names} (the first non-empty row must hold the column "
+                                  "names)",
+                                  "missing required columns: {names} (the first non-empty row must hold the column "
+                                  "names)", len(missing)).format(names=named),
+                         source=src, where=grid.where_row(header_row))
     known_names = [*crits, *gate_ids, *(a for aliases in ALIASES.values() for a in aliases)]
     if unknown:
         parts = []
-        for _, name in unknown:
+        for _c, name in unknown:
             close = difflib.get_close_matches(name.casefold(), known_names, n=1, cutoff=0.75)
-            parts.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+            parts.append(f"{name!r}" + (_(" (did you mean {name!r}?)").format(name=close[0]) if close else ""))
         c0, name0 = unknown[0]
-        raise InputError(f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(parts)}: not a project "
-                         f"field, nor a criterion or gate of criteria set {cs.id!r} (to keep a column of notes, "
-                         f"start its name with #)", source=src, where=grid.where(header_row, c0, name0))
+        raise InputError(ngettext("unknown column {names}: not a project field, nor a criterion or gate of criteria "
+                                  "set {set!r} (to keep a column of notes, start its name with #)",
+                                  "unknown columns {names}: not a project field, nor a criterion or gate of criteria "
+                                  "set {set!r} (to keep a column of notes, start its name with #)", len(unknown))
+                         .format(names=", ".join(parts), set=cs.id),
+                         source=src, where=grid.where(header_row, c0, name0))
     if bad_comments:
         c0, name0 = bad_comments[0]
-        raise InputError(f"column {name0!r}: a comment on an unknown criterion or gate (criteria set {cs.id!r} "
-                         f"has {', '.join([*crits, *gate_ids])})", source=src,
+        raise InputError(_("column {name!r}: a comment on an unknown criterion or gate (criteria set {set!r} has "
+                           "{ids})").format(name=name0, set=cs.id, ids=", ".join([*crits, *gate_ids])), source=src,
                          where=grid.where(header_row, c0, name0))
     no_score = [i for i in cs.leaf_ids() if i not in cols.scores]
     no_gate = [g for g in gate_ids if g not in cols.gates]
     if no_score or no_gate:
         what = []
         if no_score:
-            what.append(f"criteri{'a' if len(no_score) > 1 else 'on'} {', '.join(no_score)}")
+            what.append(ngettext("criterion {ids}", "criteria {ids}", len(no_score)).format(ids=", ".join(no_score)))
         if no_gate:
-            what.append(f"gate{'s' if len(no_gate) > 1 else ''} {', '.join(no_gate)}")
-        raise InputError(f"no column for {' and '.join(what)}: the table needs a column per criterion and per "
-                         f"gate of criteria set {cs.id!r}, named by its id", source=src)
+            what.append(ngettext("gate {ids}", "gates {ids}", len(no_gate)).format(ids=", ".join(no_gate)))
+        what_text = what[0] if len(what) == 1 else _("{a} and {b}").format(a=what[0], b=what[1])
+        raise InputError(_("no column for {what}: the table needs a column per criterion and per gate of criteria "
+                           "set {set!r}, named by its id").format(what=what_text, set=cs.id), source=src)
     return header_row, cols
 
 
@@ -389,19 +423,21 @@ class _TableReader:
                 group = groups[gkey] = _Group(voiv, part)
             group.rows.append(r)
             if not part:
-                group.problems.append((r, f["partnership"], f"project {pid or '(no id)'} has no partnership"))
+                group.problems.append((r, f["partnership"], _("project {id} has no partnership").format(
+                    id=pid or pgettext("reader", "(no id)"))))
             if not voiv:
-                group.problems.append((r, f["voivodeship"], f"project {pid or '(no id)'} of partnership "
-                                                            f"{part or '(none)'} has no voivodeship"))
+                group.problems.append((r, f["voivodeship"], _("project {id} of partnership {partnership} has no "
+                                                              "voivodeship").format(id=pid or pgettext("reader", "(no id)"),
+                                                                                    partnership=part or pgettext("reader", "(none)"))))
             if pid is None:
-                if not any(c == f["id"] for _, c, _ in problems):
-                    group.problems.append((r, f["id"], "this row has no project id; give the project an id "
-                                                       "or clear the row"))
+                if not any(c == f["id"] for _r, c, _m in problems):
+                    group.problems.append((r, f["id"], _("this row has no project id; give the project an id "
+                                                         "or clear the row")))
             else:
                 self.read_project(r, pid, group, get)
             group.problems.extend(problems)  # cells that could not be read at all
         if not groups:
-            raise InputError(f"no projects below the header (row {header_row})", source=self.src)
+            raise InputError(_("no projects below the header (row {row})").format(row=header_row), source=self.src)
         return [self.finish(g) for g in groups.values()]
 
     def _filled(self, r: int, c: int) -> bool:
@@ -421,7 +457,7 @@ class _TableReader:
         proj: dict[str, Any] = {"id": pid}
         title = cell_text(get(f["title"]))
         if title is None:
-            bad(f["title"], f"project {pid} has no title")
+            bad(f["title"], _("project {id} has no title").format(id=pid))
         proj["title"] = title or pid
         for key in ("lead_jst", "status", "description"):
             if key in f:
@@ -435,8 +471,8 @@ class _TableReader:
             if cell_text(v) is not None:
                 try:
                     proj["cost"] = cell_number(v, dc, money=True)
-                except (ValueError, OverflowError):
-                    bad(f["cost"], f'cost "{shown(v)}" is not a number (PLN)')
+                except (ValueError, OverflowError) as exc:
+                    bad(f["cost"], not_a_number(exc, _('cost "{value}" is not a number (PLN)').format(value=shown(v))))
         source = cell_text(get(f["funding_source"])) if "funding_source" in f else None
         amount = None
         if "funding_amount" in f:
@@ -444,10 +480,11 @@ class _TableReader:
             if cell_text(v) is not None:
                 try:
                     amount = cell_number(v, dc, money=True)
-                except (ValueError, OverflowError):
-                    bad(f["funding_amount"], f'amount "{shown(v)}" is not a number (PLN)')
+                except (ValueError, OverflowError) as exc:
+                    bad(f["funding_amount"], not_a_number(exc, _('amount "{value}" is not a number (PLN)').format(
+                        value=shown(v))))
                 if source is None:
-                    bad(f["funding_amount"], f"an amount of funding without its source (project {pid})")
+                    bad(f["funding_amount"], _("an amount of funding without its source (project {id})").format(id=pid))
         proj["funding"] = ([{"source": source, **({"amount": amount} if amount is not None else {})}]
                            if source is not None else [])
         if "advisor" in f:
@@ -465,11 +502,10 @@ class _TableReader:
                 continue  # a missing leaf score is reported by the package checks
             try:
                 scores[cid] = cell_number(v, dc)
-            except (ValueError, OverflowError):
+            except (ValueError, OverflowError) as exc:
                 crit = cs.criterion(cid)
-                what = (f"a level of scale {crit.scale.describe()}" if crit is not None and crit.scale is not None
-                        else "a number" + (f" ({crit.unit})" if crit is not None and crit.unit else ""))
-                bad(c, f'"{shown(v)}" is not {what} (criterion {cid})')
+                bad(c, not_a_number(exc, _('"{value}" is not {what} (criterion {id})').format(
+                    value=shown(v), what=expected_value(crit), id=cid)))
         gates: dict[str, bool] = {}
         for gid, c in cols.gates.items():
             v = get(c)
@@ -478,7 +514,8 @@ class _TableReader:
             try:
                 gates[gid] = gate_answer(v)
             except ValueError:
-                bad(c, f'"{shown(v)}" is not an answer to gate {gid}: write tak or nie (yes or no)')
+                bad(c, _('"{value}" is not an answer to gate {id}: write tak or nie (yes or no)').format(
+                    value=shown(v), id=gid))
         comments: dict[str, str] = {}
         for cid, c in cols.comments.items():
             text = cell_text(get(c))
@@ -492,7 +529,7 @@ class _TableReader:
     def check_project(self, r: int, proj: dict[str, Any], group: _Group) -> None:
         """Record what the project model refuses (an id with spaces, a negative cost) and mend the copy,
         so that the package checks still run over every project of the partnership."""
-        for _ in range(3):
+        for _attempt in range(3):
             try:
                 Project.model_validate(proj)
                 return
@@ -564,7 +601,9 @@ class _TableReader:
         r, c, msg = unique[0]
         if len(unique) > 1:
             more = len(unique) - 1
-            msg = f"{msg} (and {more} more problem{'s' if more > 1 else ''} in this partnership's rows)"
+            msg = ngettext("{message} (and {n} more problem in this partnership's rows)",
+                           "{message} (and {n} more problems in this partnership's rows)", more).format(message=msg,
+                                                                                                        n=more)
         where = grid.where(r, c, self.cols.names.get(c, str(c)))
         return TablePackage(key, g.voivodeship, g.partnership, None, InputError(msg, source=self.src, where=where),
                             list(g.rows))
@@ -575,7 +614,7 @@ class _TableReader:
         from .package_workbook import long_texts
 
         out = {}
-        for where, _ in long_texts(pkg):
+        for where, _text in long_texts(pkg):
             r, c, _msg = self.locate(InputError("", where=where), g)
             out[where] = self.grid.where(r, c, self.cols.names.get(c, str(c)))
         return out
@@ -587,7 +626,7 @@ class _TableReader:
 
         def row_of(m: re.Match) -> str:
             i = int(m.group(1))
-            return f"row {g.project_rows[i]}" if i < len(g.project_rows) else m.group(0)
+            return pgettext("reader", "row {row}").format(row=g.project_rows[i]) if i < len(g.project_rows) else m.group(0)
 
         message = re.sub(r"projects\[(\d+)\]", row_of, p.message)
         m = PROJECT_REF.match(where)
@@ -602,7 +641,8 @@ class _TableReader:
         if where.startswith("advisor") and "advisor" in f:
             return first, f["advisor"], message
         if where == "projects":
-            message = f"partnership {g.partnership or '(none)'}: {message}"
+            message = _("partnership {partnership}: {message}").format(partnership=g.partnership or pgettext("reader", "(none)"),
+                                                                        message=message)
         return first, f["partnership"], message
 
 
@@ -618,7 +658,8 @@ def read_long_table(path: str | Path, criteria: CriteriaSet, sheet: str | None =
     cs_problems = criteria.problems()
     if cs_problems:
         where, msg = cs_problems[0]
-        raise InputError(f"the criteria set cannot be used: {where}: {msg}", source=str(path))
+        raise InputError(_("the criteria set cannot be used: {where}: {problem}").format(where=where, problem=msg),
+                         source=str(path))
     grid = _open_grid(path, sheet)
     return _TableReader(grid, criteria).read()
 

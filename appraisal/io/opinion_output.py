@@ -60,7 +60,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..criteria import i18n
 from ..criteria.errors import InputError
+from ..criteria.i18n import _, ngettext
 from ..opinions import (
     ChangeBlock,
     Opinion,
@@ -71,6 +73,8 @@ from ..opinions import (
     advisor_digest,
     build_bundle,
     build_opinions,
+    language,
+    quote,
 )
 from .opinion_layout import clean_text
 
@@ -88,12 +92,13 @@ def parse_formats(text: str) -> list[str]:
         if not part:
             continue
         if part not in FORMATS:
-            raise InputError(f"unknown format {part!r}; use any of {', '.join(FORMATS)} (comma-separated)",
-                             param="format")
+            raise InputError(_("unknown format {format!r}; use any of {formats} (comma-separated)").format(
+                format=part, formats=", ".join(FORMATS)), param="format")
         if part not in out:
             out.append(part)
     if not out:
-        raise InputError(f"no format given; use any of {', '.join(FORMATS)}", param="format")
+        raise InputError(_("no format given; use any of {formats}").format(formats=", ".join(FORMATS)),
+                         param="format")
     return out
 
 
@@ -124,7 +129,7 @@ def _stem_names(project_ids: list[str]) -> dict[str, str]:
             return names
         for pid in clash:
             if length[pid] == 64:  # pragma: no cover - two ids with one sha256
-                raise InputError(f"cannot give project {pid!r} a file name of its own")
+                raise InputError(_("cannot give project {project!r} a file name of its own").format(project=pid))
             length[pid] = {0: 8, 8: 16, 16: 64}[length[pid]]
 
 
@@ -135,7 +140,7 @@ def file_stems(out_dir: Path, project_ids: list[str]) -> dict[str, Path]:
     for pid, name in _stem_names(project_ids).items():
         path = out_dir / name
         if root not in path.resolve().parents:
-            raise InputError(f"refusing to write outside the output folder: {path}")
+            raise InputError(_("refusing to write outside the output folder: {path}").format(path=path))
         out[pid] = path
     return out
 
@@ -169,38 +174,39 @@ def _read_record(path: Path, limit: int, what: str) -> tuple[object, str | None]
     try:
         return json.loads(data.decode("utf-8-sig")), None
     except UnicodeDecodeError as exc:
-        return None, f"not UTF-8 text (byte {exc.start})"
+        return None, _("not UTF-8 text (byte {byte})").format(byte=exc.start)
     except RecursionError:
-        return None, "nested too deeply"
+        return None, _("nested too deeply")
     except ValueError as exc:
         return None, str(exc)
 
 
 def _first_problem(exc: ValidationError) -> str:
-    from ..criteria.problems import format_loc
+    from ..criteria.problems import error_message, format_loc
 
     errs = exc.errors(include_url=False)
     e = errs[0]
-    more = f" (and {len(errs) - 1} more)" if len(errs) > 1 else ""
-    return f"{format_loc(tuple(e.get('loc', ())))}: {e.get('msg', 'invalid value')}{more}"
+    n = len(errs) - 1
+    more = " " + ngettext("(and {n} more)", "(and {n} more)", n).format(n=n) if n else ""
+    return f"{format_loc(tuple(e.get('loc', ())))}: {error_message(e)}{more}"
 
 
 def _read_json(path: Path) -> dict:
     """An earlier opinion record, checked against the :class:`Opinion` model (one line, exit 2 otherwise)."""
-    doc, why = _read_record(path, MAX_RECORD_BYTES, "the earlier opinion")
+    doc, why = _read_record(path, MAX_RECORD_BYTES, _("the earlier opinion"))
     if why is not None:
-        raise InputError(f"cannot read the earlier opinion ({why}); the advisor's text in it would be lost — "
-                         f"repair or remove the file", source=str(path))
+        raise InputError(_("cannot read the earlier opinion ({why}); the advisor's text in it would be lost — "
+                           "repair or remove the file").format(why=why), source=str(path))
     if not isinstance(doc, dict) or doc.get("kind") != "opinion":
-        raise InputError("is not an opinion (a JSON object with \"kind\": \"opinion\"), but the next opinion "
-                         "would be written over it; move or remove it, or use another -o folder", source=str(path))
+        raise InputError(_("is not an opinion (a JSON object with \"kind\": \"opinion\"), but the next opinion "
+                           "would be written over it; move or remove it, or use another -o folder"), source=str(path))
     try:
         Opinion.model_validate(doc)
     except ValidationError as exc:
-        raise InputError(f"is not a valid opinion ({_first_problem(exc)}); the advisor's text in it would be "
-                         f"lost — repair or remove the file", source=str(path)) from None
+        raise InputError(_("is not a valid opinion ({problem}); the advisor's text in it would be lost — repair "
+                           "or remove the file").format(problem=_first_problem(exc)), source=str(path)) from None
     except RecursionError:  # pragma: no cover - json.loads refuses such nesting first
-        raise InputError("cannot read the earlier opinion (nested too deeply); repair or remove the file",
+        raise InputError(_("cannot read the earlier opinion (nested too deeply); repair or remove the file"),
                          source=str(path)) from None
     return doc
 
@@ -252,16 +258,25 @@ def _earlier_record(pid: str, candidates: list[Path]) -> tuple[Path, dict] | Non
     return None
 
 
+def _criteria_named(labels: dict[str, str] | None, j: dict | None, ids: list[str]) -> str:
+    """The criteria ``ids`` by their labels, as a reader knows them: the criteria set's, in the current
+    language (``labels``), else those of the earlier opinion ``j``; the id only when neither names it."""
+    earlier = {c.get("id"): _text(c.get("label")) for c in ((j or {}).get("criteria") or []) if isinstance(c, dict)}
+    return ", ".join(quote((labels or {}).get(i) or earlier.get(i) or i) for i in ids)
+
+
 def read_previous(stems: dict[str, Path], partnership: str | None = None,
                   titles: dict[str, str] | None = None,
-                  earlier: dict[str, list[Path]] | None = None) -> Previously:
+                  earlier: dict[str, list[Path]] | None = None,
+                  labels: dict[str, str] | None = None) -> Previously:
     """What the last run left for each project (see the module docstring).
 
     Opinions of another package stop the run (InputError): a previous opinion naming another
     partnership than ``partnership``, or previous opinions none of whose project titles matches
     ``titles`` (a single changed title is only noted: the package's own title was edited). So does a
     record at a project's own name that is another project's opinion (it would be written over).
-    ``earlier``: where an earlier run may have put the files of a project whose name now carries a hash."""
+    ``earlier``: where an earlier run may have put the files of a project whose name now carries a hash.
+    ``labels``: the criteria's labels by id (in the current language), which the notes name them by."""
     from .docx import docx_digest, read_advisor_docx, read_docx_bytes
 
     out = Previously()
@@ -275,17 +290,19 @@ def read_previous(stems: dict[str, Path], partnership: str | None = None,
                 old, j = found
                 jpath, dpath = _with(old, "json"), _with(old, "docx")
                 out.moves[pid] = old
-                out.notes.append(f"{pid}: earlier opinion {old.name}.* read and moved to {stem.name}.* (another "
-                                 f"project's id gives the same file name, so both names now carry a hash)")
+                out.notes.append(_("{project}: earlier opinion {old}.* read and moved to {new}.* (another "
+                                   "project's id gives the same file name, so both names now carry a hash)").format(
+                    project=pid, old=old.name, new=stem.name))
         ident = (j or {}).get("identification") or {}
         if j is not None and partnership is not None and ident.get("partnership") != partnership:
             folder = stem.parent
-            raise InputError(f"{folder} holds the opinions of another package ({ident.get('partnership')}); "
-                             f"use another -o folder")
+            raise InputError(_("{folder} holds the opinions of another package ({partnership}); use another -o "
+                               "folder").format(folder=folder, partnership=ident.get("partnership")))
         if j is not None and ident.get("project_id") != pid:
-            raise InputError(f"is the opinion of project {ident.get('project_id')!r}, not of {pid!r}, but {pid}'s "
-                             f"opinion would be written over it (and over its DOCX); move or remove "
-                             f"{stem.name}.*, or use another -o folder", source=str(jpath))
+            raise InputError(_("is the opinion of project {other!r}, not of {project!r}, but {project}'s opinion "
+                               "would be written over it (and over its DOCX); move or remove {stem}.*, or use "
+                               "another -o folder").format(other=ident.get("project_id"), project=pid,
+                                                           stem=stem.name), source=str(jpath))
         if j is not None and titles is not None and pid in titles:
             title_checks.append((pid, _text(ident.get("project_title")), clean_text(titles[pid])))
         adv = (j or {}).get("advisor") or {}
@@ -303,20 +320,22 @@ def read_previous(stems: dict[str, Path], partnership: str | None = None,
             word = _word_comments(j, d.comments)
             if word:
                 comments.update(word)
-                out.notes.append(f"{pid}: advisor's comments on {', '.join(sorted(word))} taken from {dpath.name} "
-                                 f"(edited in Word)")
+                out.notes.append(_("{project}: advisor's comments on {criteria} taken from {file} (edited in "
+                                   "Word)").format(project=pid, criteria=_criteria_named(labels, j, sorted(word)),
+                                                   file=dpath.name))
             if docx_digest(data) != out.docx_digests[pid]:  # not the file last written (or not known)
                 out.backups[pid] = _with(stem, "docx")  # kept before it is replaced (where it is by then)
             if (dn, dr) != (jn, jr):
                 if j is not None and digest and advisor_digest(dn, dr) == digest:
-                    out.notes.append(f"{pid}: advisor's text taken from {jpath.name} (edited there; "
-                                     f"{dpath.name} was as generated)")
+                    out.notes.append(_("{project}: advisor's text taken from {json} (edited there; {docx} was as "
+                                       "generated)").format(project=pid, json=jpath.name, docx=dpath.name))
                 else:
                     if j is not None and digest and advisor_digest(jn, jr) != digest:
-                        out.notes.append(f"{pid}: advisor's text edited in both {dpath.name} and {jpath.name}; "
-                                         f"the DOCX text was kept")
+                        out.notes.append(_("{project}: advisor's text edited in both {docx} and {json}; the DOCX "
+                                           "text was kept").format(project=pid, docx=dpath.name, json=jpath.name))
                     else:
-                        out.notes.append(f"{pid}: advisor's text taken from {dpath.name} (edited in Word)")
+                        out.notes.append(_("{project}: advisor's text taken from {docx} (edited in Word)").format(
+                            project=pid, docx=dpath.name))
                     notes, recs, source = dn, dr, "docx"
         if j is None and not (notes or recs or comments):
             continue
@@ -339,9 +358,11 @@ def read_previous(stems: dict[str, Path], partnership: str | None = None,
             known=j is not None, changes=changes, comments=comments)
     if title_checks and all(old != new for _, old, new in title_checks):
         folder = next(iter(stems.values())).parent
-        raise InputError(f"{folder} holds the opinions of another package ({partnership}, other project titles: "
-                         f"{title_checks[0][0]} was “{title_checks[0][1]}”); use another -o folder")
-    out.notes.extend(f"{pid}: project title changed from “{old}” to “{new}”; the advisor's text is kept"
+        raise InputError(_("{folder} holds the opinions of another package ({partnership}, other project titles: "
+                           "{project} was “{title}”); use another -o folder").format(
+            folder=folder, partnership=partnership, project=title_checks[0][0], title=title_checks[0][1]))
+    out.notes.extend(_("{project}: project title changed from “{old}” to “{new}”; the advisor's text is "
+                       "kept").format(project=pid, old=old, new=new)
                      for pid, old, new in title_checks if old != new)
     return out
 
@@ -355,12 +376,20 @@ class Written:
     notes: list[str]
 
 
-def write_opinions(ranking, out_dir: str | Path, formats: list[str] | None = None, lang: str = "pl",
+def write_opinions(ranking, out_dir: str | Path, formats: list[str] | None = None, lang: str | None = None,
                    rules=None, robustness: RobustnessRun | None = None, advisor: str | None = None,
                    date=None) -> Written:
     """Build every opinion of the ranked package and write them (and the bundle) into ``out_dir``,
     holding the folder's lock (``.appraise.lock``) from before the earlier files are read until the
-    last file is written: a second run into the same folder meanwhile gets one line (exit 2)."""
+    last file is written: a second run into the same folder meanwhile gets one line (exit 2). The
+    opinions, the documents and the notes are in ``lang`` (None: the current language)."""
+    lang = language(lang)
+    with i18n.use(lang):
+        return _write_all(ranking, out_dir, formats, lang, rules, robustness, advisor, date)
+
+
+def _write_all(ranking, out_dir: str | Path, formats: list[str] | None, lang: str, rules,
+               robustness: RobustnessRun | None, advisor: str | None, date) -> Written:
     from .files import folder_lock
 
     formats = list(formats or FORMATS)
@@ -385,7 +414,8 @@ def _write_opinions(ranking, out_dir: Path, formats: list[str], lang: str, rules
         _check_bundle(out_dir, pkg.partnership.name, "json" in formats)
     prev = read_previous(stems, pkg.partnership.name if pkg is not None else None,
                          {p.id: p.title for p in pkg.projects} if pkg is not None else None,
-                         _earlier_stems(out_dir, ids, stems))
+                         _earlier_stems(out_dir, ids, stems),
+                         {c.id: c.label.get(lang) for c in pkg.criteria_set.leaves()} if pkg is not None else None)
     opinions = build_opinions(ranking, rules, prev.previous, robustness, lang, advisor, date)
     files: dict[str, list[Path]] = {}
     for op in opinions:
@@ -400,8 +430,12 @@ def _write_opinions(ranking, out_dir: Path, formats: list[str], lang: str, rules
 
             if pid in prev.backups:  # not the DOCX written last time: kept before it is replaced
                 _copy(prev.backups[pid], _with(stem, "prev.docx"))
-                why = "edited" if prev.docx_digests.get(pid) else "earlier (no record of the file last written)"
-                prev.notes.append(f"{pid}: the {why} {stem.name}.docx kept as {stem.name}.prev.docx")
+                if prev.docx_digests.get(pid):
+                    note = _("{project}: the edited {stem}.docx kept as {stem}.prev.docx")
+                else:
+                    note = _("{project}: the earlier (no record of the file last written) {stem}.docx kept as "
+                             "{stem}.prev.docx")
+                prev.notes.append(note.format(project=pid, stem=stem.name))
             paths.append(write_opinion_docx(op, docx_path))
             op.advisor.docx_digest = docx_digest(read_docx_bytes(docx_path))
         elif docx_path.exists():  # left as it is: its record stays
@@ -430,11 +464,12 @@ def _write_opinions(ranking, out_dir: Path, formats: list[str], lang: str, rules
 
 def _make_folder(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
-        raise InputError("exists and is not a folder", source=str(out_dir))
+        raise InputError(_("exists and is not a folder"), source=str(out_dir))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a path under a file, no permission, …
-        raise InputError(f"cannot create the folder: {exc.strerror or exc}", source=str(out_dir)) from None
+        raise InputError(_("cannot create the folder: {reason}").format(reason=exc.strerror or exc),
+                         source=str(out_dir)) from None
 
 
 def _check_targets(out_dir: Path, stems: dict[str, Path], formats: list[str]) -> None:
@@ -447,10 +482,10 @@ def _check_targets(out_dir: Path, stems: dict[str, Path], formats: list[str]) ->
     targets += [_with(out_dir / BUNDLE_STEM, ext) for ext in formats]
     for path in targets:
         if path.is_dir():
-            raise InputError("is a folder, but an opinion file is to be written there; remove or rename it",
+            raise InputError(_("is a folder, but an opinion file is to be written there; remove or rename it"),
                              source=str(path))
     if not os.access(out_dir, os.W_OK | os.X_OK):
-        raise InputError("cannot write into this folder (permission denied)", source=str(out_dir))
+        raise InputError(_("cannot write into this folder (permission denied)"), source=str(out_dir))
 
 
 def _check_bundle(out_dir: Path, partnership: str, replaced: bool) -> None:
@@ -460,22 +495,22 @@ def _check_bundle(out_dir: Path, partnership: str, replaced: bool) -> None:
     path = _with(out_dir / BUNDLE_STEM, "json")
     if not path.exists():
         return
-    doc, why = _read_record(path, MAX_BUNDLE_BYTES, "the earlier opinion bundle")
+    doc, why = _read_record(path, MAX_BUNDLE_BYTES, _("the earlier opinion bundle"))
     if why is None and isinstance(doc, dict) and doc.get("kind") == "opinion_bundle":
         try:
             OpinionBundle.model_validate(doc)
         except ValidationError as exc:
-            why = f"not a valid opinion bundle: {_first_problem(exc)}"
+            why = _("not a valid opinion bundle: {problem}").format(problem=_first_problem(exc))
         else:
             if doc.get("partnership") != partnership:
-                raise InputError(f"{out_dir} holds the opinions of another package ({doc.get('partnership')}); "
-                                 f"use another -o folder")
+                raise InputError(_("{folder} holds the opinions of another package ({partnership}); use another -o "
+                                   "folder").format(folder=out_dir, partnership=doc.get("partnership")))
             return
     elif why is None:
-        why = "not an opinion bundle (a JSON object with \"kind\": \"opinion_bundle\")"
+        why = _("not an opinion bundle (a JSON object with \"kind\": \"opinion_bundle\")")
     if replaced:
-        raise InputError(f"{why}, but the bundle would be written over it; move or remove it, or use another "
-                         f"-o folder", source=str(path))
+        raise InputError(_("{why}, but the bundle would be written over it; move or remove it, or use another -o "
+                           "folder").format(why=why), source=str(path))
 
 
 def _move(old: Path, stem: Path) -> None:
@@ -486,8 +521,8 @@ def _move(old: Path, stem: Path) -> None:
             try:
                 os.replace(src, _with(stem, ext))
             except OSError as exc:
-                raise InputError(f"cannot move it to {_with(stem, ext).name}: {exc.strerror or exc}",
-                                 source=str(src)) from None
+                raise InputError(_("cannot move it to {name}: {reason}").format(
+                    name=_with(stem, ext).name, reason=exc.strerror or exc), source=str(src)) from None
 
 
 def _copy(src: Path, dst: Path) -> Path:

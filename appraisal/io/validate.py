@@ -9,7 +9,9 @@ from pathlib import Path
 from .. import ahp
 from ..criteria import criteria_problems, read_document
 from ..criteria.errors import InputError
+from ..criteria.i18n import _, ngettext, pgettext
 from ..filenames import DOCUMENT_SUFFIXES, WORKBOOK_SUFFIXES
+from ..numfmt import amount, number
 
 
 def validate_file(path: str | Path) -> tuple[list[InputError], list[str], str]:
@@ -26,8 +28,8 @@ def validate_file(path: str | Path) -> tuple[list[InputError], list[str], str]:
         warnings = _package_warnings(pkg, src) if pkg is not None and not problems else []
         return problems, warnings, "package workbook"
     if suffix not in DOCUMENT_SUFFIXES:
-        return [InputError(f"unsupported file type {suffix or '(none)'!r}; expected .json, .toml or .csv",
-                           source=src)], [], "file"
+        return [InputError(_("unsupported file type {suffix!r}; expected .json, .toml or .csv").format(
+            suffix=suffix or pgettext("reader", "(none)")), source=src)], [], "file"
     try:
         doc = read_document(path)
     except InputError as exc:
@@ -52,10 +54,11 @@ def _package_warnings(pkg, src: str) -> list[str]:
         gates = [g.id for g in pkg.criteria_set.gates]
         no_cost = [p.id for p in pkg.projects if p.cost is None and all(p.gates.get(g, False) for g in gates)]
         if no_cost:
-            warnings.append(f"{src}: the package has a budget, but {', '.join(no_cost)} "
-                            f"{'has' if len(no_cost) == 1 else 'have'} no cost: no portfolio can be chosen "
-                            f"until {'it has one' if len(no_cost) == 1 else 'they have one'} "
-                            f"(or with --exclude in 'appraise portfolio')")
+            warnings.append(ngettext("{source}: the package has a budget, but {ids} has no cost: no portfolio can be "
+                                     "chosen until it has one (or with --exclude in 'appraise portfolio')",
+                                     "{source}: the package has a budget, but {ids} have no cost: no portfolio can be "
+                                     "chosen until they have one (or with --exclude in 'appraise portfolio')",
+                                     len(no_cost)).format(source=src, ids=", ".join(no_cost)))
     return warnings
 
 
@@ -73,17 +76,34 @@ def _validate_opinion(doc: dict, src: str) -> tuple[list[InputError], list[str],
     return [], [], what
 
 
+def _labels(cs) -> dict[str, str]:
+    """Group and criterion id → its label in the current language (what a warning names)."""
+    from ..criteria import i18n
+
+    lang = i18n.current()
+    return {node.id: node.label.get(lang) for node in [*cs.iter_groups(), *cs.leaves()]}
+
+
 def _ahp_warnings(cs, src: str) -> list[str]:
-    _, nodes = ahp.synthesize(cs)
+    _w, nodes = ahp.synthesize(cs)
+    label = _labels(cs)
     out = []
     for nd in nodes:
         if nd.ahp is None:
             continue
-        results = [("group", nd.ahp)] + [(f"expert {e.name}", e.result) for e in nd.ahp.experts]
-        for who, res in results:
+        results = [(None, nd.ahp)] + [(e.name, e.result) for e in nd.ahp.experts]
+        for expert, res in results:
             if not res.consistent:
-                hint = "; ".join(f"{d.row} vs {d.column}: {d.given:.3g} → {d.consistent:.2f}" for d in res.diagnostics)
-                out.append(f"{src}: group {nd.group!r} ({who}): CR = {res.cr:.3f} > 0.10, inconsistent; revisit {hint}")
+                hint = "; ".join(_("{row} vs {column}: {given} → {consistent}").format(
+                    row=label.get(d.row, d.row), column=label.get(d.column, d.column), given=amount(d.given),
+                    consistent=number(d.consistent, 2)) for d in res.diagnostics)
+                if expert is None:
+                    msg = _("{source}: group {group!r} (group): CR = {cr} > {limit}, inconsistent; revisit {hint}")
+                else:
+                    msg = _("{source}: group {group!r} (expert {expert}): CR = {cr} > {limit}, inconsistent; revisit "
+                            "{hint}")
+                out.append(msg.format(source=src, group=label.get(nd.group, nd.group), expert=expert,
+                                      cr=number(res.cr, 3), limit=number(0.10, 2), hint=hint))
     return out
 
 
@@ -102,7 +122,8 @@ def _validate_csv(path: Path) -> tuple[list[InputError], list[str], str]:
         res = ahp.analyse(pw.matrix, pw.names)
         warnings = list(pw.warnings)
         if not res.consistent:
-            warnings.append(f"{path}: CR = {res.cr:.3f} > 0.10, inconsistent")
+            warnings.append(_("{source}: CR = {cr} > {limit}, inconsistent").format(
+                source=path, cr=number(res.cr, 3), limit=number(0.10, 2)))
         return [], warnings, "pairwise matrix"
     try:
         read_matrix(path)

@@ -28,6 +28,7 @@ from typing import Any
 
 from ..criteria.documents import read_limited
 from ..criteria.errors import InputError
+from ..criteria.i18n import _
 from ..filenames import WORKBOOK_SUFFIXES
 from .files import atomic_write
 
@@ -63,7 +64,14 @@ _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, Runt
 
 
 def _size(n: int) -> str:
-    return f"{n // _MB} MB" if n >= _MB and n % _MB == 0 else f"{n:,} bytes"
+    return _("{n} MB").format(n=n // _MB) if n >= _MB and n % _MB == 0 else _("{n} bytes").format(n=_count(n))
+
+
+def _count(n: int) -> str:
+    """A count with its thousands grouped, as the reader writes numbers (``300 000`` in Polish)."""
+    from ..numfmt import number
+
+    return number(n, 0)
 
 
 def _range_cells(ref: str) -> int:
@@ -84,21 +92,23 @@ def check_archive(data: bytes, src: str) -> None:
     """Refuse (:class:`InputError`) a workbook archive over any of the limits above, before openpyxl sees it."""
 
     def refuse(msg: str) -> InputError:
-        return InputError(f"{msg}; refusing to read it", source=src)
+        return InputError(_("{problem}; refusing to read it").format(problem=msg), source=src)
 
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except _ZIP_ERRORS:
-        raise InputError("not an Excel .xlsx workbook (the file is not a valid zip archive)", source=src) from None
+        raise InputError(_("not an Excel .xlsx workbook (the file is not a valid zip archive)"), source=src) from None
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_PARTS:
-            raise refuse(f"the workbook has {len(infos):,} parts, more than {MAX_PARTS:,}")
+            raise refuse(_("the workbook has {n} parts, more than {max}").format(n=_count(len(infos)),
+                                                                                max=_count(MAX_PARTS)))
         for info in infos:  # what the zip directory says, before unpacking anything
             if info.file_size > MAX_PART_BYTES:
-                raise refuse(f"part {info.filename!r} of the workbook unpacks to more than {_size(MAX_PART_BYTES)}")
+                raise refuse(_("part {part!r} of the workbook unpacks to more than {size}").format(
+                    part=info.filename, size=_size(MAX_PART_BYTES)))
         if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES:
-            raise refuse(f"workbook unpacks to more than {_size(MAX_UNCOMPRESSED_BYTES)}")
+            raise refuse(_("workbook unpacks to more than {size}").format(size=_size(MAX_UNCOMPRESSED_BYTES)))
         total = elements = cells = 0
         counts: Counter[bytes] = Counter()
         for info in infos:
@@ -108,13 +118,14 @@ def check_archive(data: bytes, src: str) -> None:
                 with zf.open(info) as f:
                     part = f.read(MAX_PART_BYTES + 1)  # a cap: the size in the zip directory may lie
             except _ZIP_ERRORS as exc:
-                raise InputError(f"not a readable Excel workbook: part {info.filename!r} is damaged "
-                                 f"({type(exc).__name__})", source=src) from None
+                raise InputError(_("not a readable Excel workbook: part {part!r} is damaged ({error})").format(
+                    part=info.filename, error=type(exc).__name__), source=src) from None
             if len(part) > MAX_PART_BYTES:
-                raise refuse(f"part {info.filename!r} of the workbook unpacks to more than {_size(MAX_PART_BYTES)}")
+                raise refuse(_("part {part!r} of the workbook unpacks to more than {size}").format(
+                    part=info.filename, size=_size(MAX_PART_BYTES)))
             total += len(part)
             if total > MAX_UNCOMPRESSED_BYTES:
-                raise refuse(f"workbook unpacks to more than {_size(MAX_UNCOMPRESSED_BYTES)}")
+                raise refuse(_("workbook unpacks to more than {size}").format(size=_size(MAX_UNCOMPRESSED_BYTES)))
             elements += part.count(b"<") - part.count(b"</") - part.count(b"<?") - part.count(b"<!")
             found = Counter(_COUNTED.findall(part))
             counts.update(found)
@@ -125,15 +136,16 @@ def check_archive(data: bytes, src: str) -> None:
                         cells += max(_range_cells((ref.group(1) or ref.group(2) or b"").decode("latin-1")) - 1, 0)
             del part
             if cells + counts[b"c"] + counts[b"comment"] > MAX_CELLS:
-                raise refuse(f"the workbook holds more than {MAX_CELLS:,} cells (every cell of a merged or "
-                             f"hyperlinked range counted), far more than a package needs")
+                raise refuse(_("the workbook holds more than {max} cells (every cell of a merged or hyperlinked "
+                               "range counted), far more than a package needs").format(max=_count(MAX_CELLS)))
             if counts[b"si"] > MAX_SHARED_STRINGS:
-                raise refuse(f"the workbook holds more than {MAX_SHARED_STRINGS:,} shared strings")
+                raise refuse(_("the workbook holds more than {max} shared strings").format(
+                    max=_count(MAX_SHARED_STRINGS)))
             if sum(counts[t] for t in _STYLE_TAGS) > MAX_STYLES:
-                raise refuse(f"the workbook defines more than {MAX_STYLES:,} styles (cell formats, fonts, fills, "
-                             f"borders)")
+                raise refuse(_("the workbook defines more than {max} styles (cell formats, fonts, fills, "
+                               "borders)").format(max=_count(MAX_STYLES)))
             if elements > MAX_XML_ELEMENTS:
-                raise refuse(f"the workbook holds more than {MAX_XML_ELEMENTS:,} XML elements")
+                raise refuse(_("the workbook holds more than {max} XML elements").format(max=_count(MAX_XML_ELEMENTS)))
 
 
 def open_workbook(path: str | Path, data_only: bool = False):
@@ -144,20 +156,21 @@ def open_workbook(path: str | Path, data_only: bool = False):
     path = Path(path)
     src = str(path)
     if not DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
-        raise InputError("refusing to read workbooks without defusedxml installed", source=src)
-    data = read_limited(path, MAX_WORKBOOK_BYTES, "workbook")
+        raise InputError(_("refusing to read workbooks without defusedxml installed"), source=src)
+    data = read_limited(path, MAX_WORKBOOK_BYTES, _("workbook"))
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:
-        raise InputError(f"unsupported workbook type {path.suffix!r}; expected .xlsx (or .xlsm, macros ignored)",
-                         source=src)
+        raise InputError(_("unsupported workbook type {suffix!r}; expected .xlsx (or .xlsm, macros ignored)").format(
+            suffix=path.suffix), source=src)
     check_archive(data, src)
     try:
         return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only, keep_vba=False, keep_links=False)
     except InputError:
         raise
     except MemoryError:
-        raise InputError("the workbook does not fit in memory", source=src) from None
+        raise InputError(_("the workbook does not fit in memory"), source=src) from None
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on damaged files
-        raise InputError(f"cannot read the workbook ({type(exc).__name__}: {str(exc)[:120]})", source=src) from None
+        raise InputError(_("cannot read the workbook ({error})").format(
+            error=f"{type(exc).__name__}: {str(exc)[:120]}"), source=src) from None
 
 
 def put(ws, row: int, col: int, value: Any, style: dict[str, Any] | None = None):
@@ -215,12 +228,12 @@ def workbook_bytes(wb, path: str | Path | None = None) -> bytes:
         except Exception as exc:
             if type(exc).__name__ != "SerialisationError":  # lxml's, for a failed write of a temporary file
                 raise
-            failure = f"the disk is full or the file too large ({exc})"
+            failure = _("the disk is full or the file too large ({error})").format(error=exc)
         gc.collect()  # the failed writers (no longer referenced by the exception) are finalised now
     finally:
         sys.unraisablehook = previous
     if failure is not None:
-        raise InputError(f"cannot write: {failure}", source=None if path is None else str(path))
+        raise InputError(_("cannot write: {error}").format(error=failure), source=None if path is None else str(path))
     return buf.getvalue()
 
 

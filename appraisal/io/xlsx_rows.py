@@ -14,6 +14,11 @@ or a :class:`Formula` built by us. Styles are openpyxl style dicts (``{"font": F
 "number_format": ...}``), registered in the workbook's own style table. Internal hyperlinks
 (to a sheet) are written into the sheet's ``<hyperlinks>``. Characters that XML cannot carry
 (control characters) are dropped from text.
+
+Spreadsheets do not measure a cell's text when a file is opened: a column is as wide and a row as
+tall as the file says. :func:`text_lines`, :func:`fit_columns` and :func:`fit_rows` measure the text
+here so that columns are wide enough for their numbers and labels (no label cut off, no word broken)
+and rows with wrapped text tall enough to show all of it.
 """
 
 from __future__ import annotations
@@ -312,3 +317,247 @@ def _splice(plain: Path, sheets: list[SheetRows], out: Path) -> None:
                 with sh.path.open("rb") as rows_file:
                     shutil.copyfileobj(rows_file, f, 1 << 20)
                 f.write(b"</sheetData>" + tail)
+
+
+# --- measuring text: columns and rows that show what they hold ------------------------------------------
+
+#: the width of a character of 11-point text in units of column width (a unit is the width of a digit):
+#: measured on DejaVu Sans, which LibreOffice shows when Calibri is missing and which is wider than
+#: Calibri, so that a text measured here is not cut in either (in Excel rows may be a little taller than
+#: they need). Bold text is a fifth wider.
+_NARROW = frozenset("il.,:;'|!()[]{}ıłIfjtr\"-–/")
+_WIDE = frozenset("mwMW@%—…")
+BOLD_FACTOR = 1.2
+#: the widths below, measured on plain text, are a little short of LibreOffice's layout
+SCALE = 1.06
+#: the height of one line of 11-point text, in points
+LINE_HEIGHT = 15.0
+#: the width a column has when the file does not say (Excel's default)
+DEFAULT_WIDTH = 8.43
+#: a cell's padding, in units
+PADDING = 1.0
+#: where a line may break: ordinary spaces and tabs, not the no-break spaces of grouped numbers
+_BREAKS = re.compile(r"[ \t]+")
+
+
+def _units(text: str, bold: bool = False, size: float = 11.0) -> float:
+    """The width of ``text`` on one line, in units of column width."""
+    u = 0.0
+    for ch in text:
+        if ch.isdigit():
+            u += 1.0
+        elif ch in " \xa0\u202f":
+            u += 0.5
+        elif ch in _WIDE:
+            u += 1.4
+        elif ch in _NARROW:
+            u += 0.5
+        elif ch.isupper():
+            u += 1.1
+        else:
+            u += 0.9
+    return u * SCALE * (BOLD_FACTOR if bold else 1.0) * size / 11.0
+
+
+def text_lines(text: str, width: float, bold: bool = False, size: float = 11.0) -> int:
+    """The lines ``text`` takes in a wrapped cell ``width`` units wide: words wrap whole, as spreadsheets
+    wrap them (a word longer than a line is broken), and each line break starts a new line."""
+    room = max(1.0, width - PADDING)
+    space = _units(" ", bold, size)
+    total = 0
+    for para in str(text).split("\n"):
+        lines, used = 1, 0.0
+        for word in _BREAKS.split(para):  # a no-break space (as in "7 440 000 zł") holds its word together
+            if not word:
+                continue
+            n = _units(word, bold, size)
+            if used and used + space + n <= room:
+                used += space + n
+                continue
+            if used:
+                lines += 1
+            while n > room:  # a word longer than a line takes more of them
+                lines += 1
+                n -= room
+            used = n
+        total += lines
+    return total
+
+
+def text_width(text: str, bold: bool = False, size: float = 11.0) -> float:
+    """The column width that shows ``text`` on one line."""
+    return _units(text, bold, size) + PADDING
+
+
+def longest_word(text: str, bold: bool = False) -> str:
+    """The widest word of ``text`` (a wrapped cell must be at least that wide, or the word is broken)."""
+    return max(_BREAKS.split(str(text).replace("\n", " ")), key=lambda w: _units(w, bold), default="")
+
+
+def _decimals(number_format: str) -> int | None:
+    """The decimals a number format shows (``0.0000`` → 4, ``#,##0`` → 0); None for General."""
+    m = re.search(r"0(?:\.(0+))?(?![\d.])", number_format or "")
+    if m is None or number_format == "General":
+        return None
+    return len(m.group(1) or "")
+
+
+def shown_text(cell) -> str | None:
+    """What a cell shows, near enough to measure it: its text, a number in its number format, a formula's
+    number as wide as its format makes it (its value is not known here); None for an empty cell."""
+    v = cell.value
+    if v is None or v == "":
+        return None
+    if isinstance(v, str) and cell.data_type != "f":
+        return v
+    if isinstance(v, bool):
+        return "FALSE"
+    d = _decimals(cell.number_format)
+    grouped = "," in (cell.number_format or "")
+    if isinstance(v, (int, float)):
+        if d is None:
+            return f"{v:g}" if isinstance(v, float) else str(v)
+        return f"{v:,.{d}f}" if grouped else f"{v:.{d}f}"
+    # a formula: as wide as a typical value in its format
+    if d is None:
+        return "0000"
+    return "000 000 000" if grouped else "0." + "0" * d
+
+
+def _merged_spans(ws) -> tuple[dict[tuple[int, int], tuple[int, int]], set[tuple[int, int]]]:
+    """The merged ranges: top-left (row, col) → (first col, last col), and every cell they cover."""
+    spans, covered = {}, set()
+    for rng in ws.merged_cells.ranges:
+        spans[(rng.min_row, rng.min_col)] = (rng.min_col, rng.max_col)
+        covered.update((r, c) for r in range(rng.min_row, rng.max_row + 1)
+                       for c in range(rng.min_col, rng.max_col + 1))
+    return spans, covered
+
+
+def column_width(ws, col: int) -> float:
+    """A column's width as the file gives it (the default when it gives none)."""
+    dim = ws.column_dimensions.get(get_column_letter(col))
+    return dim.width if dim is not None and dim.customWidth and dim.width else DEFAULT_WIDTH
+
+
+def fit_columns(ws, first_row: int = 1, last_row: int | None = None, heads: tuple[int, ...] = (),
+                lo: float = 6.0, hi: float = 50.0, columns: list[int] | None = None,
+                fixed: dict[int, float] | None = None) -> None:
+    """Make each column as wide as what it holds in rows ``first_row`` … ``last_row`` needs, between ``lo``
+    and ``hi``: its numbers and unwrapped texts on one line, its wrapped texts on one line up to ``hi``
+    (beyond, they wrap: :func:`fit_rows`), the wrapped texts of the header rows ``heads`` only as wide as
+    their longest word. Cells of merged ranges, hidden rows and hidden columns are left out; ``fixed`` gives
+    some columns their width."""
+    last = last_row or ws.max_row
+    _spans, covered = _merged_spans(ws)
+    hidden_cols = {c for c in range(1, ws.max_column + 1)
+                   if (d := ws.column_dimensions.get(get_column_letter(c))) is not None and d.hidden}
+    need: dict[int, float] = {}
+    for row in ws.iter_rows(min_row=first_row, max_row=last):
+        dim = ws.row_dimensions.get(row[0].row) if row else None
+        if dim is not None and dim.hidden:
+            continue
+        for cell in row:
+            if ((cell.row, cell.column) in covered or cell.column in hidden_cols
+                    or (columns is not None and cell.column not in columns)):
+                continue
+            text = shown_text(cell)
+            if text is None:
+                continue
+            bold, size = bool(cell.font.b), float(cell.font.sz or 11.0)
+            if not isinstance(cell.value, str) or cell.data_type == "f":  # a number: a unit a digit
+                width = len(text) * size / 11.0 + 1.5
+            elif cell.alignment.wrap_text:
+                word = text_width(longest_word(text, bold), bold, size)
+                width = word if cell.row in heads else max(word, min(text_width(text, bold, size), hi))
+            else:
+                width = text_width(text, bold, size)
+            need[cell.column] = max(need.get(cell.column, 0.0), width)
+    for col, width in need.items():
+        ws.column_dimensions[get_column_letter(col)].width = math.ceil(min(max(width, lo), hi) * 10) / 10
+    for col, width in (fixed or {}).items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def fit_rows(ws, first_row: int = 1, last_row: int | None = None, most: float = 409.0) -> None:
+    """Give each row with wrapped text the height its tallest cell needs (at most ``most`` points, a
+    spreadsheet's limit), counting the widths of merged cells together; a row already taller stays."""
+    last = last_row or ws.max_row
+    spans, covered = _merged_spans(ws)
+    widths: dict[int, float] = {}
+
+    def width(c: int) -> float:
+        if c not in widths:
+            widths[c] = column_width(ws, c)
+        return widths[c]
+
+    for row in ws.iter_rows(min_row=first_row, max_row=last):
+        height = 0.0
+        for cell in row:
+            text = cell.value
+            if not isinstance(text, str) or cell.data_type == "f" or not cell.alignment.wrap_text:
+                continue
+            key = (cell.row, cell.column)
+            if key in covered and key not in spans:
+                continue
+            c0, c1 = spans.get(key, (cell.column, cell.column))
+            size = float(cell.font.sz or 11.0)
+            lines = text_lines(text, sum(width(c) for c in range(c0, c1 + 1)), bool(cell.font.b), size)
+            height = max(height, lines * LINE_HEIGHT * size / 11.0 + 2.0)
+        if height > LINE_HEIGHT + 2.0:
+            r = row[0].row
+            current = ws.row_dimensions[r].height
+            if current is None or current < height:
+                ws.row_dimensions[r].height = min(height, most)
+
+
+# --- printing: tables and charts kept on one page ----------------------------------------------------------
+
+#: the printable area of an A4 page in landscape with openpyxl's default margins (0.75" left and right,
+#: 1" top and bottom), in points
+A4_LANDSCAPE = (11.69 * 72 - 1.5 * 72, 8.27 * 72 - 2.0 * 72)
+
+
+def _width_points(width: float) -> float:
+    """A column's width in points (Excel: ``7·width + 5`` pixels of the default font, 0.75 pt a pixel)."""
+    return (7.0 * width + 5.0) * 0.75
+
+
+def page_rows_height(ws, page: tuple[float, float] = A4_LANDSCAPE) -> float:
+    """How many points of rows a printed page holds when the sheet is fitted one page wide."""
+    total = sum(_width_points(column_width(ws, c)) for c in range(1, ws.max_column + 1)
+                if not ((d := ws.column_dimensions.get(get_column_letter(c))) is not None and d.hidden))
+    scale = min(1.0, page[0] / total) if total else 1.0
+    return page[1] / scale
+
+
+def keep_together(ws, blocks: list[tuple[int, int, float]], repeated: float = 0.0,
+                  page: tuple[float, float] = A4_LANDSCAPE) -> list[int]:
+    """Put a page break before each block that would otherwise straddle two printed pages.
+
+    ``blocks``: (first row, last row, points below the last row that belong to it, e.g. a chart), top to
+    bottom; ``repeated``: the height of the rows printed at the top of every page. A block taller than a
+    page starts a page and runs on. Returns the rows the breaks are before."""
+    from openpyxl.worksheet.pagebreak import Break
+
+    capacity = page_rows_height(ws, page)
+
+    def height(r: int) -> float:
+        dim = ws.row_dimensions.get(r)
+        if dim is not None and dim.hidden:
+            return 0.0
+        return dim.height if dim is not None and dim.height else LINE_HEIGHT
+
+    used, row, breaks = 0.0, 1, []
+    for first, last, extra in blocks:
+        used += sum(height(r) for r in range(row, first))
+        size = sum(height(r) for r in range(first, last + 1)) + extra
+        if used > repeated and used + size > capacity:
+            ws.row_breaks.append(Break(id=first - 1))
+            breaks.append(first)
+            used = repeated
+        used += size
+        while used > capacity:  # a block taller than a page runs on
+            used -= capacity - repeated
+        row = last + 1
+    return breaks

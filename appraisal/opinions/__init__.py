@@ -8,7 +8,9 @@ run), conditions, and the advisor's own text. Files are written by :mod:`apprais
 
 The package, one seam a module (each imports only those before it; ``words`` by whoever writes text):
 
-- ``words``: the Polish and English words, as catalogues keyed by message id;
+- ``words``: the opinion's language and the words its parts share (the categories' labels, quotation
+  marks); every sentence is a gettext message, in English in the code and Polish in
+  ``criteria/locale/pl/LC_MESSAGES/opinions.po``;
 - ``models``: the schema of an opinion and of a package's bundle (pydantic);
 - ``numbers``: what an opinion prints — values, contributions, attainment, group percentages, the
   selection card, strengths and weaknesses, the robustness run (definitions in its docstring);
@@ -53,13 +55,14 @@ from .numbers import HALF_TOLERANCE, TOP_STRENGTHS, RobustnessRun, robustness, s
 from .rules import RULE_TOLERANCE, Decision, decide, load_opinion_rules, rules_for
 from .rules import _rule_ref as _rule_ref  # the rule texts, tested on their own
 from .rules import _Words as _Words
-from .words import LABELS, WORDS, word
+from .words import LANGS, category_label, category_labels, language, quote
 
 __all__ = [
-    "HALF_TOLERANCE", "LABELS", "RULE_TOLERANCE", "SCHEMA_VERSION", "TOP_STRENGTHS", "WORDS",
+    "HALF_TOLERANCE", "LANGS", "RULE_TOLERANCE", "SCHEMA_VERSION", "TOP_STRENGTHS",
     "AdvisorText", "CardSummary", "ChangeBlock", "CriterionAssessment", "Decision", "FundingLine",
     "GroupAssessment", "Identification", "Opinion", "OpinionBundle", "Point", "Previous", "Recommendation",
     "Robustness", "RobustnessRun", "RuleRef", "SummaryRow", "advisor_digest", "build_bundle", "build_opinions",
-    "bundle_schema", "categories", "decide", "load_opinion_rules", "opinion_schema", "opinions_input_hash",
-    "ranking_for_opinions", "recommend", "robustness", "rules_for", "split_points", "word",
+    "bundle_schema", "categories", "category_label", "category_labels", "decide", "language",
+    "load_opinion_rules", "opinion_schema", "opinions_input_hash", "quote", "ranking_for_opinions", "recommend",
+    "robustness", "rules_for", "split_points",
 ]

@@ -19,8 +19,8 @@ import datetime as _dt
 import hashlib
 
 from .. import methods, numfmt
-from ..criteria import OpinionRules
-from ..criteria.errors import InputError
+from ..criteria import OpinionRules, i18n
+from ..criteria.i18n import _
 from ..criteria.models import GroupMinimum
 from ..provenance import input_hash
 from .models import (
@@ -54,7 +54,7 @@ from .numbers import (
     split_points,
 )
 from .rules import RULE_TOLERANCE, _rule_conditions, _rule_ref, _Words, decide, rules_for
-from .words import WORDS, quote, word
+from .words import language, quote
 
 
 def _unranked_ids(ranking) -> list[str]:
@@ -84,8 +84,10 @@ def _rule_words(nums, lang: str, rules: OpinionRules) -> _Words:
 
 
 def recommend(ranking, rules: OpinionRules | None = None,
-              lang: str = "pl") -> dict[str, tuple[Recommendation, RuleRef]]:
-    """Each project's recommendation and the rule that decided it — without building opinions."""
+              lang: str | None = None) -> dict[str, tuple[Recommendation, RuleRef]]:
+    """Each project's recommendation and the rule that decided it (stated in ``lang``; None: the current
+    language) — without building opinions."""
+    lang = language(lang)
     rules = rules_for(ranking, rules)
     nums = _numbers(ranking, lang)
     words = _rule_words(nums, lang, rules)
@@ -123,6 +125,12 @@ def advisor_digest(notes: str, recommendations: str) -> str:
 
 def _changes(prev: Previous | None, score: float | None, rank: int | None, category: Recommendation,
              ranking, lang: str, h: str | None = None) -> ChangeBlock | None:
+    with i18n.use(lang):
+        return _changed(prev, score, rank, category, ranking, lang, h)
+
+
+def _changed(prev: Previous | None, score: float | None, rank: int | None, category: Recommendation,
+             ranking, lang: str, h: str | None = None) -> ChangeBlock | None:
     """The "what changed" block against the previous opinion. When the previous opinion came from the same
     inputs (its input hash is ``h``: a re-run, e.g. to add a format), its own block is carried over — the
     numbers it compares are still the latest change (its text in the current language)."""
@@ -142,17 +150,16 @@ def _changes(prev: Previous | None, score: float | None, rank: int | None, categ
         return None
     parts = []
     if score_changed:
-        parts.append(word(lang, "changes.score", old=_fmt_score(ranking, old_score, lang),
-                          new=_fmt_score(ranking, score, lang)))
+        parts.append(_("score {old} → {new}").format(old=_fmt_score(ranking, old_score, lang),
+                                                     new=_fmt_score(ranking, score, lang)))
     if rank_changed:
-        parts.append(word(lang, "changes.rank", old=old_rank or "—", new=rank or "—"))
+        parts.append(_("rank {old} → {new}").format(old=old_rank or "—", new=rank or "—"))
     if cat_changed:
         old_c = old_rec.label(lang) if old_rec else "—"
-        parts.append(word(lang, "changes.recommendation", old=quote(old_c, lang),
-                          new=quote(category.label(lang), lang)))
+        parts.append(_("recommendation {old} → {new}").format(old=quote(old_c), new=quote(category.label(lang))))
     return ChangeBlock(score_old=old_score, score_new=score, rank_old=old_rank, rank_new=rank,
-                       recommendation_old=old_rec, recommendation_new=category,
-                       previous_input_hash=old_hash, text=word(lang, "changes", changes="; ".join(parts)))
+                       recommendation_old=old_rec, recommendation_new=category, previous_input_hash=old_hash,
+                       text=_("Changes since the previous version: {changes}.").format(changes="; ".join(parts)))
 
 
 def opinions_input_hash(ranking, rules: OpinionRules, run: RobustnessRun | None) -> str:
@@ -162,11 +169,19 @@ def opinions_input_hash(ranking, rules: OpinionRules, run: RobustnessRun | None)
 
 
 def build_opinions(ranking, rules: OpinionRules | None = None, previous: dict[str, Previous] | None = None,
-                   robustness: RobustnessRun | None = None, lang: str = "pl", advisor: str | None = None,
+                   robustness: RobustnessRun | None = None, lang: str | None = None, advisor: str | None = None,
                    date: _dt.date | None = None) -> list[Opinion]:
-    """One opinion per project of the ranked package: ranked projects by rank, then the ineligible ones."""
-    if lang not in WORDS:
-        raise InputError(f"unknown language {lang!r}; use {' or '.join(WORDS)}", param="lang")
+    """One opinion per project of the ranked package: ranked projects by rank, then the ineligible ones.
+    Written in ``lang`` (None: the current language); the criteria, groups and gates by their labels in
+    that language."""
+    lang = language(lang)
+    with i18n.use(lang):
+        return _build_opinions(ranking, rules, previous, robustness, lang, advisor, date)
+
+
+def _build_opinions(ranking, rules: OpinionRules | None, previous: dict[str, Previous] | None,
+                    robustness: RobustnessRun | None, lang: str, advisor: str | None,
+                    date: _dt.date | None) -> list[Opinion]:
     pkg = package_of(ranking)
     cs = pkg.criteria_set
     rules = rules_for(ranking, rules)
@@ -259,12 +274,13 @@ def build_opinions(ranking, rules: OpinionRules | None = None, previous: dict[st
             if g.below_minimum:  # cite the strictest minimum the group falls below (21 %: below 25 %)
                 breached = min(gm.min_percent for gm in rules.group_minimum
                                if gm.group == g.id and g.percent < gm.min_percent - 100 * RULE_TOLERANCE)
-                weaknesses.append(Point(kind="group", id=g.id, text=word(
-                    lang, "point.group", group=quote(g.label, lang), percent=numfmt.percent(g.percent / 100, lang),
+                weaknesses.append(Point(kind="group", id=g.id, text=_(
+                    "Group {group}: {percent} of the group's weight, below the minimum of {minimum}").format(
+                    group=quote(g.label), percent=numfmt.percent(g.percent / 100, lang),
                     minimum=numfmt.percent(breached / 100, lang))))
         if card is not None and not card.passed:
-            weaknesses.append(Point(kind="card", id="card", text=word(lang, "point.card_failed",
-                                                                      reasons="; ".join(card.reasons))))
+            weaknesses.append(Point(kind="card", id="card", text=_("Fails the selection card: {reasons}").format(
+                reasons="; ".join(card.reasons))))
         refs = [_rule_ref(r, words) for r in dec.applied]
         decided = _rule_ref(dec.decided_by, words)
         conditions = _dedup([*_rule_conditions(dec.decided_by, lang),
@@ -272,12 +288,14 @@ def build_opinions(ranking, rules: OpinionRules | None = None, previous: dict[st
         evidence = [_evidence(nums, pid, rule_score, card, lang)]
         if isinstance(dec.decided_by, GroupMinimum):
             g = dec.decided_by.group
-            evidence.insert(0, word(lang, "evidence.group", group=quote(nums.group_labels.get(g, g), lang),
-                                    percent=numfmt.percent(gp[g] / 100, lang)))
-        decision_text = word(lang, "decision", category=quote(category.label(lang), lang), rule=decided.text,
-                             evidence="; ".join(evidence))
+            evidence.insert(0, _("{group}: {percent} of the group's weight").format(
+                group=quote(nums.group_labels.get(g, g)), percent=numfmt.percent(gp[g] / 100, lang)))
+        decision_text = _("The recommendation {category} follows from the rule: {rule} ({evidence}).").format(
+            category=quote(category.label(lang)), rule=decided.text, evidence="; ".join(evidence))
         if res is None:
-            decision_text += " " + word(lang, "decision.lone")
+            decision_text += " " + _("The project is the only one of the package that passes the gates: with "
+                                     "nothing to compare it with it has no rank or TOPSIS score; its attainment "
+                                     "decides.")
         rob = None if (robustness is None or res is None) else _robustness(robustness, pid, res.rank, lang)
         score = None if res is None else float(res.score)
         rank = None if res is None else res.rank
@@ -294,15 +312,17 @@ def build_opinions(ranking, rules: OpinionRules | None = None, previous: dict[st
         dec = decide(rules, failed_gates=True)
         decided = _rule_ref(dec.decided_by, words)
         failed = [Point(kind="gate", id=g.id, text=gate_labels.get(g.id, g.label)) for g in inel.failed_gates]
-        decision_text = word(lang, "decision.gate", category=quote(dec.category.label(lang), lang),
-                             rule=decided.text, gates="; ".join(f.text for f in failed))
-        gate_conds = [word(lang, "condition.gate", gate=f.text) for f in failed]
+        decision_text = _("The recommendation {category} follows from the rule: {rule}. Not met: {gates}. The "
+                          "project was not scored or ranked.").format(
+            category=quote(dec.category.label(lang)), rule=decided.text, gates="; ".join(f.text for f in failed))
+        gate_conds = [_("Meet the admissibility gate: {gate}.").format(gate=f.text) for f in failed]
         out.append(Opinion(
             lang=lang, identification=ident(p), eligible=False, failed_gates=failed,
             score_label=_score_label(ranking, lang), ranked=ranked, recommendation=dec.category,
             recommendation_label=dec.category.label(lang), decided_by=decided, decision_text=decision_text,
             rules_applied=[decided], criteria=assessments(p, None), groups=[], strengths=[],
-            weaknesses=[Point(kind="gate", id=f.id, text=word(lang, "point.gate", gate=f.text)) for f in failed],
+            weaknesses=[Point(kind="gate", id=f.id, text=_("Admissibility gate not met: {gate}").format(gate=f.text))
+                        for f in failed],
             conditions=_dedup([*gate_conds, *_rule_conditions(dec.decided_by, lang)]),
             advisor=advisor_text(inel.id),
             changes=_changes(previous.get(inel.id), None, None, dec.category, ranking, lang, h)))
@@ -319,9 +339,11 @@ def _dedup(items) -> list[str]:
     return out
 
 
-def build_bundle(ranking, opinions: list[Opinion], lang: str = "pl", files: dict[str, str] | None = None,
+def build_bundle(ranking, opinions: list[Opinion], lang: str | None = None, files: dict[str, str] | None = None,
                  robustness: RobustnessRun | None = None, rules: OpinionRules | None = None) -> OpinionBundle:
-    """The package bundle: a summary row per opinion (ranked first, by rank) and every opinion."""
+    """The package bundle: a summary row per opinion (ranked first, by rank) and every opinion. ``lang``
+    (None: the opinions' language, else the current one) is the bundle's language."""
+    lang = language(lang if lang is not None or not opinions else opinions[0].lang)
     pkg = package_of(ranking)
     rules = rules_for(ranking, rules)
     first = opinions[0].identification if opinions else None

@@ -22,11 +22,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..criteria import i18n
 from ..criteria.errors import InputError
+from ..criteria.i18n import _
 from ..criteria.models import RECOMMENDATIONS
 from ..portfolio import FundingLine
 from ..provenance import ENGINE
-from .words import LABELS
+from .words import category_label
 
 SCHEMA_VERSION = 1
 
@@ -44,9 +46,10 @@ class Recommendation(str, Enum):
         """0 for the best category … 3 for the worst."""
         return RECOMMENDATIONS.index(self.value)
 
-    def label(self, lang: str = "pl") -> str:
-        """The category in ``lang`` (Polish for a language without words)."""
-        return LABELS[lang if lang in LABELS else "pl"][self.value]
+    def label(self, lang: str | None = None) -> str:
+        """The category in ``lang`` (None: the current language; Polish for a language without words)."""
+        with i18n.use(lang if lang is None or lang in i18n.LANGUAGES else i18n.DEFAULT):
+            return category_label(self.value)
 
 
 class _M(BaseModel):
@@ -275,5 +278,5 @@ class Previous:
 def package_of(ranking):
     """The package a ranking was made from: opinions read its criteria set and its projects."""
     if ranking.package is None:
-        raise InputError("opinions need a package (JSON/TOML/XLSX) with its criteria set, not a plain matrix")
+        raise InputError(_("opinions need a package (JSON/TOML/XLSX) with its criteria set, not a plain matrix"))
     return ranking.package

@@ -1,7 +1,7 @@
 """The numbers an opinion prints: values, contributions, attainment, group percentages, the selection
 card, strengths and weaknesses, and the robustness of the rank (SMAA-2).
 
-Definitions (DESIGN.md section 3, "Reference levels and attainment"). Every number that decides an
+Definitions (docs/design.md#reference-levels). Every number that decides an
 opinion rests on the criteria set's own yardstick, never on the other projects of the package, so
 adding or withdrawing another project changes no project's category, deciding rule, reasons or
 percentages — only its rank and its TOPSIS/WSM score, which are relative to the package by design
@@ -34,9 +34,10 @@ from typing import Any
 import numpy as np
 
 from .. import methods, numfmt
+from ..criteria import i18n
 from ..criteria.errors import InputError
+from ..criteria.i18n import N_, _, ngettext
 from .models import CardSummary, CriterionAssessment, Robustness, package_of
-from .words import word
 
 TOP_STRENGTHS = 3
 #: a value within this of 0.5 counts as 0.5 (a mid-scale value can come out as 0.49999999999999994)
@@ -136,14 +137,17 @@ def _fmt_score(ranking, score: float | None, lang: str) -> str:
 
 
 def _value_text(crit, value: float, lang: str) -> tuple[str, str | None, str | None]:
-    """(value text, level label, descriptor) of a score on a criterion."""
+    """(value text, level label, descriptor) of a score on a criterion; an amount in PLN (the unit
+    ``PLN`` or ``PLN/…``) as money (:func:`appraisal.numfmt.money`)."""
     if crit.scale is not None:
         lv = crit.scale.level(value)
         label = lv.label.get(lang) if lv is not None and lv.label is not None else None
         desc = lv.descriptor.get(lang) if lv is not None else None
         return (f"{numfmt.amount(value, lang)} — {label}" if label else numfmt.amount(value, lang)), label, desc
-    unit = f" {crit.unit}" if crit.unit else ""
-    return f"{numfmt.amount(value, lang)}{unit}", None, None
+    unit = crit.unit or ""
+    if unit == "PLN" or unit.startswith("PLN/"):  # money, as the language writes it: 6 210 zł/osobę, 6,210 PLN/…
+        return f"{numfmt.money(value, lang)}{unit.removeprefix('PLN')}", None, None
+    return f"{numfmt.amount(value, lang)}{' ' + unit if unit else ''}", None, None
 
 
 def split_points(crits: list[CriterionAssessment]) -> tuple[list[CriterionAssessment], list[CriterionAssessment]]:
@@ -160,27 +164,31 @@ def split_points(crits: list[CriterionAssessment]) -> tuple[list[CriterionAssess
 
 
 def _point_text(a: CriterionAssessment, lang: str, crit=None, card: bool = False) -> str:
-    """A strength or weakness line. On a selection card the points are shown as points ("7 z 10 pkt");
-    otherwise the value on the criterion's yardstick and the contribution."""
+    """A strength or weakness line, in ``lang``. On a selection card the points are shown as points
+    ("7 z 10 pkt"); otherwise the value on the criterion's yardstick and the contribution."""
     share = numfmt.percent(a.attainment or 0.0, lang)
-    if card and crit is not None and crit.scale is not None and a.value is not None:
-        return word(lang, "point.card", criterion=a.label, points=numfmt.amount(a.value, lang),
-                    top=numfmt.amount(crit.scale.high, lang), level=f" — {a.level_label}" if a.level_label else "",
-                    share=share)
-    return word(lang, "point.criterion", criterion=a.label, value=a.value_text, share=share,
-                contribution=numfmt.number(a.contribution or 0.0, 3, lang),
-                weight=numfmt.number(a.weight, 3, lang))
+    with i18n.use(lang):
+        if card and crit is not None and crit.scale is not None and a.value is not None:
+            return _("{criterion}: {points} of {top} points{level} ({share} of the scale)").format(
+                criterion=a.label, points=numfmt.amount(a.value, lang), top=numfmt.amount(crit.scale.high, lang),
+                level=f" — {a.level_label}" if a.level_label else "", share=share)
+        return _("{criterion}: {value} ({share} of the criterion's scale; contribution {contribution} of a "
+                 "possible {weight})").format(
+            criterion=a.label, value=a.value_text, share=share,
+            contribution=numfmt.number(a.contribution or 0.0, 3, lang), weight=numfmt.number(a.weight, 3, lang))
 
 
 def _evidence(nums: _Numbers, pid: str, rule_score: float, card, lang: str) -> str:
-    """The number the deciding threshold read: the attainment, or the card's merit points."""
-    if card is not None and nums.max_points is not None:
-        text = word(lang, "evidence.card", points=numfmt.amount(card.points, lang),
-                    max_points=numfmt.amount(card.max_points, lang), share=numfmt.percent(rule_score, lang))
-        if not card.passed and card.reasons:
-            text += "; " + "; ".join(card.reasons)
-        return text
-    return word(lang, "evidence.attainment", share=numfmt.percent(rule_score, lang))
+    """The number the deciding threshold read, in ``lang``: the attainment, or the card's merit points."""
+    with i18n.use(lang):
+        if card is not None and nums.max_points is not None:
+            text = _("merit points {points} of {max_points} ({share})").format(
+                points=numfmt.amount(card.points, lang), max_points=numfmt.amount(card.max_points, lang),
+                share=numfmt.percent(rule_score, lang))
+            if not card.passed and card.reasons:
+                text += "; " + "; ".join(card.reasons)
+            return text
+        return _("attainment {share}").format(share=numfmt.percent(rule_score, lang))
 
 
 def _card_summary(nums: _Numbers, card, cs, lang: str) -> CardSummary:
@@ -189,14 +197,16 @@ def _card_summary(nums: _Numbers, card, cs, lang: str) -> CardSummary:
 
     threshold = card_threshold(cs)
     reasons = []
-    for c in cs.leaves():
-        pts = card.points.get(c.id)
-        if c.minimum is not None and pts is not None and pts < c.minimum:
-            reasons.append(word(lang, "card.below_minimum", criterion=c.label.get(lang),
-                                points=numfmt.amount(pts, lang), minimum=numfmt.amount(c.minimum, lang)))
-    if threshold is not None and card.base < threshold:
-        reasons.append(word(lang, "card.below_threshold", points=numfmt.amount(card.base, lang),
-                            threshold=numfmt.amount(threshold, lang)))
+    with i18n.use(lang):
+        for c in cs.leaves():
+            pts = card.points.get(c.id)
+            if c.minimum is not None and pts is not None and pts < c.minimum:
+                reasons.append(_("{criterion}: {points} < minimum {minimum}").format(
+                    criterion=c.label.get(lang), points=numfmt.amount(pts, lang),
+                    minimum=numfmt.amount(c.minimum, lang)))
+        if threshold is not None and card.base < threshold:
+            reasons.append(_("total points {points} < threshold {threshold}").format(
+                points=numfmt.amount(card.base, lang), threshold=numfmt.amount(threshold, lang)))
     return CardSummary(points=card.base, bonus=card.bonus, total=card.total, max_points=nums.max_points or 0.0,
                        threshold=threshold, passed=card.passed, reasons=reasons)
 
@@ -226,9 +236,9 @@ def robustness(ranking, samples: int = 10_000, seed: int = 0, sampler: str = "di
     from .. import sensitivity as sens
 
     if not methods.get(ranking.method).weighted:
-        raise InputError(f"the robustness analysis varies the weights, which method {ranking.method} does not use; "
-                         f"use {{param:samples}} 0 or {{param:method}} {'/'.join(methods.weighted_names())}",
-                         param="samples")
+        raise InputError(_("the robustness analysis varies the weights, which method {method} does not use; "
+                           "use {{param:samples}} 0 or {{param:method}} {methods}").format(
+            method=ranking.method, methods="/".join(methods.weighted_names())), param="samples")
     problem = sens.Problem.from_ranking(ranking)
     draw = sens.weight_sampler(problem, sampler, concentration, judgment_change)
     with sens.one_blas_thread():
@@ -237,21 +247,43 @@ def robustness(ranking, samples: int = 10_000, seed: int = 0, sampler: str = "di
                          min(3, problem.m), list(problem.ids), res.acceptability)
 
 
+#: how the weights of the robustness run are drawn, by sampler (the end of the SMAA-2 sentence)
+SAMPLERS = {
+    "dirichlet": N_("from a Dirichlet distribution around the base weights (concentration {concentration})"),
+    "uniform": N_("uniformly over the weight simplex"),
+    "ahp": N_("from perturbed AHP pairwise judgments"),
+    "panel": N_("from the individual weights of the panel's experts"),
+}
+#: where the project is in the run's scenarios, by top k (2 or 3; top 1 is "first", in its own sentences)
+TOP = {2: N_("in the top 2"), 3: N_("in the top 3")}
+
+
 def _robustness(run: RobustnessRun, ident: str, base_rank: int, lang: str) -> Robustness:
-    """The project's robustness in the opinion: its shares of the run's scenarios, and the sentence."""
+    """The project's robustness in the opinion: its shares of the run's scenarios, and the sentence (in
+    ``lang``)."""
     i = run.ids.index(ident)
     acc = run.acceptability[i]
     k = run.top_k
     share = float(acc[:k].sum())
     first = float(acc[0])
     expected = float(acc @ np.arange(1, len(acc) + 1))
-    how = word(lang, f"robustness.sampler.{run.sampler}",
-               concentration=numfmt.amount(run.concentration or 0, lang))
-    text = word(lang, "robustness.top_k" if k > 1 else "robustness.first",
-                share=numfmt.percent(share, lang), verb=word(lang, "robustness.stays" if base_rank <= k
-                                                             else "robustness.is"),
-                top=word(lang, f"robustness.top.{k}"), first=numfmt.percent(first, lang),
-                expected=numfmt.number(expected, 1, lang), samples=numfmt.number(run.samples, 0, lang),
-                sampler=how, seed=run.seed)
+    stays = base_rank <= k  # the project is in the top k by the base weights: it "stays" there
+    fmt = {"share": numfmt.percent(share, lang), "first": numfmt.percent(first, lang),
+           "expected": numfmt.number(expected, 1, lang)}
+    with i18n.use(lang):
+        if k > 1:
+            fmt["top"] = _(TOP[k])
+            where = (_("In {share} of weight scenarios the project stays {top} (first in {first}; expected rank "
+                       "{expected}).") if stays else
+                     _("In {share} of weight scenarios the project is {top} (first in {first}; expected rank "
+                       "{expected})."))
+        else:
+            where = (_("In {share} of weight scenarios the project stays first (expected rank {expected}).")
+                     if stays else _("In {share} of weight scenarios the project is first (expected rank {expected})."))
+        how = _(SAMPLERS[run.sampler]).format(concentration=numfmt.amount(run.concentration or 0, lang))
+        smaa = ngettext("SMAA-2: {samples} weight sample {sampler}, seed {seed}.",
+                        "SMAA-2: {samples} weight samples {sampler}, seed {seed}.", run.samples).format(
+            samples=numfmt.number(run.samples, 0, lang), sampler=how, seed=run.seed)
+        text = f"{where.format(**fmt)} {smaa}"
     return Robustness(samples=run.samples, seed=run.seed, sampler=run.sampler, concentration=run.concentration,
                       top_k=k, share_top_k=share, share_first=first, expected_rank=expected, text=text)

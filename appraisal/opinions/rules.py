@@ -17,7 +17,8 @@ section, a ``--rules`` file (:func:`load_opinion_rules`), or the defaults (:func
 
 The category is monotone in the rule score: with everything else equal, a higher score never gives a
 worse category. :func:`_rule_ref` states a rule as the opinion prints it (:class:`RuleRef`), in the
-words of :mod:`appraisal.opinions.words`; on a selection card the thresholds are stated in points.
+opinion's language (gettext messages, see :mod:`appraisal.opinions.words`); on a selection card the
+thresholds are stated in points.
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import numfmt
-from ..criteria import OpinionRules
+from ..criteria import OpinionRules, i18n
 from ..criteria.errors import InputError
+from ..criteria.i18n import _
 from ..criteria.models import CardCap, GateRule, GroupMinimum, ScoreRule
 from .models import Recommendation, RuleRef, package_of
-from .words import LABELS, quote, word
+from .words import category_label, quote
 
 #: a rule score or group percentage within this of a threshold counts as reaching it (level 3 of 5 on
 #: every criterion is 60 %, even when the weighted sum comes out as 0.5999999999999999)
@@ -134,35 +136,42 @@ class _Words:
 def _threshold_words(w: _Words, share: float, op: str) -> str:
     lang = w.lang
     if w.max_points is not None:
-        return word(lang, "rule.threshold.card", op=op, points=numfmt.amount(share * w.max_points, lang),
-                    max_points=numfmt.amount(w.max_points, lang), share=numfmt.percent(share, lang))
-    return word(lang, "rule.threshold", op=op, share=numfmt.percent(share, lang))
+        return _("merit points {op} {points} of {max_points} ({share})").format(
+            op=op, points=numfmt.amount(share * w.max_points, lang), max_points=numfmt.amount(w.max_points, lang),
+            share=numfmt.percent(share, lang))
+    return _("attainment {op} {share}").format(op=op, share=numfmt.percent(share, lang))
 
 
 def _rule_ref(rule: Any, w: _Words) -> RuleRef:
-    """``rule`` (one of :func:`decide`'s rules) as the opinion states it."""
+    """``rule`` (one of :func:`decide`'s rules) as the opinion states it, in ``w.lang``."""
+    with i18n.use(w.lang):
+        return _stated(rule, w)
+
+
+def _stated(rule: Any, w: _Words) -> RuleRef:
     lang = w.lang
     note = rule[1].note if isinstance(rule, tuple) else getattr(rule, "note", None)
     note_text = None
     if isinstance(rule, GateRule):
-        text = word(lang, "rule.gate", category=LABELS[lang][rule.category])
+        text = _("a failed admissibility gate ⇒ {category}").format(category=category_label(rule.category))
         ref = RuleRef(id="gate", kind="gate", category=Recommendation(rule.category), text=text)
     elif isinstance(rule, ScoreRule):
-        text = f"{_threshold_words(w, rule.min_score, '≥')} ⇒ {LABELS[lang][rule.category]}"
+        text = f"{_threshold_words(w, rule.min_score, '≥')} ⇒ {category_label(rule.category)}"
         ref = RuleRef(id=f"score.{rule.category}", kind="score", category=Recommendation(rule.category), text=text)
     elif isinstance(rule, tuple):
-        text = f"{_threshold_words(w, rule[1].min_score, '<')} ⇒ {LABELS[lang]['not_recommended']}"
+        text = f"{_threshold_words(w, rule[1].min_score, '<')} ⇒ {category_label('not_recommended')}"
         ref = RuleRef(id="score.below", kind="score", category=Recommendation.NOT_RECOMMENDED, text=text)
         note = None
     elif isinstance(rule, GroupMinimum):
         label = w.group_labels.get(rule.group, rule.group)
-        cap = word(lang, "rule.at_most", category=quote(LABELS[lang][rule.at_most], lang))
-        text = word(lang, "rule.group_minimum", group=quote(label, lang),
-                    percent=numfmt.percent(rule.min_percent / 100, lang), cap=cap)
+        cap = _("at most {category}").format(category=quote(category_label(rule.at_most)))
+        text = _("group {group} below {percent} of the group's weight ⇒ {cap}").format(
+            group=quote(label), percent=numfmt.percent(rule.min_percent / 100, lang), cap=cap)
         ident = f"group_minimum.{rule.group}" + (f".{rule.at_most}" if rule.group in w.several_minima else "")
         ref = RuleRef(id=ident, kind="group_minimum", category=Recommendation(rule.at_most), text=text)
     elif isinstance(rule, CardCap):
-        text = word(lang, "rule.card", category=LABELS[lang][rule.at_most])
+        text = _("failing the selection card (a criterion's minimum or the points threshold) ⇒ {category}").format(
+            category=category_label(rule.at_most))
         ref = RuleRef(id="card", kind="card", category=Recommendation(rule.at_most), text=text)
     else:  # pragma: no cover - decide() returns only the kinds above
         raise TypeError(f"not a rule: {rule!r}")

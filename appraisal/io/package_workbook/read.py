@@ -22,12 +22,24 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...criteria.errors import InputError
+from ...criteria.i18n import _, pgettext
 from ...criteria.judgments import parse_judgment
 from ...criteria.models import CriteriaSet, Judgments, Weighting
 from ...criteria.models import _fmt as _criteria_fmt
 from ...criteria.problems import first_problem
 from ...criteria.sets import criteria_problems, load_criteria
-from ..cells import CellValueError, cell_number, cell_text, gate_answer, seen_value, shown, split_list
+from ..cells import (
+    CellValueError,
+    cell_number,
+    cell_text,
+    gate_answer,
+    not_a_number,
+    seen_value,
+    shown,
+    split_list,
+)
+from ..csv import versus
+from ..long_table import expected_value
 from ..xlsx import open_workbook
 from .layout import (
     AGGREGATIONS,
@@ -165,9 +177,9 @@ class _Reader:
                 if isinstance(ws, Worksheet):
                     return ws
         if required:
-            wanted = " or ".join(dict.fromkeys(names))
-            raise InputError(f"no sheet {wanted}: not an appraise package workbook (write one with "
-                             f"'appraise template')", source=self.src)
+            wanted = (" " + pgettext("reader", "or") + " ").join(dict.fromkeys(names))
+            raise InputError(_("no sheet {sheets}: not an appraise package workbook (write one with 'appraise "
+                               "template')").format(sheets=wanted), source=self.src)
         return None
 
     # -- the whole workbook
@@ -189,7 +201,7 @@ class _Reader:
         self.read_comments(self.sheet("comments", required=False), rows, cs)
         doc["criteria"] = self.criteria_ref or cs
         doc["weights"] = self.read_weights(self.sheet("weights", required=False), cs)
-        doc["projects"] = [p for _, p in rows]
+        doc["projects"] = [p for _r, p in rows]
         pkg, problems = package_problems(doc, self.src, self.path.parent)
         for p in problems:
             where = self.locate(p)
@@ -222,10 +234,11 @@ class _Reader:
         except (TypeError, ValueError):
             version_n = 0
         if version_n > FORMAT_VERSION:
-            raise InputError(f"the workbook is in format version {version}, newer than this appraise reads "
-                             f"({FORMAT_VERSION}); update appraise", source=self.src,
+            raise InputError(_("the workbook is in format version {version}, newer than this appraise reads "
+                               "({supported}); update appraise").format(version=version, supported=FORMAT_VERSION),
+                             source=self.src,
                              where=f"{META_SHEET}!B{meta['format_version'][0]}")
-        for key, (_, values) in meta.items():
+        for key, (_row, values) in meta.items():
             if key.startswith("sheet:") and values and isinstance(values[0], str):
                 self.meta_sheets[key[6:]] = values[0]
         return meta
@@ -240,20 +253,20 @@ class _Reader:
             chunks = values[:parts]
             where = f"{META_SHEET}!B{row}"
             if len(chunks) < parts or not all(isinstance(c, str) for c in chunks):
-                self.problems.append(InputError("the stored criteria set is incomplete", source=self.src,
+                self.problems.append(InputError(_("the stored criteria set is incomplete"), source=self.src,
                                                 where=where))
                 return None
             try:
                 doc = json.loads("".join(chunks))
             except ValueError:
-                self.problems.append(InputError("the stored criteria set is damaged (not JSON)", source=self.src,
+                self.problems.append(InputError(_("the stored criteria set is damaged (not JSON)"), source=self.src,
                                                 where=where))
                 return None
             cs, problems = criteria_problems(doc, self.src)
             if problems:
                 first = problems[0]
-                self.problems.append(InputError(f"the stored criteria set is invalid: {first.where}: "
-                                                f"{first.message}", source=self.src, where=where))
+                self.problems.append(InputError(_("the stored criteria set is invalid: {where}: {problem}").format(
+                    where=first.where, problem=first.message), source=self.src, where=where))
                 return None
             return cs
         # no meta sheet (sheets copied into a new workbook): the criteria set named on the package sheet
@@ -261,8 +274,9 @@ class _Reader:
         ref = cell_text(ws_pkg.cell(row, GRID_COL).value) if row else None
         where = self.ref(ws_pkg, row, GRID_COL) if row else f"{ws_pkg.title}!A1"
         if not ref:
-            self.problems.append(InputError(f"the hidden sheet {META_SHEET} with the criteria set is missing and "
-                                            f"no criteria set is named here", source=self.src, where=where))
+            self.problems.append(InputError(_("the hidden sheet {sheet} with the criteria set is missing and no "
+                                              "criteria set is named here").format(sheet=META_SHEET),
+                                            source=self.src, where=where))
             return None
         tries = [ref]
         if not Path(ref).suffix:  # the set's id: a built-in name, or a file of that name beside the workbook
@@ -276,8 +290,9 @@ class _Reader:
                 continue
             self.criteria_ref = attempt
             return cs
-        self.problems.append(InputError(f"the hidden sheet {META_SHEET} with the criteria set is missing, and the "
-                                        f"criteria set {ref!r} named here cannot be loaded: {errors[0].message}",
+        self.problems.append(InputError(_("the hidden sheet {sheet} with the criteria set is missing, and the "
+                                          "criteria set {name!r} named here cannot be loaded: {problem}").format(
+                                            sheet=META_SHEET, name=ref, problem=errors[0].message),
                                         source=self.src, where=where))
         return None
 
@@ -308,7 +323,7 @@ class _Reader:
         if name is None:
             r = self.pkg_rows.get("partnership", 4)
             if self.ref(ws, r, GRID_COL) not in self.where_reported:
-                self.err(ws, r, GRID_COL, "the partnership's name is missing")
+                self.err(ws, r, GRID_COL, _("the partnership's name is missing"))
             name = "?"
         doc: dict[str, Any] = {
             "partnership": {"name": name, "voivodeship": voiv.lower() if voiv and voiv.lower() in VOIVODESHIPS
@@ -323,7 +338,8 @@ class _Reader:
                 try:
                     doc["date"] = _date(v)
                 except (ValueError, OverflowError):
-                    self.err(ws, r, GRID_COL, f'"{shown(v)}" is not a date (write it as 2026-10-15 or 15.10.2026)')
+                    self.err(ws, r, GRID_COL, _('"{value}" is not a date (write it as 2026-10-15 or 15.10.2026)').format(
+                        value=shown(v)))
         r = self.pkg_rows.get("budget")
         if r is not None:
             self.cells["budget"] = self.ref(ws, r, GRID_COL)
@@ -331,8 +347,10 @@ class _Reader:
             if v is not _BAD and cell_text(v) is not None:
                 try:
                     doc["budget"] = _cell_number(v)
-                except ValueError:
-                    self.err(ws, r, GRID_COL, f'"{shown(v)}" is not an amount of PLN (write e.g. 25000000)')
+                except (ValueError, OverflowError) as exc:
+                    self.err(ws, r, GRID_COL, not_a_number(exc, _('"{value}" is not an amount of PLN (write e.g. '
+                                                                  '25000000, 25 000 000 or 25 mln)').format(
+                        value=shown(v))))
         return doc
 
     # -- projects
@@ -343,8 +361,8 @@ class _Reader:
             if isinstance(v, str) and v.strip():
                 key = v.strip()
                 if key in cols:
-                    self.err(ws, 2, c, f"column key {key!r} appears twice in row 2 (also column "
-                                       f"{get_column_letter(cols[key])})")
+                    self.err(ws, 2, c, _("column key {key!r} appears twice in row 2 (also column {column})").format(
+                        key=key, column=get_column_letter(cols[key])))
                     continue
                 cols[key] = c
         return cols
@@ -354,8 +372,8 @@ class _Reader:
         cols = self.key_columns(ws)
         if "id" not in cols or "title" not in cols:
             missing = "id" if "id" not in cols else "title"
-            raise InputError(f"row 2 of the projects sheet must hold the column keys (id, title, ...); "
-                             f"{missing!r} is missing", source=self.src, where=f"{ws.title}!A2")
+            raise InputError(_("row 2 of the projects sheet must hold the column keys (id, title, ...); {key!r} is "
+                               "missing").format(key=missing), source=self.src, where=f"{ws.title}!A2")
         self.project_cols = cols
         self.projects_title = ws.title
         out: list[tuple[int, dict[str, Any]]] = []
@@ -376,15 +394,16 @@ class _Reader:
                 return None
             filled = [k for k, v in vals.items() if cell_text(v) is not None]
             if filled:
-                self.err(ws, r, cols["id"], f"this row has a {filled[0]} but no project id; give the project "
-                                            f"an id (such as P{r - FIRST_ROW + 1:02d}) or clear the row")
+                self.err(ws, r, cols["id"], _("this row has a {column} but no project id; give the project an id "
+                                              "(such as {example}) or clear the row").format(
+                    column=filled[0], example=f"P{r - FIRST_ROW + 1:02d}"))
             return None
         cells: dict[str, str] = {"": self.ref(ws, r, cols["id"])}
         for key, c in cols.items():
             cells[key] = self.ref(ws, r, c)
         proj: dict[str, Any] = {"id": pid, "title": cell_text(vals["title"])}
         if proj["title"] is None:
-            self.err(ws, r, cols["title"], f"project {pid} has no title")
+            self.err(ws, r, cols["title"], _("project {id} has no title").format(id=pid))
             proj["title"] = pid
         for key in ("lead_jst", "status", "description"):
             if key in cols and cell_text(vals[key]) is not None:
@@ -394,8 +413,9 @@ class _Reader:
         if "cost" in cols and cell_text(vals["cost"]) is not None:
             try:
                 proj["cost"] = _cell_number(vals["cost"])
-            except (ValueError, OverflowError):
-                self.err(ws, r, cols["cost"], f'cost "{shown(vals["cost"])}" is not a number (PLN)')
+            except (ValueError, OverflowError) as exc:
+                self.err(ws, r, cols["cost"], not_a_number(exc, _('cost "{value}" is not a number (PLN)').format(
+                    value=shown(vals["cost"]))))
         proj["funding"] = self.read_funding(ws, r, cols, slots, vals, pid, cells)
         proj["scores"], proj["gates"], proj["comments"] = {}, {}, {}
         self.project_cells.append(cells)
@@ -413,12 +433,13 @@ class _Reader:
             if cell_text(amount_raw) is not None:
                 try:
                     amount = _cell_number(amount_raw)
-                except (ValueError, OverflowError):
-                    self.err(ws, r, ac, f'amount "{shown(amount_raw)}" is not a number (PLN)')
+                except (ValueError, OverflowError) as exc:
+                    self.err(ws, r, ac, not_a_number(exc, _('amount "{value}" is not a number (PLN)').format(
+                        value=shown(amount_raw))))
                     continue
             if source is None:
                 if amount is not None:
-                    self.err(ws, r, sc or ac, f"an amount of funding without its source (project {pid})")
+                    self.err(ws, r, sc or ac, _("an amount of funding without its source (project {id})").format(id=pid))
                 continue
             i = len(funding)
             cells[f"funding[{i}]"] = cells[f"funding[{i}].source"] = self.ref(ws, r, sc)
@@ -429,10 +450,14 @@ class _Reader:
 
     # -- scores, gates, comments (row r belongs to the project in row r of the projects sheet)
     def criteria_columns(self, ws, known: set[str], what: str) -> dict[str, int]:
+        """The columns of the ids in row 2; ``what`` (criterion, gate, comment) says what an unknown id is not."""
+        unknown = {"criterion": _("unknown criterion {key!r}: not in the criteria set of this workbook"),
+                   "gate": _("unknown gate {key!r}: not in the criteria set of this workbook"),
+                   "comment": _("unknown criterion or gate {key!r}: not in the criteria set of this workbook")}[what]
         cols = self.key_columns(ws, first_col=GRID_COL)
         for key, c in list(cols.items()):
             if key not in known:
-                self.err(ws, 2, c, f"unknown {what} {key!r}: not in the criteria set of this workbook")
+                self.err(ws, 2, c, unknown.format(key=key))
                 del cols[key]
         return cols
 
@@ -442,7 +467,7 @@ class _Reader:
         cols = self.criteria_columns(ws, set(crits), "criterion")
         for cid in crits:
             if cid not in cols and cid in leaf_ids:
-                self.err(ws, 2, 1, f"no column for criterion {cid} (row 2 holds the criterion ids)")
+                self.err(ws, 2, 1, _("no column for criterion {id} (row 2 holds the criterion ids)").format(id=cid))
         for (r, proj), cells in zip(rows, self.project_cells):
             for cid, c in cols.items():
                 crit = crits[cid]
@@ -452,14 +477,14 @@ class _Reader:
                     continue
                 if cell_text(v) is None:
                     if cid in leaf_ids:
-                        self.err(ws, r, c, f"missing score for criterion {cid} (project {proj['id']})")
+                        self.err(ws, r, c, _("missing score for criterion {id} (project {project})").format(
+                            id=cid, project=proj["id"]))
                     continue
                 try:
                     x = _cell_number(v)
-                except (ValueError, OverflowError):
-                    what = (f"a level of scale {crit.scale.describe()}" if crit.scale is not None
-                            else "a number" + (f" ({crit.unit})" if crit.unit else ""))
-                    self.err(ws, r, c, f'"{shown(v)}" is not {what}')
+                except (ValueError, OverflowError) as exc:
+                    self.err(ws, r, c, not_a_number(exc, _('"{value}" is not {what}').format(
+                        value=shown(v), what=expected_value(crit))))
                     continue
                 why = crit.value_problem(x)
                 if why:
@@ -477,7 +502,7 @@ class _Reader:
         cols = self.criteria_columns(ws, set(gates), "gate")
         for gid in gates:
             if gid not in cols:
-                self.err(ws, 2, 1, f"no column for gate {gid} (row 2 holds the gate ids)")
+                self.err(ws, 2, 1, _("no column for gate {id} (row 2 holds the gate ids)").format(id=gid))
         for (r, proj), cells in zip(rows, self.project_cells):
             for gid, c in cols.items():
                 cells[f"gates.{gid}"] = self.ref(ws, r, c)
@@ -485,20 +510,20 @@ class _Reader:
                 if v is _BAD:
                     continue
                 if cell_text(v) is None:
-                    self.err(ws, r, c, f"no answer for gate {gid} (project {proj['id']}): write tak or nie "
-                                       f"(yes or no)")
+                    self.err(ws, r, c, _("no answer for gate {id} (project {project}): write tak or nie (yes or "
+                                         "no)").format(id=gid, project=proj["id"]))
                     continue
                 try:
                     proj["gates"][gid] = gate_answer(v)
                 except ValueError:
-                    self.err(ws, r, c, f'"{shown(v)}" is not an answer to gate {gid}: write tak or nie '
-                                       f'(yes or no)')
+                    self.err(ws, r, c, _('"{value}" is not an answer to gate {id}: write tak or nie (yes or no)')
+                             .format(value=shown(v), id=gid))
 
     def read_comments(self, ws, rows, cs) -> None:
         if ws is None:
             return
         known = {c.id for c in [*cs.leaves(), *cs.bonus]} | {g.id for g in cs.gates}
-        cols = self.criteria_columns(ws, known, "criterion or gate")
+        cols = self.criteria_columns(ws, known, "comment")
         for (r, proj), cells in zip(rows, self.project_cells):
             for cid, c in cols.items():
                 cells[f"comments.{cid}"] = self.ref(ws, r, c)
@@ -522,7 +547,7 @@ class _Reader:
                 current = {"start": r, "rows": {}, "experts": []}
                 blocks.setdefault(key[6:], current)
                 if blocks[key[6:]] is not current:
-                    self.err(ws, r, 1, f"a second block for group {key[6:]}")
+                    self.err(ws, r, 1, _("a second block for group {id}").format(id=key[6:]))
                     current = None
             elif key.startswith("expert:"):
                 gid = key.split(":")[1] if key.count(":") >= 1 else ""
@@ -530,7 +555,8 @@ class _Reader:
                 if gid in blocks:
                     blocks[gid]["experts"].append(current)
                 else:
-                    self.err(ws, r, 1, f"an expert's block for group {gid!r} comes before the group's block")
+                    self.err(ws, r, 1, _("an expert's block for group {id!r} comes before the group's block").format(
+                        id=gid))
                     current = None
             elif current is not None:
                 current["rows"].setdefault(key, r)
@@ -560,12 +586,13 @@ class _Reader:
             text = cell_text(v)
             if text is None:
                 if default is None:
-                    self.err(ws, r, GRID_COL, f"choose how group {g.id} is weighed")
+                    self.err(ws, r, GRID_COL, _("choose how group {id} is weighed").format(id=g.id))
                 return default
             found = _lookup(tables, text)
             if found is None:
                 options = " / ".join(dict.fromkeys(label for tb in tables for label in tb.values()))
-                self.err(ws, r, GRID_COL, f'"{shown(text)}" is not one of: {options}')
+                self.err(ws, r, GRID_COL, _('"{value}" is not one of: {options}').format(value=shown(text),
+                                                                                         options=options))
             return found
 
         mode = choice("mode", list(MODES.values()), None)
@@ -605,7 +632,7 @@ class _Reader:
                         raise ValueError
                 except (ValueError, OverflowError):
                     self.err(ws, er["expert_weight"], GRID_COL,
-                             f'expert weight "{shown(v)}" must be a positive number')
+                             _('expert weight "{value}" must be a positive number').format(value=shown(v)))
                     weight = 1.0
         m = self.read_grid(ws, g, eb, kids)
         return None if m is None else Judgments(expert=name, weight=weight, matrix=m)
@@ -614,15 +641,15 @@ class _Reader:
         rows = block["rows"]
         missing = [k for k in kids if f"row:{k}" not in rows]
         if missing or "ids" not in rows:
-            self.err(ws, block["start"], 1, f"the grid of group {g.id} is incomplete (no row for "
-                                            f"{', '.join(missing) or 'the ids'})")
+            self.err(ws, block["start"], 1, _("the grid of group {id} is incomplete (no row for {missing})").format(
+                id=g.id, missing=", ".join(missing) or _("the ids")))
             return None
         ids_row = rows["ids"]
         for j, k in enumerate(kids):
             v = cell_text(ws.cell(ids_row, GRID_COL + j).value)
             if v != k:
-                self.err(ws, ids_row, GRID_COL + j, f"expected the id {k!r} here (the grid's columns follow the "
-                                                    f"criteria set's order), found {v!r}")
+                self.err(ws, ids_row, GRID_COL + j, _("expected the id {id!r} here (the grid's columns follow the "
+                                                      "criteria set's order), found {found!r}").format(id=k, found=v))
                 return None
         return [rows[f"row:{k}"] for k in kids]
 
@@ -631,7 +658,7 @@ class _Reader:
         if grid_rows is None:
             return None
         n = len(kids)
-        m = [[1.0] * n for _ in range(n)]
+        m = [[1.0] * n for _i in range(n)]
         ok = True
         for i in range(n):
             for j in range(i + 1, n):
@@ -641,12 +668,12 @@ class _Reader:
                     ok = False
                     continue
                 if isinstance(v, (_dt.date, _dt.time, _dt.timedelta)):
-                    self.err(ws, r, c, "judgment became a date (a spreadsheet read 1/3 as 3 January?); type "
-                                       "it as text, e.g. '1/3 with an apostrophe")
+                    self.err(ws, r, c, _("judgment became a date (a spreadsheet read 1/3 as 3 January?); type "
+                                         "it as text, e.g. '1/3 with an apostrophe"))
                     ok = False
                     continue
                 if v is None or (isinstance(v, str) and not v.strip()):
-                    self.err(ws, r, c, f"empty judgment ({kids[i]} vs {kids[j]})")
+                    self.err(ws, r, c, _("empty judgment ({pair})").format(pair=versus(kids[i], kids[j])))
                     ok = False
                     continue
                 try:
@@ -667,7 +694,8 @@ class _Reader:
         grid_rows = [rows.get(f"row:{k}") for k in kids]
         if None in grid_rows:
             missing = [k for k, r in zip(kids, grid_rows) if r is None]
-            self.err(ws, rows.get("mode", 1), 1, f"no row for {', '.join(missing)} in the block of group {g.id}")
+            self.err(ws, rows.get("mode", 1), 1, _("no row for {ids} in the block of group {id}").format(
+                ids=", ".join(missing), id=g.id))
             return None
         out: dict[str, float] = {}
         ok = True
@@ -677,22 +705,24 @@ class _Reader:
                 ok = False
                 continue
             if cell_text(v) is None:
-                self.err(ws, r, wcol, f"missing direct weight for {k}")
+                self.err(ws, r, wcol, _("missing direct weight for {id}").format(id=k))
                 ok = False
                 continue
             try:
                 x = _cell_number(v)
-            except (ValueError, OverflowError):
-                self.err(ws, r, wcol, f'direct weight "{shown(v)}" is not a number')
+            except (ValueError, OverflowError) as exc:
+                self.err(ws, r, wcol, not_a_number(exc, _('direct weight "{value}" is not a number').format(
+                    value=shown(v))))
                 ok = False
                 continue
             if x < 0:
-                self.err(ws, r, wcol, f"direct weight {number_text(x)} is negative; weights must be ≥ 0")
+                self.err(ws, r, wcol, _("direct weight {value} is negative; weights must be ≥ 0").format(
+                    value=number_text(x)))
                 ok = False
                 continue
             out[k] = x
         if ok and sum(out.values()) <= 0:
-            self.err(ws, grid_rows[0], wcol, f"the direct weights of group {g.id} are all zero")
+            self.err(ws, grid_rows[0], wcol, _("the direct weights of group {id} are all zero").format(id=g.id))
             ok = False
         return out if ok else None
 

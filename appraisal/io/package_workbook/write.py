@@ -12,7 +12,6 @@ than a cell holds; :func:`check_cell_texts` refuses such a package before any ce
 from __future__ import annotations
 
 import json
-import math
 import re
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -24,19 +23,21 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ... import numfmt
 from ...ahp import aggregate_judgments, complete_reciprocal
+from ...criteria import i18n
 from ...criteria.errors import InputError
+from ...criteria.i18n import _
 from ...criteria.judgments import parse_judgment
 from ...criteria.models import CriteriaSet, Judgments
 from ...criteria.sets import load_criteria
 from ..xlsx import formula, put, save_atomic
+from ..xlsx_rows import fit_columns, fit_rows, longest_word, text_lines, text_width
 from .layout import (
     AGGREGATIONS,
-    ANSWERS,
     BLOCK_FILL,
     BOLD,
     CELL_LIMIT,
-    CENTER,
     CENTER_TOP,
     ERROR_LIMIT,
     FIRST_ROW,
@@ -48,17 +49,15 @@ from .layout import (
     HEADER_FILL,
     INPUT_FILL,
     KEY_FONT,
+    KEY_ROW,
     LEFT_WRAP_TOP,
     LOCKED_FILL,
     META_SHEET,
-    METHODS,
-    MODES,
     MONEY,
     NOTE_FONT,
     PROJECT_KEYS,
     PROMPT_LIMIT,
     SAATY_LIST,
-    SHEETS,
     STATUSES,
     SUBTITLE_FONT,
     TAIL_KEYS,
@@ -67,9 +66,13 @@ from .layout import (
     TOP,
     UNLOCKED,
     VOIVODESHIPS,
-    WORDS,
     WRAP_TOP,
+    answers,
+    methods,
+    modes,
     number_text,
+    sheets,
+    words,
 )
 
 #: characters of the criteria-set JSON per cell of the meta sheet (Excel holds at most 32,767)
@@ -80,13 +83,19 @@ _Column = tuple[str, str, Any]
 
 # --- the workbook ----------------------------------------------------------------------------------------
 
-def build_template(cs: CriteriaSet, lang: str = "pl", package=None, rows: int = 30,
+def build_template(cs: CriteriaSet, lang: str | None = None, package=None, rows: int = 30,
                    criteria_ref: str | None = None) -> Workbook:
-    """A package workbook for ``cs``: empty (``rows`` project rows) or filled in from ``package``."""
-    if lang not in SHEETS:
-        raise InputError(f"unknown language {lang!r}; use pl or en")
+    """A package workbook for ``cs``: empty (``rows`` project rows) or filled in from ``package``; its sheet
+    names and words in ``lang`` (None: the current language)."""
+    if lang is not None and lang not in i18n.LANGUAGES:
+        raise InputError(_("unknown language {lang!r}; use pl or en").format(lang=lang))
+    with i18n.use(lang):
+        return _build_template(cs, i18n.current(), package, rows, criteria_ref)
+
+
+def _build_template(cs: CriteriaSet, lang: str, package, rows: int, criteria_ref: str | None) -> Workbook:
     if rows < 1:
-        raise InputError(f"rows must be at least 1, got {rows}")
+        raise InputError(_("rows must be at least 1, got {rows}").format(rows=rows))
     if package is not None:
         check_cell_texts(package)
     effective = package.criteria_set if package is not None else cs
@@ -95,7 +104,7 @@ def build_template(cs: CriteriaSet, lang: str = "pl", package=None, rows: int = 
         criteria_ref = package.criteria
     projects = list(package.projects) if package is not None else []
     n_rows = max(rows, len(projects) + 5) if package is not None else rows
-    names = SHEETS[lang]
+    names = sheets()
 
     wb = Workbook()
     ws_pkg = wb.active
@@ -103,7 +112,7 @@ def build_template(cs: CriteriaSet, lang: str = "pl", package=None, rows: int = 
     _write_package_sheet(ws_pkg, effective, package, criteria_ref, lang)
     funding_slots = max([FUNDING_SLOTS, *(len(p.funding) for p in projects)])
     proj_cols = _write_projects_sheet(wb.create_sheet(names["projects"]), projects, n_rows, funding_slots,
-                                      WORDS[lang])
+                                      words())
     rows_of = _ProjectRows(names["projects"], {"id": proj_cols["id"], "title": proj_cols["title"]}, n_rows,
                            projects)
     crit_cols, gate_cols = _criterion_columns(effective, lang)
@@ -114,12 +123,12 @@ def build_template(cs: CriteriaSet, lang: str = "pl", package=None, rows: int = 
     _write_scales_sheet(wb.create_sheet(names["scales"]), effective, lang)
     _write_meta(wb.create_sheet(META_SHEET), base, lang, criteria_ref)
     for ws in wb.worksheets[:-1]:
-        _fit_rows(ws)
+        fit_rows(ws, most=300.0)
     wb.security = WorkbookProtection(lockStructure=True)
     return wb
 
 
-def write_template(path, cs: CriteriaSet, lang: str = "pl", package=None, rows: int = 30,
+def write_template(path, cs: CriteriaSet, lang: str | None = None, package=None, rows: int = 30,
                    criteria_ref: str | None = None) -> Path:
     """Build the package workbook and save it completely or not at all."""
     wb = build_template(cs, lang=lang, package=package, rows=rows, criteria_ref=criteria_ref)
@@ -141,7 +150,7 @@ def _base_criteria(package, cs: CriteriaSet) -> CriteriaSet:
 
 def _criterion_columns(cs: CriteriaSet, lang: str) -> tuple[list[_Column], list[_Column]]:
     """The score columns (the tree's leaves, then the bonus criteria) and the gate columns."""
-    t = WORDS[lang]
+    t = words()
     leaf_groups = {leaf.id: path[-1] for path, leaf in cs.leaf_paths()}
     crit_cols = []
     for leaf in cs.leaves():
@@ -181,8 +190,9 @@ def check_cell_texts(package) -> None:
     """Refuse a package whose text would not fit a workbook cell, naming the input file and the field (or
     where the package's reader found it: a table's row and column) rather than the cell being written."""
     for where, n in long_texts(package):
-        raise InputError(f"a text of {n:,} characters is longer than a workbook cell holds ({CELL_LIMIT:,})",
-                         source=package.source, where=package._locations.get(where, where))
+        raise InputError(_("a text of {n} characters is longer than a workbook cell holds ({limit})").format(
+            n=numfmt.number(n, 0), limit=numfmt.number(CELL_LIMIT, 0)),
+            source=package.source, where=package._locations.get(where, where))
 
 
 # --- cells -----------------------------------------------------------------------------------------------
@@ -197,8 +207,10 @@ def _put(ws, row: int, col: int, value: Any, style: dict[str, Any] | None = None
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub(" ", value)
         if len(value) > CELL_LIMIT:
-            raise InputError(f"a text of {len(value):,} characters is longer than a spreadsheet cell holds "
-                             f"({CELL_LIMIT:,}): {value[:40]!r}...", where=f"{ws.title}!{get_column_letter(col)}{row}")
+            raise InputError(_("a text of {n} characters is longer than a spreadsheet cell holds ({limit}): "
+                               "{start!r}...").format(n=numfmt.number(len(value), 0),
+                                                      limit=numfmt.number(CELL_LIMIT, 0), start=value[:40]),
+                             where=f"{ws.title}!{get_column_letter(col)}{row}")
     return put(ws, row, col, value, style)
 
 
@@ -232,26 +244,15 @@ def _protect(ws) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _fit_rows(ws) -> None:
-    """Give rows with wrapped text a height that shows it (spreadsheets do not re-measure on opening)."""
-    widths = {}
-    for row in ws.iter_rows():
-        lines = 1
-        for cell in row:
-            if not isinstance(cell.value, str) or not cell.alignment.wrap_text or cell.data_type == "f":
-                continue
-            letter = cell.column_letter
-            if letter not in widths:
-                dim = ws.column_dimensions.get(letter)
-                widths[letter] = (dim.width if dim is not None and dim.width else 8.43)
-            per_line = max(1.0, widths[letter] * (0.95 if cell.font.b else 1.1))
-            lines = max(lines, sum(max(1, math.ceil(len(part) / per_line)) for part in cell.value.split("\n")))
-        if lines > 1:
-            r = row[0].row
-            height = min(15.0 * lines + 2, 300.0)
-            current = ws.row_dimensions[r].height
-            if current is None or current < height:
-                ws.row_dimensions[r].height = height
+def _print_projects_only(ws, n_projects: int, n_cols: int) -> None:
+    """A filled sheet prints its header and its projects, not the empty rows left for more."""
+    if n_projects:
+        ws.print_area = f"A1:{get_column_letter(max(n_cols, 1))}{FIRST_ROW + n_projects - 1}"
+
+
+def _word_width(label: str) -> float:
+    """The width a header column needs so that the longest word of its (bold, wrapped) label is not broken."""
+    return text_width(longest_word(label, bold=True), bold=True) + 0.5
 
 
 def _list_validation(items: list[str], **kw) -> DataValidation:
@@ -296,8 +297,8 @@ def judgment_text(value: float | str) -> int | str:
 
 def _write_package_sheet(ws, cs: CriteriaSet, package, criteria_ref, lang) -> None:
     """Package: the partnership, advisor, date, criteria set and budget (column A keys), then how to fill in."""
-    t = WORDS[lang]
-    names = SHEETS[lang]
+    t = words()
+    names = sheets()
     _put(ws, 1, 2, t["package_title"], {"font": TITLE_FONT})
     _put(ws, 2, 2, t["package_hint"].format(**names), {"font": NOTE_FONT})
     part = package.partnership if package is not None else None
@@ -356,10 +357,10 @@ def _write_projects_sheet(ws, projects, n_rows: int, funding_slots: int, t) -> d
         m = FUNDING_KEY.fullmatch(key)
         label = t[f"funding_{m.group(1)}"].format(k=m.group(2)) if m else t[key]
         _header(ws, 1, col, label)
-        _key(ws, 2, col, key)
+        _key(ws, KEY_ROW, col, key)
         width = widths.get(key, 30 if m and m.group(1) == "source" else 16)
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.row_dimensions[1].height = 45
+        ws.column_dimensions[get_column_letter(col)].width = max(width, _word_width(label))
+    ws.row_dimensions[KEY_ROW].hidden = True
     money = {"cost"} | {k for k in keys if k.startswith("funding_amount_")}
     for r in range(FIRST_ROW, FIRST_ROW + n_rows):
         for key, col in cols.items():
@@ -372,6 +373,7 @@ def _write_projects_sheet(ws, projects, n_rows: int, funding_slots: int, t) -> d
     ws.add_data_validation(dv)
     dv.add(_col_range(cols["status"], n_rows))
     ws.freeze_panes = ws.cell(FIRST_ROW, 3).coordinate
+    _print_projects_only(ws, len(projects), len(cols))
     _protect(ws)
     return cols
 
@@ -409,19 +411,19 @@ class _ProjectRows(NamedTuple):
 def _write_scores_sheet(ws, rows_of: _ProjectRows, crit_cols, lang: str) -> None:
     """Scores: a column per criterion, each with its own validation (the scale's levels, or the bounds)."""
     _write_row_sheet(ws, rows_of, crit_cols, lang)
-    for k, (_, _, crit) in enumerate(crit_cols):
+    for k, (_key_, _label, crit) in enumerate(crit_cols):
         _score_validation(ws, GRID_COL + k, crit, rows_of.n_rows, lang)
     for k, p in enumerate(rows_of.projects):
-        for j, (cid, _, _) in enumerate(crit_cols):
+        for j, (cid, _label, _crit) in enumerate(crit_cols):
             if cid in p.scores:
                 ws.cell(FIRST_ROW + k, GRID_COL + j).value = _number_value(p.scores[cid])
 
 
 def _write_gates_sheet(ws, rows_of: _ProjectRows, gate_cols, lang: str) -> None:
     """Gates: a column per gate, answered yes or no from a list."""
-    t = WORDS[lang]
-    _write_row_sheet(ws, rows_of, gate_cols, lang)
-    yes, no = ANSWERS[lang]
+    t = words()
+    _write_row_sheet(ws, rows_of, gate_cols, lang, width=24)  # few columns: room for their labels
+    yes, no = answers()
     for j in range(len(gate_cols)):
         dv = _list_validation([yes, no], showErrorMessage=True, showInputMessage=True,
                               promptTitle=_clip(gate_cols[j][1], TITLE_LIMIT),
@@ -430,7 +432,7 @@ def _write_gates_sheet(ws, rows_of: _ProjectRows, gate_cols, lang: str) -> None:
         ws.add_data_validation(dv)
         dv.add(_col_range(GRID_COL + j, rows_of.n_rows))
     for k, p in enumerate(rows_of.projects):
-        for j, (gid, _, _) in enumerate(gate_cols):
+        for j, (gid, _label, _gate) in enumerate(gate_cols):
             if gid in p.gates:
                 _put(ws, FIRST_ROW + k, GRID_COL + j, yes if p.gates[gid] else no)
 
@@ -439,7 +441,7 @@ def _write_comments_sheet(ws, rows_of: _ProjectRows, comment_cols, lang: str) ->
     """Comments: a wide, wrapped column per criterion and gate."""
     _write_row_sheet(ws, rows_of, comment_cols, lang, width=36)
     for k, p in enumerate(rows_of.projects):
-        for j, (cid, _, _) in enumerate(comment_cols):
+        for j, (cid, _label, _crit) in enumerate(comment_cols):
             if cid in p.comments:
                 _put(ws, FIRST_ROW + k, GRID_COL + j, p.comments[cid])
     for r in range(FIRST_ROW, FIRST_ROW + rows_of.n_rows):
@@ -449,33 +451,40 @@ def _write_comments_sheet(ws, rows_of: _ProjectRows, comment_cols, lang: str) ->
 
 def _write_row_sheet(ws, rows_of: _ProjectRows, columns, lang: str, width: float = 16) -> None:
     """Scores, gates or comments: A/B the project's id and title by formula, then one column per key."""
-    t = WORDS[lang]
+    t = words()
     n_rows, link = rows_of.n_rows, rows_of.link
     _header(ws, 1, 1, t["id"])
     _header(ws, 1, 2, t["title"])
-    _key(ws, 2, 1, "id")
-    _key(ws, 2, 2, "title")
-    for j, (key, label, _) in enumerate(columns):
+    _key(ws, KEY_ROW, 1, "id")
+    _key(ws, KEY_ROW, 2, "title")
+    for j, (key, label, _crit) in enumerate(columns):
         _header(ws, 1, GRID_COL + j, label)
-        _key(ws, 2, GRID_COL + j, key)
-        ws.column_dimensions[get_column_letter(GRID_COL + j)].width = width
-    ws.row_dimensions[1].height = 75
+        _key(ws, KEY_ROW, GRID_COL + j, key)
+        ws.column_dimensions[get_column_letter(GRID_COL + j)].width = max(width, _word_width(label))
+    ws.row_dimensions[KEY_ROW].hidden = True
     sheet = _sheet_ref(rows_of.projects_title)
     for r in range(FIRST_ROW, FIRST_ROW + n_rows):
         for col, key in ((1, "id"), (2, "title")):
             ref = f"{sheet}!{get_column_letter(link[key])}{r}"
-            formula(ws, r, col, f'=IF({ref}="","",{ref})', {"fill": LOCKED_FILL})
+            formula(ws, r, col, f'=IF({ref}="","",{ref})',
+                    {"fill": LOCKED_FILL, "alignment": WRAP_TOP if key == "title" else TOP})
         for j in range(len(columns)):
-            _input(ws.cell(r, GRID_COL + j))
+            _input(ws.cell(r, GRID_COL + j)).alignment = TOP
     ws.column_dimensions["A"].width = 10
     ws.column_dimensions["B"].width = 40
+    for k, p in enumerate(rows_of.projects):  # the titles are formulas: their rows are measured here
+        if p.title:
+            lines = text_lines(p.title, 40)
+            if lines > 1:
+                ws.row_dimensions[FIRST_ROW + k].height = 15.0 * lines + 2
     ws.freeze_panes = ws.cell(FIRST_ROW, GRID_COL).coordinate
+    _print_projects_only(ws, len(rows_of.projects), GRID_COL + len(columns) - 1)
     _protect(ws)
 
 
 def _score_validation(ws, col: int, crit, n_rows: int, lang: str) -> None:
     """The validation of a criterion's score column, with its prompt and error message in ``lang``."""
-    t = WORDS[lang]
+    t = words()
     title = _clip(crit.label.get(lang), TITLE_LIMIT)
     if crit.scale is not None:
         dv, prompt = _scale_validation(crit.scale, lang)
@@ -493,7 +502,7 @@ def _score_validation(ws, col: int, crit, n_rows: int, lang: str) -> None:
 def _scale_validation(scale, lang: str) -> tuple[DataValidation, str]:
     """A scale's levels as a list (or its range, when the list is longer than Excel takes), and the prompt
     naming the levels, best first."""
-    t = WORDS[lang]
+    t = words()
     levels = list(reversed(scale.levels))
     prompt = "; ".join(f"{number_text(lv.value)} – {lv.label.get(lang)}" if lv.label else number_text(lv.value)
                        for lv in levels)
@@ -541,7 +550,7 @@ def _bounds(crit, t: dict[str, str]) -> list[str]:
 
 def _write_weights_sheet(ws, cs: CriteriaSet, lang: str) -> None:
     """Weights: the hints, then a block per group of the criteria tree, root first."""
-    t = WORDS[lang]
+    t = words()
     _put(ws, 1, 2, t["weights_title"], {"font": TITLE_FONT})
     for k, key in enumerate(("weights_hint1", "weights_hint2", "weights_hint3")):
         _put(ws, 2 + k, 2, t[key], {"font": NOTE_FONT})
@@ -554,18 +563,25 @@ def _write_weights_sheet(ws, cs: CriteriaSet, lang: str) -> None:
     ws.column_dimensions["A"].hidden = True
     ws.column_dimensions["A"].width = 4
     ws.column_dimensions["B"].width = 46
-    for c in range(GRID_COL, GRID_COL + widest + 2):
-        ws.column_dimensions[get_column_letter(c)].width = 16
+    grid = list(range(GRID_COL, GRID_COL + widest + 2))
+    # as wide as the longest word of a label above the grid (16 at least), so that no word is broken
+    fit_columns(ws, first_row=6, heads=tuple(range(6, ws.max_row + 1)), lo=16, hi=30, columns=grid)
+    # the hints and notes wrap across the grids' width rather than run on past them (which would make the
+    # printed page smaller)
+    for r in range(2, ws.max_row + 1):
+        if r in (2, 3, 4) or ws.cell(r, 1).value == "note":
+            ws.cell(r, 2).alignment = LEFT_WRAP_TOP
+            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=grid[-1])
     _protect(ws)
 
 
 def _weights_validations(ws, lang: str) -> dict[str, DataValidation]:
     """The lists of the weights sheet (mode, method, aggregation, Saaty's judgments), added to ``ws``."""
-    t = WORDS[lang]
-    modes, methods = MODES[lang], METHODS[lang]
+    t = words()
+    modes_, methods_ = modes(), methods()
     dvs = {
-        "mode": _list_validation([modes["pairwise"], modes["direct"]], showErrorMessage=True),
-        "method": _list_validation([methods["eigenvector"], methods["geometric"]], showErrorMessage=True),
+        "mode": _list_validation([modes_["pairwise"], modes_["direct"]], showErrorMessage=True),
+        "method": _list_validation([methods_["eigenvector"], methods_["geometric"]], showErrorMessage=True),
         "aggregation": _list_validation(list(AGGREGATIONS.values()), showErrorMessage=True),
         "saaty": _list_validation(SAATY_LIST, showErrorMessage=True, errorStyle="warning",
                                   showInputMessage=True, promptTitle=_clip(t["judgment"], TITLE_LIMIT),
@@ -580,12 +596,12 @@ def _weights_validations(ws, lang: str) -> dict[str, DataValidation]:
 def _write_group_block(ws, row: int, g, is_root: bool, lang: str, dvs: dict[str, DataValidation]) -> int:
     """One group's block from ``row``: title, notes, mode/method/aggregation, its grid (for a panel, the
     aggregated grid, read-only, then a block per expert); the row after it."""
-    t = WORDS[lang]
-    modes, methods = MODES[lang], METHODS[lang]
+    t = words()
+    modes_, methods_ = modes(), methods()
     kids = g.children
     label = g.label.get(lang)
     panel = g.pairwise is not None and len(g.pairwise) > 1
-    title = (t["root_block"] if is_root else t["group_block"]).format(label=label, id=g.id)
+    title = (t["root_block"] if is_root else t["group_block"]).format(label=label)
     row = _block_title(ws, row, f"group:{g.id}", title, len(kids))
     _put(ws, row, 2, t["block_note"], {"font": NOTE_FONT})
     _key(ws, row, 1, "note")
@@ -598,8 +614,8 @@ def _write_group_block(ws, row: int, g, is_root: bool, lang: str, dvs: dict[str,
         _key(ws, row, 1, "note")
         row += 1
     mode = "pairwise" if g.pairwise else "direct"
-    row = _kv(ws, row, "mode", t["mode"], modes[mode], dvs["mode"])
-    row = _kv(ws, row, "method", t["method"], methods[g.method], dvs["method"])
+    row = _kv(ws, row, "mode", t["mode"], modes_[mode], dvs["mode"])
+    row = _kv(ws, row, "method", t["method"], methods_[g.method], dvs["method"])
     row = _kv(ws, row, "aggregation", t["aggregation"], AGGREGATIONS[g.aggregation], dvs["aggregation"])
     if g.pairwise is not None and not panel:
         row = _kv(ws, row, "expert", t["expert"], g.pairwise[0].expert)
@@ -623,13 +639,13 @@ def _write_group_block(ws, row: int, g, is_root: bool, lang: str, dvs: dict[str,
 
 def _write_expert_blocks(ws, row: int, g, lang: str, dv_saaty: DataValidation) -> int:
     """A block per expert of a group's panel: name, weight, own grid; the row after them."""
-    t = WORDS[lang]
+    t = words()
     label = g.label.get(lang)
     kids = g.children
     for k, j in enumerate(g.pairwise, start=1):
         name = j.expert or t["expert_no"].format(k=k)
         row = _block_title(ws, row, f"expert:{g.id}:{k}",
-                           t["expert_block"].format(k=k, name=name, label=label, id=g.id), len(kids))
+                           t["expert_block"].format(k=k, name=name, label=label), len(kids))
         row = _kv(ws, row, "expert", t["expert"], j.expert)
         row = _kv(ws, row, "expert_weight", t["expert_weight"], _number_value(j.weight))
         row = _grid(ws, row, kids, lang, j.matrix, dv_saaty)
@@ -662,7 +678,7 @@ def _kv(ws, row: int, key: str, label: str, value, dv: DataValidation | None = N
 def _grid(ws, row: int, kids, lang: str, upper, dv_saaty, direct: dict | None = None,
           direct_column: bool = False, aggregated: np.ndarray | None = None) -> int:
     """An n×n pairwise grid (upper triangle input as text, diagonal 1, lower triangle reciprocal formulas)."""
-    t = WORDS[lang]
+    t = words()
     n = len(kids)
     wcol = GRID_COL + n + 1
     _key(ws, row, 1, "ids")
@@ -670,6 +686,7 @@ def _grid(ws, row: int, kids, lang: str, upper, dv_saaty, direct: dict | None = 
         _key(ws, row, GRID_COL + j, kid.id)
     if direct_column:
         _key(ws, row, wcol, "weight")
+    ws.row_dimensions[row].hidden = True  # the reader's keys; a person reads the labels below
     row += 1
     _key(ws, row, 1, "labels")
     _header(ws, row, 2, t["grid_corner"])
@@ -683,26 +700,26 @@ def _grid(ws, row: int, kids, lang: str, upper, dv_saaty, direct: dict | None = 
     for i, kid in enumerate(kids):
         r = first + i
         _key(ws, r, 1, f"row:{kid.id}")
-        _header(ws, r, 2, f"{kid.label.get(lang)} [{kid.id}]")
+        _header(ws, r, 2, kid.label.get(lang))
         for j in range(n):
             c = GRID_COL + j
             if i == j:
-                _put(ws, r, c, 1, {"fill": LOCKED_FILL, "alignment": CENTER, "number_format": "@"})
+                _put(ws, r, c, 1, {"fill": LOCKED_FILL, "alignment": CENTER_TOP, "number_format": "@"})
             elif aggregated is not None:
                 _put(ws, r, c, float(aggregated[i][j]),
-                    {"fill": LOCKED_FILL, "alignment": CENTER, "number_format": "0.000", "font": NOTE_FONT})
+                    {"fill": LOCKED_FILL, "alignment": CENTER_TOP, "number_format": "0.000", "font": NOTE_FONT})
             elif i < j:
                 cell = ws.cell(r, c)
                 if upper is not None:
                     _put(ws, r, c, judgment_text(upper[i][j]))
                 _input(cell, "@")
-                cell.alignment = CENTER
+                cell.alignment = CENTER_TOP
                 dv_saaty.add(cell.coordinate)
             else:
                 ref = f"{get_column_letter(GRID_COL + i)}{first + j}"
                 formula(ws, r, c, f'=IF({ref}="","",IF({ref}&""="1","1",IF(LEFT({ref},2)="1/",'
                                   f'MID({ref},3,99),"1/"&{ref})))',
-                        {"fill": LOCKED_FILL, "alignment": CENTER, "font": NOTE_FONT})
+                        {"fill": LOCKED_FILL, "alignment": CENTER_TOP, "font": NOTE_FONT})
         if direct_column:
             cell = ws.cell(r, wcol)
             if direct and kid.id in direct:
@@ -713,8 +730,8 @@ def _grid(ws, row: int, kids, lang: str, upper, dv_saaty, direct: dict | None = 
 
 def _write_scales_sheet(ws, cs: CriteriaSet, lang: str) -> None:
     """Scales (read-only): every criterion with its direction, kind, bounds and levels; then the gates."""
-    t = WORDS[lang]
-    _put(ws, 1, 1, t["scales_title"], {"font": TITLE_FONT})
+    t = words()
+    _put(ws, 1, 2, t["scales_title"], {"font": TITLE_FONT})
     cols = t["scale_cols"].split("|")
     for c, label in enumerate(cols, start=1):
         _header(ws, 2, c, label)
@@ -740,6 +757,8 @@ def _write_scales_sheet(ws, cs: CriteriaSet, lang: str) -> None:
             if c <= 2:
                 style["fill"] = HEADER_FILL
             _put(ws, row, c, v, style)
+        if bounds:  # a quantity's bounds and reference levels: over the value and level columns
+            ws.merge_cells(start_row=row, start_column=6, end_row=row, end_column=7)
         row += 1
         if crit.scale is not None:
             for lv in reversed(crit.scale.levels):
@@ -750,16 +769,17 @@ def _write_scales_sheet(ws, cs: CriteriaSet, lang: str) -> None:
                 row += 1
     if cs.gates:
         row += 1
-        _put(ws, row, 1, t["gates_title"], {"font": SUBTITLE_FONT})
+        _put(ws, row, 2, t["gates_title"], {"font": SUBTITLE_FONT})
         row += 1
         for g in cs.gates:
-            _put(ws, row, 1, g.id, {"font": BOLD})
+            _put(ws, row, 1, g.id, {"font": KEY_FONT})
             _put(ws, row, 2, g.label.get(lang), {"font": BOLD, "alignment": WRAP_TOP})
             _put(ws, row, 5, t["gate_kind"])
             _put(ws, row, 8, g.description.get(lang) if g.description else "", {"alignment": WRAP_TOP})
             row += 1
     for c, width in enumerate((20, 40, 24, 22, 16, 10, 22, 90), start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
+    ws.column_dimensions["A"].hidden = True  # the ids, for tools; a person reads the labels
     ws.freeze_panes = "C3"
     _protect(ws)
 
@@ -775,7 +795,7 @@ def _write_meta(ws, cs: CriteriaSet, lang: str, criteria_ref: str | None) -> Non
         ("format_version", [FORMAT_VERSION]),
         ("engine", [__version__]),
         ("lang", [lang]),
-        *((f"sheet:{k}", [v]) for k, v in SHEETS[lang].items()),
+        *((f"sheet:{k}", [v]) for k, v in sheets().items()),
         ("criteria_ref", [criteria_ref or ""]),
         ("criteria_json_parts", [len(chunks)]),
         ("criteria_json", chunks),
