@@ -1,5 +1,8 @@
 """appraise opinions: the DOCX (read back with python-docx), Markdown and JSON files, Polish letters,
-the advisor's edits surviving regeneration with a "what changed" block, safe names, determinism."""
+the advisor's edits surviving regeneration with a "what changed" block, safe names, determinism.
+
+The tests run with English messages (tests/conftest.py); those that read the documents' Polish pass
+``--lang pl``, the round trips of the advisor's text run in either language."""
 
 from __future__ import annotations
 
@@ -10,13 +13,17 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.section import WD_SECTION
+from docx.oxml.ns import qn
 from docx.table import Table
 from jsonschema import Draft202012Validator
 
 from appraisal import numfmt
 from appraisal import opinions as op
 from appraisal.console.cli import main
+from appraisal.criteria import i18n
 from appraisal.io.docx import read_advisor_sections
+from appraisal.io.opinion_layout import words_in
 from builders import cwd_package_doc
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,8 +38,28 @@ def plain(text: str) -> str:
     return text.replace(numfmt.NBSP, " ")
 
 
+def title(key: str, number: str, lang: str) -> str:
+    """A generated heading in ``lang``: ``title("s8", "8.", "en")`` → "8. Advisor's notes"."""
+    return f"{number} {words_in(lang)[key]}"
+
+
+def said(lang: str, message: str, **fields) -> str:
+    """What the command says in ``lang`` for the message ``message`` (its English msgid)."""
+    with i18n.use(lang):
+        return i18n._(message).format(**fields)
+
+
+def criterion_rows(table: Table) -> list[list[str]]:
+    """The rows of the section-3 table that are criteria (a group's row is one cell across the table)."""
+    return [[c.text for c in r.cells] for r in table.rows[1:] if len({id(c._tc) for c in r.cells}) > 1]
+
+
+def group_rows(table: Table) -> list[str]:
+    return [r.cells[0].text for r in table.rows[1:] if len({id(c._tc) for c in r.cells}) == 1]
+
+
 def hand_values(ranking, pid: str) -> dict[str, float]:
-    """A project's value on each criterion (0 … 1) from the criteria set alone (DESIGN.md section 3): a
+    """A project's value on each criterion (0 … 1) from the criteria set alone (docs/design.md#reference-levels): a
     scale by its own range, reversed for a cost; a quantity linear between its reference points."""
     cs = ranking.package.criteria_set
     p = next(p for p in ranking.package.projects if p.id == pid)
@@ -82,7 +109,7 @@ def table_after(document, heading: str) -> Table:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     out = tmp_path_factory.mktemp("opinie")
-    assert run("opinions", SAMPLE, "-o", out, "--samples", "2000", "--seed", "3") == 0
+    assert run("opinions", SAMPLE, "-o", out, "--samples", "2000", "--seed", "3", "--lang", "pl") == 0
     return out
 
 
@@ -120,12 +147,21 @@ def test_docx_sections_and_numbers(generated):
     # the criteria table: one row per criterion; the contribution w·v with the value v in brackets
     crit = table_after(d, "3. Ocena według kryteriów")
     head = [c.text for c in crit.rows[0].cells]
-    assert head == ["Grupa", "Kryterium", "Ocena", "Opis poziomu", "Waga", "Wkład (wartość)", "Komentarz doradcy"]
-    rows = [[c.text for c in r.cells] for r in crit.rows[1:]]
+    assert head == ["Lp.", "Kryterium", "Ocena", "Opis poziomu", "Waga", "Wkład (wartość)", "Komentarz doradcy"]
+    rows = criterion_rows(crit)
     assert len(rows) == len(rk.criteria)
+    # the criteria under their group's row, numbered within it ("2.3"), by their names in the set
+    groups = list(dict.fromkeys(a["group"] for a in o["criteria"]))
+    labels = {a["group"]: a["group_label"] for a in o["criteria"]}
+    assert group_rows(crit) == [f"{n}. {labels[g]}" for n, g in enumerate(groups, 1)]
+    assert [r[0] for r in rows] == [f"{groups.index(a['group']) + 1}."
+                                    f"{[b['id'] for b in o['criteria'] if b['group'] == a['group']].index(a['id']) + 1}"
+                                    for a in o["criteria"]]
+    cs = rk.package.criteria_set
     v = hand_values(rk, top.id)
     for row, info, a in zip(rows, rk.criteria, o["criteria"]):
-        assert a["id"] == info.id and row[1] == a["label"] and plain(row[2]) == plain(a["value_text"])
+        assert a["id"] == info.id and row[1] == a["label"] == cs.criterion(info.id).label.get("pl") != info.id
+        assert plain(row[2]) == plain(a["value_text"])
         assert row[4] == f"{info.weight:.3f}".replace(".", ",")
         contribution = f"{info.weight * v[info.id]:.3f}".replace(".", ",")
         assert row[5] == f"{contribution} ({numfmt.percent(v[info.id], 'pl')})"  # e.g. "0,053 (62 %)"
@@ -134,8 +170,13 @@ def test_docx_sections_and_numbers(generated):
     body = "\n".join(p.text for p in d.paragraphs)
     assert plain(o["robustness"]["text"]) in plain(body)
     assert "w pierwszej trójce" in body
-    footer = d.sections[0].footer.paragraphs[0].text
-    assert o["identification"]["engine"] in footer and o["identification"]["input_hash"] in footer
+    footer = d.sections[0].footer.paragraphs
+    assert o["identification"]["engine"] in footer[0].text and o["identification"]["input_hash"] in footer[0].text
+    assert footer[1].text == "Strona 1 z 1"  # the fields' text before a word processor lays the pages out
+    fields = [el.text.strip() for el in footer[1]._p.iter(qn("w:instrText"))]
+    assert fields == ["PAGE", "NUMPAGES"]
+    header = d.sections[0].header.paragraphs[0].text
+    assert header.startswith(f"{rk.package.partnership.name} · {top.id} — ")
     assert d.core_properties.language == "pl-PL"
 
 
@@ -147,7 +188,7 @@ def test_docx_of_an_ineligible_project(generated):
     assert overall["Rekomendacja"] == "NIEREKOMENDOWANY"
     assert "W projekcie uczestniczą co najmniej dwie JST" in overall["Kryteria dostępowe"]
     assert "Stopień spełnienia kryteriów" not in overall  # not scored: no attainment
-    rows = [[c.text for c in r.cells] for r in table_after(d, "3. Ocena według kryteriów").rows[1:]]
+    rows = criterion_rows(table_after(d, "3. Ocena według kryteriów"))
     assert rows and all(r[5] == "—" for r in rows)
 
 
@@ -161,16 +202,16 @@ def test_docx_of_the_lone_admissible_project(tmp_path):
     src = tmp_path / "one.json"
     src.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     out = tmp_path / "o"
-    assert run("opinions", src, "-o", out, "--format", "docx") == 0
+    assert run("opinions", src, "-o", out, "--format", "docx", "--lang", "pl") == 0
     rk = opinions_module.ranking_for_opinions(package_from_document(doc))
     v = hand_values(rk, "P1")
     d = docx.Document(str(out / "p1.docx"))
     overall = kv(table_after(d, "2. Ocena ogólna i rekomendacja"))
     assert overall["Wynik ogólny"] == "—" and overall["Miejsce w pakiecie"] == "—"  # nothing to compare it with
-    assert overall["Stopień spełnienia kryteriów"] == numfmt.percent(hand_attainment(rk, "P1"))  # but judged
-    rows = [[c.text for c in r.cells] for r in table_after(d, "3. Ocena według kryteriów").rows[1:]]
+    assert overall["Stopień spełnienia kryteriów"] == numfmt.percent(hand_attainment(rk, "P1"), "pl")  # but judged
+    rows = criterion_rows(table_after(d, "3. Ocena według kryteriów"))
     for row, info in zip(rows, rk.criteria):
-        assert row[5] == f"{numfmt.number(info.weight * v[info.id], 3)} ({numfmt.percent(v[info.id])})"
+        assert row[5] == f"{numfmt.number(info.weight * v[info.id], 3, 'pl')} ({numfmt.percent(v[info.id], 'pl')})"
     body = [p.text for p in d.paragraphs]
     i6 = body.index("6. Odporność oceny")
     assert body[i6 + 1].startswith("Nie dotyczy")  # no robustness without a rank
@@ -180,13 +221,26 @@ def test_bundle_docx_md_json(generated):
     d = docx.Document(str(generated / "pakiet.docx"))
     summary = table_after(d, "Zestawienie rekomendacji")
     rows = [[c.text for c in r.cells] for r in summary.rows]
-    assert rows[0][:6] == ["Lp.", "Miejsce w pakiecie", "ID", "Projekt", "Wynik ogólny", "Rekomendacja"]
+    assert rows[0][:7] == ["Lp.", "Miejsce w pakiecie", "ID", "Projekt", "Wynik ogólny", "Rekomendacja",
+                           "Rozstrzygająca reguła"]
+    assert rows[0][7] == "W pierwszej trójce (SMAA)"
     bundle = json.loads((generated / "pakiet.json").read_text("utf-8"))
     Draft202012Validator(op.bundle_schema()).validate(bundle)
     assert [r[2] for r in rows[1:]] == [s["project_id"] for s in bundle["summary"]]
     assert [r[5] for r in rows[1:]] == [s["recommendation_label"] for s in bundle["summary"]]
+    rule = {o["identification"]["project_id"]: o["decided_by"]["text"] for o in bundle["opinions"]}
+    assert [r[6] for r in rows[1:]] == [rule[s["project_id"]] for s in bundle["summary"]]
+    assert [r[7] for r in rows[1:]] == ["—" if s["share_top_k"] is None else numfmt.percent(s["share_top_k"], "pl")
+                                        for s in bundle["summary"]]
     assert len(bundle["opinions"]) == 8
     assert sum(1 for h in headings(d) if h == "8. Uwagi doradcy") == 8
+    # each opinion on a page of its own (a section of its own), its project in the page header
+    name = bundle["partnership"]
+    assert d.sections[0].header.paragraphs[0].text == f"{name} · Pakiet projektów kluczowych"
+    assert len(d.sections) == 1 + 8
+    for s, o in zip(d.sections[1:], bundle["opinions"]):
+        assert s.start_type == WD_SECTION.NEW_PAGE
+        assert s.header.paragraphs[0].text.startswith(f"{name} · {o['identification']['project_id']} — ")
     md = (generated / "pakiet.md").read_text("utf-8")
     assert md.count("### 8. Uwagi doradcy") == 8 and "## Zestawienie rekomendacji" in md
 
@@ -200,20 +254,23 @@ def test_markdown_content(generated):
     assert f"| Rekomendacja | {o['recommendation_label'].upper()} |" in md
     score = f"{o['score']:.3f}".replace(".", ",")
     assert f"| Wynik ogólny | {score} — TOPSIS (normalizacja wektorowa) |" in md
-    assert "| Grupa | Kryterium | Ocena | Opis poziomu | Waga | Wkład (wartość) | Komentarz doradcy |" in md
+    assert "| Lp. | Kryterium | Ocena | Opis poziomu | Waga | Wkład (wartość) | Komentarz doradcy |" in md
+    first = o["criteria"][0]
+    assert f"| **1. {first['group_label']}** |" + "   |" * 6 + f"\n| 1.1 | {first['label']} |" in md
     from appraisal.io.formats import load_package
 
     rk = load_package(SAMPLE).rank()
-    assert f"| Stopień spełnienia kryteriów | {numfmt.percent(hand_attainment(rk, 'P05'))} |" in md
+    assert f"| Stopień spełnienia kryteriów | {numfmt.percent(hand_attainment(rk, 'P05'), 'pl')} |" in md
     assert "WSM" not in md.split("## 3.")[0]  # section 2 no longer shows a WSM sum
     # the groups table: each group's attainment as a % of its weight, and its highest minimum
     v = hand_values(rk, "P05")
     for g in o["groups"]:
         cols = [c for c in rk.criteria if c.group == g["id"]]
         pct = sum(c.weight * v[c.id] for c in cols) / sum(c.weight for c in cols)
-        minimum = "—" if g["minimum_percent"] is None else numfmt.percent(g["minimum_percent"] / 100)
-        assert f"| {g['label']} | {numfmt.number(sum(c.weight for c in cols), 3)} | " \
-               f"{numfmt.number(sum(c.weight * v[c.id] for c in cols), 3)} | {numfmt.percent(pct)} | {minimum} |" in md
+        minimum = "—" if g["minimum_percent"] is None else numfmt.percent(g["minimum_percent"] / 100, "pl")
+        assert f"| {g['label']} | {numfmt.number(sum(c.weight for c in cols), 3, 'pl')} | " \
+               f"{numfmt.number(sum(c.weight * v[c.id] for c in cols), 3, 'pl')} | {numfmt.percent(pct, 'pl')} " \
+               f"| {minimum} |" in md
     assert o["robustness"]["text"] in md and o["identification"]["input_hash"] in md
 
 
@@ -236,7 +293,7 @@ def test_polish_letters_intact_in_every_format(tmp_path):
     src = tmp_path / "pakiet.json"
     src.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     out = tmp_path / "out"
-    assert run("opinions", src, "-o", out, "--samples", "0") == 0
+    assert run("opinions", src, "-o", out, "--samples", "0", "--lang", "pl") == 0
     from appraisal.package import package_from_document
 
     assert hand_attainment(package_from_document(doc).rank(), "P1") >= 0.30  # so not below every threshold
@@ -257,12 +314,13 @@ def test_polish_letters_intact_in_every_format(tmp_path):
     assert "\\u0" not in (out / "p1.json").read_text("utf-8")  # letters as they are, not escaped
 
 
-def test_advisor_edits_survive_regeneration_and_changes_are_shown(tmp_path, capsys):
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_advisor_edits_survive_regeneration_and_changes_are_shown(tmp_path, capsys, lang):
     pkg = json.loads(SAMPLE.read_text("utf-8"))
     src = tmp_path / "pakiet.json"
     src.write_text(json.dumps(pkg, ensure_ascii=False), "utf-8")
     out = tmp_path / "opinie"
-    assert run("opinions", src, "-o", out, "--samples", "0") == 0
+    assert run("opinions", src, "-o", out, "--samples", "0", "--lang", lang) == 0
     before = json.loads((out / "p05.json").read_text("utf-8"))
     assert before["advisor"] == {"notes": "", "recommendations": "", "source": "new",
                                  "written_digest": op.advisor_digest("", ""), "comments": {},
@@ -274,9 +332,9 @@ def test_advisor_edits_survive_regeneration_and_changes_are_shown(tmp_path, caps
     path = out / "p05.docx"
     d = docx.Document(str(path))
     paras = d.paragraphs
-    i8 = next(i for i, p in enumerate(paras) if p.text == "8. Uwagi doradcy")
+    i8 = next(i for i, p in enumerate(paras) if p.text == title("s8", "8.", lang))
     paras[i8 + 1].text = f"Uwaga doradcy: gminy potwierdziły wkład {DIACRITICS}."
-    i72 = next(i for i, p in enumerate(paras) if p.text == "7.2. Zalecenia doradcy")
+    i72 = next(i for i, p in enumerate(paras) if p.text == title("s72", "7.2.", lang))
     paras[i72 + 1].insert_paragraph_before("Zalecenie 1: uzgodnić rozkład jazdy z przewoźnikiem.")
     d.save(str(path))
     notes = f"Uwaga doradcy: gminy potwierdziły wkład {DIACRITICS}."
@@ -290,9 +348,10 @@ def test_advisor_edits_survive_regeneration_and_changes_are_shown(tmp_path, caps
     p05["scores"]["readiness"] = 0
     src.write_text(json.dumps(pkg, ensure_ascii=False), "utf-8")
     capsys.readouterr()
-    assert run("opinions", src, "-o", out, "--samples", "0") == 0
+    assert run("opinions", src, "-o", out, "--samples", "0", "--lang", lang) == 0
     err = capsys.readouterr().err
-    assert "P05: advisor's text taken from p05.docx (edited in Word)" in err
+    assert said(lang, "{project}: advisor's text taken from {docx} (edited in Word)", project="P05",
+                docx="p05.docx") in err
 
     after = json.loads((out / "p05.json").read_text("utf-8"))
     assert after["advisor"]["notes"] == notes and after["advisor"]["recommendations"] == recs
@@ -304,15 +363,17 @@ def test_advisor_edits_survive_regeneration_and_changes_are_shown(tmp_path, caps
     assert ch["recommendation_old"] == before["recommendation"]
     assert ch["recommendation_new"] == after["recommendation"]
     assert ch["previous_input_hash"] == before["identification"]["input_hash"]
-    old_s, new_s = (f"{v:.3f}".replace(".", ",") for v in (before["score"], after["score"]))
-    assert f"wynik {old_s} → {new_s}" in ch["text"]
+    old_s, new_s = (numfmt.number(v, 3, lang) for v in (before["score"], after["score"]))
+    assert said(lang, "score {old} → {new}", old=old_s, new=new_s) in ch["text"]
     d = docx.Document(str(path))
-    assert headings(d)[0] == "Zmiany względem poprzedniej wersji opinii"
-    change = [[c.text for c in r.cells] for r in table_after(d, "Zmiany względem poprzedniej wersji opinii").rows]
-    assert change[0] == ["Pozycja", "Poprzednio", "Obecnie"]
-    assert change[1] == ["Wynik ogólny", old_s, new_s]
-    assert change[2] == ["Miejsce w pakiecie", str(before["rank"]), str(after["rank"])]
-    assert change[3] == ["Rekomendacja", before["recommendation_label"], after["recommendation_label"]]
+    w = words_in(lang)
+    assert headings(d)[0] == w["changes"] == {"pl": "Zmiany względem poprzedniej wersji opinii",
+                                               "en": "Changes since the previous version"}[lang]
+    change = [[c.text for c in r.cells] for r in table_after(d, w["changes"]).rows]
+    assert change[0] == [w["item"], w["before"], w["now"]]
+    assert change[1] == [w["score"], old_s, new_s]
+    assert change[2] == [w["rank"], str(before["rank"]), str(after["rank"])]
+    assert change[3] == [w["recommendation"], before["recommendation_label"], after["recommendation_label"]]
     assert ch["text"] in (out / "p05.md").read_text("utf-8")
     # another project's rank may have moved too; one whose numbers did not change has no block
     for f in out.glob("p0*.json"):
@@ -321,14 +382,14 @@ def test_advisor_edits_survive_regeneration_and_changes_are_shown(tmp_path, caps
             assert (o["changes"]["rank_old"], o["changes"]["score_old"]) != (o["rank"], o["score"])
 
     # a third run with the same inputs: the text stays, and so does the change block (still the latest change)
-    assert run("opinions", src, "-o", out, "--samples", "0") == 0
+    assert run("opinions", src, "-o", out, "--samples", "0", "--lang", lang) == 0
     third = json.loads((out / "p05.json").read_text("utf-8"))
     assert third["advisor"]["notes"] == notes and third["changes"] == ch
     assert third["advisor"]["source"] == "json"
     # new inputs where P05's numbers do not move: its block goes (nothing changed since)
     pkg["advisor"] = "Inny Doradca"
     src.write_text(json.dumps(pkg, ensure_ascii=False), "utf-8")
-    assert run("opinions", src, "-o", out, "--samples", "0") == 0
+    assert run("opinions", src, "-o", out, "--samples", "0", "--lang", lang) == 0
     fourth = json.loads((out / "p05.json").read_text("utf-8"))
     assert fourth["identification"]["input_hash"] != third["identification"]["input_hash"]
     assert fourth["changes"] is None and fourth["advisor"]["notes"] == notes
@@ -352,7 +413,7 @@ def test_json_edit_wins_when_the_docx_is_untouched(tmp_path, capsys):
     o["advisor"]["notes"] = "Znowu w JSON."
     f.write_text(json.dumps(o, ensure_ascii=False), "utf-8")
     d = docx.Document(str(out / "p01.docx"))
-    i8 = next(i for i, p in enumerate(d.paragraphs) if p.text == "8. Uwagi doradcy")
+    i8 = next(i for i, p in enumerate(d.paragraphs) if p.text == title("s8", "8.", "en"))
     d.paragraphs[i8 + 1].text = "W Wordzie."
     d.save(str(out / "p01.docx"))
     assert run("opinions", SAMPLE, "-o", out, "--samples", "0", "--format", "docx") == 0
@@ -446,12 +507,13 @@ def test_options_advisor_date_and_points(tmp_path):
 
 
 def test_demo_writes_the_sample_opinions(tmp_path, capsys):
-    assert run("demo", "-o", tmp_path / "demo") == 0
+    assert run("demo", "-o", tmp_path / "demo", "--lang", "pl") == 0
     out = capsys.readouterr().out
     folder = tmp_path / "demo" / "opinie"
     assert (folder / "pakiet.docx").exists() and (folder / "p02.docx").exists()
     bundle = json.loads((folder / "pakiet.json").read_text("utf-8"))
-    assert "== Opinie doradcze: " in out
+    assert said("pl", "== Advisory opinions: {opinions}", opinions="") in out
+    assert docx.Document(str(folder / "p02.docx")).paragraphs[0].text == "Opinia doradcza — Komponent II"
     for s in bundle["summary"]:
         assert f"{s['project_id']} {s['recommendation_label']}" in out
 
@@ -459,18 +521,19 @@ def test_demo_writes_the_sample_opinions(tmp_path, capsys):
 # --- review fixes: advisor text in sub-headings and tables, Word comments, backups, other packages, ----------
 # --- change block carried over, target paths, non-opinion JSON -------------------------------------------
 
-def _docx_fresh(tmp_path, fmt="docx"):
+def _docx_fresh(tmp_path, fmt="docx", lang="en"):
     out = tmp_path / "o"
-    assert run("opinions", SAMPLE, "-o", out, "--samples", "0", "--format", fmt) == 0
+    assert run("opinions", SAMPLE, "-o", out, "--samples", "0", "--format", fmt, "--lang", lang) == 0
     return out
 
 
-def test_advisor_sub_heading_and_paragraphs_after_it_survive(tmp_path, capsys):
-    out = _docx_fresh(tmp_path)
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_advisor_sub_heading_and_paragraphs_after_it_survive(tmp_path, capsys, lang):
+    out = _docx_fresh(tmp_path, lang=lang)
     path = out / "p01.docx"
     d = docx.Document(str(path))
     paras = d.paragraphs
-    i8 = next(i for i, p in enumerate(paras) if p.text == "8. Uwagi doradcy")
+    i8 = next(i for i, p in enumerate(paras) if p.text == title("s8", "8.", lang))
     placeholder = paras[i8 + 1]
     placeholder.text = "Wstęp doradcy."
     h = placeholder.insert_paragraph_before("", style="Heading 3")
@@ -479,7 +542,7 @@ def test_advisor_sub_heading_and_paragraphs_after_it_survive(tmp_path, capsys):
     after = d.add_paragraph("Ryzyko przesunięcia terminów — źródło: RDOŚ.")
     h._p.addnext(after._p)
     # the same in 7.2: a sub-heading and a paragraph under it, before "8."
-    i72 = next(i for i, p in enumerate(d.paragraphs) if p.text == "7.2. Zalecenia doradcy")
+    i72 = next(i for i, p in enumerate(d.paragraphs) if p.text == title("s72", "7.2.", lang))
     ph72 = d.paragraphs[i72 + 1]
     ph72.text = "Zalecenie ogólne."
     h2 = d.add_paragraph("Harmonogram", style="Heading 4")
@@ -490,14 +553,14 @@ def test_advisor_sub_heading_and_paragraphs_after_it_survive(tmp_path, capsys):
     got = read_advisor_sections(path)
     assert got["notes"] == "Wstęp doradcy.\nRyzyka\nRyzyko przesunięcia terminów — źródło: RDOŚ."
     assert got["recommendations"] == "Zalecenie ogólne.\nHarmonogram\nUzgodnić z RDOŚ do marca."
-    assert run("opinions", SAMPLE, "-o", out, "--samples", "0", "--format", "docx") == 0
+    assert run("opinions", SAMPLE, "-o", out, "--samples", "0", "--format", "docx", "--lang", lang) == 0
     again = json.loads((out / "p01.json").read_text("utf-8"))["advisor"]
     assert again["notes"] == got["notes"] and again["recommendations"] == got["recommendations"]
     assert read_advisor_sections(path) == got  # written back as lines, read back the same
 
 
 def test_advisor_table_in_section_8_is_kept_as_text(tmp_path):
-    out = _docx_fresh(tmp_path)
+    out = _docx_fresh(tmp_path, lang="pl")
     path = out / "p02.docx"
     d = docx.Document(str(path))
     paras = d.paragraphs
@@ -519,9 +582,11 @@ def test_comment_typed_in_the_criteria_table_is_kept_and_wins(tmp_path, capsys):
     out = _docx_fresh(tmp_path)
     path = out / "p01.docx"
     d = docx.Document(str(path))
-    table = table_after(d, "3. Ocena według kryteriów")
-    assert table.rows[0].cells[-1].text == "Komentarz doradcy"
-    row = next(r for r in table.rows if r.cells[1].text.startswith("Gotowość"))
+    table = table_after(d, title("s3", "3.", "en"))
+    assert table.rows[0].cells[-1].text == "Advisor's comment"
+    readiness = next(a["label"] for a in json.loads((out / "p01.json").read_text("utf-8"))["criteria"]
+                     if a["id"] == "readiness")
+    row = next(r for r in table.rows if r.cells[1].text == readiness)
     label = row.cells[1].text
     row.cells[-1].text = "Pozwolenie na budowę wydane w listopadzie."
     d.save(str(path))
@@ -541,7 +606,7 @@ def test_comment_typed_in_the_criteria_table_is_kept_and_wins(tmp_path, capsys):
     o = json.loads((out / "p01.json").read_text("utf-8"))
     assert next(a for a in o["criteria"] if a["id"] == crit["id"])["comment"] == crit["comment"]
     d = docx.Document(str(path))
-    assert any(r.cells[-1].text == crit["comment"] for r in table_after(d, "3. Ocena według kryteriów").rows)
+    assert any(r.cells[-1].text == crit["comment"] for r in table_after(d, title("s3", "3.", "en")).rows)
 
 
 def test_edited_docx_is_kept_as_prev_docx(tmp_path, capsys):
@@ -549,7 +614,7 @@ def test_edited_docx_is_kept_as_prev_docx(tmp_path, capsys):
     assert not (out / "p01.prev.docx").exists()
     path = out / "p01.docx"
     d = docx.Document(str(path))
-    i8 = next(i for i, p in enumerate(d.paragraphs) if p.text == "8. Uwagi doradcy")
+    i8 = next(i for i, p in enumerate(d.paragraphs) if p.text == title("s8", "8.", "en"))
     d.paragraphs[i8 + 1].text = "Moja uwaga."
     d.save(str(path))
     edited = path.read_bytes()
@@ -601,13 +666,13 @@ def test_change_block_carried_over_on_a_rerun_with_the_same_inputs(tmp_path):
     src = tmp_path / "p.json"
     src.write_text(json.dumps(pkg, ensure_ascii=False), "utf-8")
     out = tmp_path / "o"
-    assert run("opinions", src, "-o", out, "--samples", "0", "--format", "json") == 0
+    assert run("opinions", src, "-o", out, "--samples", "0", "--format", "json", "--lang", "pl") == 0
     next(p for p in pkg["projects"] if p["id"] == "P05")["scores"]["readiness"] = 0
     src.write_text(json.dumps(pkg, ensure_ascii=False), "utf-8")
-    assert run("opinions", src, "-o", out, "--samples", "0", "--format", "json") == 0
+    assert run("opinions", src, "-o", out, "--samples", "0", "--format", "json", "--lang", "pl") == 0
     ch = json.loads((out / "p05.json").read_text("utf-8"))["changes"]
     assert ch is not None
-    assert run("opinions", src, "-o", out, "--samples", "0", "--format", "docx,json") == 0  # to add the DOCX
+    assert run("opinions", src, "-o", out, "--samples", "0", "--format", "docx,json", "--lang", "pl") == 0  # the DOCX
     assert json.loads((out / "p05.json").read_text("utf-8"))["changes"] == ch
     d = docx.Document(str(out / "p05.docx"))
     assert headings(d)[0] == "Zmiany względem poprzedniej wersji opinii"

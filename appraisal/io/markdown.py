@@ -34,9 +34,15 @@ def _cell(text: str) -> str:
     return escape(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>") or " "
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
+def _table(headers: list[str], rows: list[list[str]], groups: list[tuple[int, str]] = ()) -> list[str]:
+    """A GitHub table; a group's row (``groups``: before which row, its title) is its title in bold in the
+    first cell (Markdown has no cell across columns)."""
     out = ["| " + " | ".join(_cell(h) for h in headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    titles = dict(groups)
+    for k, row in enumerate(rows):
+        if k in titles:
+            out.append("| " + " | ".join([f"**{_line(titles[k])}**", *(" " for _ in headers[1:])]) + " |")
+        out.append("| " + " | ".join(_cell(c) for c in row) + " |")
     return [*out, ""]
 
 
@@ -60,7 +66,7 @@ def _render(blocks: list[Block]) -> str:
         elif b.kind == "kv":
             out += _table(["", ""], b.rows)
         elif b.kind == "table":
-            out += _table(b.headers, b.rows)
+            out += _table(b.headers, b.rows, b.groups)
         elif b.kind == "signature":
             out += [" · ".join(f"{_line(label)}: ………………" for label in b.headers), ""]
         elif b.kind == "pagebreak":
@@ -71,12 +77,14 @@ def _render(blocks: list[Block]) -> str:
 
 
 def opinion_markdown(op: Opinion) -> str:
+    """One project's opinion as Markdown, in the opinion's language."""
     idn = op.identification
     footer = _line(clean_text(footer_text(idn.engine, idn.input_hash, op.lang))).replace("--", "- -")
     return _render(opinion_blocks(op)) + f"\n<!-- {footer} -->\n"
 
 
 def bundle_markdown(bundle: OpinionBundle) -> str:
+    """The package's opinions after the summary table, as Markdown, in the bundle's language."""
     return _render(bundle_blocks(bundle))
 
 

@@ -14,105 +14,105 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .. import methods, numfmt
+from ..criteria import i18n
+from ..criteria.i18n import _, pgettext
 from ..opinions import Opinion, OpinionBundle
 
-WORDS = {
-    "pl": {
-        "title": "Opinia doradcza — Komponent II",
-        "bundle_title": "Opinie doradcze — Komponent II",
-        "bundle_sub": "Pakiet projektów kluczowych partnerstwa",
-        "partnership": "Partnerstwo", "voivodeship": "Województwo", "project": "Projekt",
-        "advisor": "Doradca Partnerstwa", "date": "Data opinii", "recommendation": "Rekomendacja",
-        "changes": "Zmiany względem poprzedniej wersji opinii", "item": "Pozycja", "before": "Poprzednio",
-        "now": "Obecnie", "score": "Wynik ogólny", "rank": "Miejsce w pakiecie",
-        "s1": "Informacje o projekcie", "s2": "Ocena ogólna i rekomendacja", "s3": "Ocena według kryteriów",
-        "s4": "Mocne strony", "s5": "Słabe strony i ryzyka", "s6": "Odporność oceny",
-        "s7": "Warunki i zalecenia", "s71": "Warunki wynikające z reguł oceny", "s72": "Zalecenia doradcy",
-        "s8": "Uwagi doradcy",
-        "id": "Identyfikator", "name": "Tytuł projektu", "lead": "Lider (JST)", "partners": "Partnerzy",
-        "cost": "Koszt całkowity", "funding": "Źródła finansowania", "status": "Stan przygotowania",
-        "description": "Opis", "of": "z", "ranked_projects": "ocenionych projektów",
-        "attainment": "Stopień spełnienia kryteriów", "card": "Karta oceny", "points": "pkt", "passed": "spełnia wymogi",
-        "failed": "nie spełnia wymogów", "rule": "Rozstrzygająca reguła", "rules_applied": "Zastosowane reguły",
-        "gates": "Kryteria dostępowe", "gates_failed": "niespełnione",
-        "group": "Grupa", "weight": "Waga", "contribution": "Wkład (wartość)", "group_contribution": "Wkład",
-        "group_pct": "% wagi grupy",
-        "minimum": "Minimum", "criterion": "Kryterium", "assessment": "Ocena", "level": "Opis poziomu",
-        "comment": "Komentarz doradcy",
-        "s3_note": "Wartość kryterium (0–100 %) odczytuje się na skali kryterium określonej w zestawie kryteriów "
-                   "(poziom na skali lub poziomy odniesienia: neutralny = 0 %, dobry = 100 %), niezależnie od "
-                   "innych projektów pakietu. Wkład = waga globalna × wartość; suma wkładów = stopień spełnienia "
-                   "kryteriów.",
-        "no_strengths": "Żadne kryterium nie osiąga co najmniej połowy swojej skali.",
-        "no_weaknesses": "Brak kryteriów poniżej połowy swojej skali.",
-        "not_scored": "Nie dotyczy — projekt nie spełnia kryteriów dostępowych, nie był oceniany ani szeregowany.",
-        "not_ranked": "Nie dotyczy — jedyny projekt pakietu spełniający kryteria dostępowe; bez porównania "
-                      "z innymi projektami nie ma miejsca w pakiecie.",
-        "n_a": "nie dotyczy",
-        "no_robustness": "Analizy odporności nie przeprowadzono.",
-        "none": "Brak.",
-        "ph_recs": "[Miejsce na warunki i zalecenia doradcy. Tekst wpisany w tej sekcji zostanie zachowany "
-                   "przy ponownym wygenerowaniu opinii.]",
-        "ph_notes": "[Miejsce na uwagi doradcy. Tekst wpisany w tej sekcji zostanie zachowany "
-                    "przy ponownym wygenerowaniu opinii.]",
-        "place_date": "Miejscowość, data", "signature": "Podpis Doradcy Partnerstwa",
-        "provenance": "Metryka dokumentu", "engine": "Wersja silnika", "hash": "Skrót danych wejściowych",
-        "method": "Metoda oceny", "footer": "Opinia wygenerowana przez {engine}; dane wejściowe {hash}. "
-                                            "Sekcje 7.2 i 8 wypełnia doradca.",
-        "summary": "Zestawienie rekomendacji", "top": "W pierwszej {k} (SMAA)",
-        "bundle_note": "Zbiór opinii do wglądu; uwagi doradcy wpisuje się w plikach opinii poszczególnych "
-                       "projektów (tylko z nich są odczytywane przy ponownym generowaniu).",
-        "topk": {1: "na 1. miejscu", 2: "dwójce", 3: "trójce"},
-    },
-    "en": {
-        "title": "Advisory opinion — Component II",
-        "bundle_title": "Advisory opinions — Component II",
-        "bundle_sub": "The partnership's package of key projects",
-        "partnership": "Partnership", "voivodeship": "Voivodeship", "project": "Project",
-        "advisor": "Partnership advisor", "date": "Date of the opinion", "recommendation": "Recommendation",
-        "changes": "Changes since the previous version", "item": "Item", "before": "Before", "now": "Now",
-        "score": "Overall score", "rank": "Rank in the package",
-        "s1": "Project information", "s2": "Overall assessment and recommendation",
-        "s3": "Assessment by criterion", "s4": "Strengths", "s5": "Weaknesses and risks",
-        "s6": "Robustness of the assessment", "s7": "Conditions and recommendations",
-        "s71": "Conditions from the appraisal rules", "s72": "Advisor's recommendations",
-        "s8": "Advisor's notes",
-        "id": "Identifier", "name": "Project title", "lead": "Lead (JST)", "partners": "Partners",
-        "cost": "Total cost", "funding": "Funding sources", "status": "Preparation status",
-        "description": "Description", "of": "of", "ranked_projects": "ranked projects",
-        "attainment": "Attainment of the criteria", "card": "Selection card", "points": "pts", "passed": "passes",
-        "failed": "fails", "rule": "Deciding rule", "rules_applied": "Rules applied",
-        "gates": "Admissibility gates", "gates_failed": "not met",
-        "group": "Group", "weight": "Weight", "contribution": "Contribution (value)",
-        "group_contribution": "Contribution", "group_pct": "% of group weight",
-        "minimum": "Minimum", "criterion": "Criterion", "assessment": "Assessment", "level": "Level descriptor",
-        "comment": "Advisor's comment",
-        "s3_note": "A criterion's value (0–100 %) is read on the criterion's own yardstick from the criteria set "
-                   "(its scale's level, or its reference levels: neutral = 0 %, good = 100 %), whatever the other "
-                   "projects of the package. Contribution = global weight × value; the contributions sum to the "
-                   "attainment.",
-        "no_strengths": "No criterion reaches half of its scale.",
-        "no_weaknesses": "No criterion is below half of its scale.",
-        "not_scored": "Not applicable — the project fails an admissibility gate and was not scored or ranked.",
-        "not_ranked": "Not applicable — the only project of the package that passes the gates; without other "
-                      "projects to compare with it has no rank.",
-        "n_a": "not applicable",
-        "no_robustness": "No robustness analysis was run.",
-        "none": "None.",
-        "ph_recs": "[Space for the advisor's conditions and recommendations. Text written in this section is "
-                   "kept when the opinion is generated again.]",
-        "ph_notes": "[Space for the advisor's notes. Text written in this section is kept when the opinion is "
-                    "generated again.]",
-        "place_date": "Place, date", "signature": "Signature of the partnership advisor",
-        "provenance": "Document record", "engine": "Engine version", "hash": "Input hash",
-        "method": "Appraisal method", "footer": "Opinion generated by {engine}; inputs {hash}. "
-                                                "Sections 7.2 and 8 are the advisor's.",
-        "summary": "Summary of recommendations", "top": "In the top {k} (SMAA)",
-        "bundle_note": "A collection for reading; advisors write their notes in each project's own opinion "
-                       "file (only those are read back when the opinions are generated again).",
-        "topk": {1: "1", 2: "2", 3: "3"},
-    },
-}
+
+def words() -> dict[str, str]:
+    """The words of an opinion document (headings, labels, notes) in the current language.
+
+    Short labels are translated in the context ``document`` (the same English word may read otherwise in a
+    workbook or on the terminal); sentences are plain messages."""
+    return {
+        "title": pgettext("document", "Advisory opinion — Component II"),
+        "bundle_title": pgettext("document", "Advisory opinions — Component II"),
+        "bundle_sub": pgettext("document", "The partnership's package of key projects"),
+        "package": pgettext("document", "Package of key projects"),
+        "partnership": pgettext("document", "Partnership"),
+        "voivodeship": pgettext("document", "Voivodeship"),
+        "project": pgettext("document", "Project"),
+        "advisor": pgettext("document", "Partnership advisor"),
+        "date": pgettext("document", "Date of the opinion"),
+        "recommendation": pgettext("document", "Recommendation"),
+        "changes": pgettext("document", "Changes since the previous version"),
+        "item": pgettext("document", "Item"),
+        "before": pgettext("document", "Before"),
+        "now": pgettext("document", "Now"),
+        "score": pgettext("document", "Overall score"),
+        "rank": pgettext("document", "Rank in the package"),
+        "s1": pgettext("document", "Project information"),
+        "s2": pgettext("document", "Overall assessment and recommendation"),
+        "s3": pgettext("document", "Assessment by criterion"),
+        "s4": pgettext("document", "Strengths"),
+        "s5": pgettext("document", "Weaknesses and risks"),
+        "s6": pgettext("document", "Robustness of the assessment"),
+        "s7": pgettext("document", "Conditions and recommendations"),
+        "s71": pgettext("document", "Conditions from the appraisal rules"),
+        "s72": pgettext("document", "Advisor's recommendations"),
+        "s8": pgettext("document", "Advisor's notes"),
+        "id": pgettext("document", "Identifier"),
+        "name": pgettext("document", "Project title"),
+        "lead": pgettext("document", "Lead (JST)"),
+        "partners": pgettext("document", "Partners"),
+        "cost": pgettext("document", "Total cost"),
+        "funding": pgettext("document", "Funding sources"),
+        "status": pgettext("document", "Preparation status"),
+        "description": pgettext("document", "Description"),
+        "attainment": pgettext("document", "Attainment of the criteria"),
+        "card": pgettext("document", "Selection card"),
+        "points": pgettext("document", "pts"),
+        "passed": pgettext("document", "passes"),
+        "failed": pgettext("document", "fails"),
+        "rule": pgettext("document", "Deciding rule"),
+        "rules_applied": pgettext("document", "Rules applied"),
+        "gates": pgettext("document", "Admissibility gates"),
+        "gates_failed": pgettext("document", "not met"),
+        "group": pgettext("document", "Group"),
+        "weight": pgettext("document", "Weight"),
+        "contribution": pgettext("document", "Contribution (value)"),
+        "group_contribution": pgettext("document", "Contribution"),
+        "group_pct": pgettext("document", "% of group weight"),
+        "minimum": pgettext("document", "Minimum"),
+        "criterion": pgettext("document", "Criterion"),
+        "assessment": pgettext("document", "Assessment"),
+        "level": pgettext("document", "Level descriptor"),
+        "comment": pgettext("document", "Advisor's comment"),
+        "number": pgettext("document", "No."),
+        "project_id": pgettext("document", "ID"),
+        "s3_note": _("A criterion's value (0–100 %) is read on the criterion's own yardstick from the criteria set "
+                     "(its scale's level, or its reference levels: neutral = 0 %, good = 100 %), whatever the other "
+                     "projects of the package. Contribution = global weight × value; the contributions sum to the "
+                     "attainment."),
+        "no_strengths": _("No criterion reaches half of its scale."),
+        "no_weaknesses": _("No criterion is below half of its scale."),
+        "not_scored": _("Not applicable — the project fails an admissibility gate and was not scored or ranked."),
+        "not_ranked": _("Not applicable — the only project of the package that passes the gates; without other projects "
+                        "to compare with it has no rank."),
+        "n_a": pgettext("document", "not applicable"),
+        "no_robustness": _("No robustness analysis was run."),
+        "none": pgettext("document", "None."),
+        "ph_recs": _("[Space for the advisor's conditions and recommendations. Text written in this section is kept "
+                     "when the opinion is generated again.]"),
+        "ph_notes": _("[Space for the advisor's notes. Text written in this section is kept when the opinion is "
+                      "generated again.]"),
+        "place_date": pgettext("document", "Place, date"),
+        "signature": pgettext("document", "Signature of the partnership advisor"),
+        "provenance": pgettext("document", "Document record"),
+        "engine": pgettext("document", "Engine version"),
+        "hash": pgettext("document", "Input hash"),
+        "method": pgettext("document", "Appraisal method"),
+        "summary": pgettext("document", "Summary of recommendations"),
+        "bundle_note": _("A collection for reading; advisors write their notes in each project's own opinion file (only "
+                         "those are read back when the opinions are generated again)."),
+    }
+
+
+def words_in(lang: str | None) -> dict[str, str]:
+    """:func:`words` in ``lang`` (None: the current language)."""
+    with i18n.use(lang):
+        return words()
+
 
 #: the advisor's sections: (heading key, text field, placeholder key)
 ADVISOR_SECTIONS = (("s72", "recommendations", "ph_recs"), ("s8", "notes", "ph_notes"))
@@ -120,17 +120,22 @@ ADVISOR_SECTIONS = (("s72", "recommendations", "ph_recs"), ("s8", "notes", "ph_n
 
 def heading_titles(key: str) -> set[str]:
     """The heading text of a section in every language (numbers stripped), to find it in a document."""
-    return {WORDS[lang][key] for lang in WORDS}
+    return {words_in(lang)[key] for lang in i18n.LANGUAGES}
 
 
 def generated_titles() -> set[str]:
     """Every heading title the generator writes (numbers stripped), in every language."""
     keys = ("s1", "s2", "s3", "s4", "s5", "s6", "s7", "s71", "s72", "s8", "changes", "summary")
-    return {WORDS[lang][k] for lang in WORDS for k in keys}
+    return {words_in(lang)[k] for lang in i18n.LANGUAGES for k in keys}
 
 
 def placeholders() -> set[str]:
-    return {WORDS[lang][k] for lang in WORDS for k in ("ph_recs", "ph_notes")}
+    return {words_in(lang)[k] for lang in i18n.LANGUAGES for k in ("ph_recs", "ph_notes")}
+
+
+def every_language(key: str) -> set[str]:
+    """The word ``key`` of :func:`words` in every language (to recognise it in a document)."""
+    return {words_in(lang)[key] for lang in i18n.LANGUAGES}
 
 
 @dataclass
@@ -142,8 +147,14 @@ class Block:
     headers: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
     bold: bool = False
-    widths: list[float] | None = None  # relative column widths for tables
+    #: the least width of each column in cm (None: by its content alone); a table's widths are chosen by
+    #: its content (every column at least as wide as its longest word) and fill the text width
+    min_widths: list[float | None] | None = None
     placeholder: str = ""
+    #: a table's group rows: (index of the row they come before, the group's title), one cell across the table
+    groups: list[tuple[int, str]] = field(default_factory=list)
+    #: the text of the page header from this block on (a ``pagebreak`` starting a project's opinion)
+    header: str = ""
 
 
 _LINE_ENDS = re.compile(r"\r\n?")
@@ -166,52 +177,73 @@ def clean_block(b: Block) -> Block:
     """A copy of ``b`` with every text in it cleaned (:func:`clean_text`)."""
     return replace(b, text=clean_text(b.text), items=[clean_text(t) for t in b.items],
                    headers=[clean_text(t) for t in b.headers],
-                   rows=[[clean_text(t) for t in row] for row in b.rows], placeholder=clean_text(b.placeholder))
+                   rows=[[clean_text(t) for t in row] for row in b.rows], placeholder=clean_text(b.placeholder),
+                   groups=[(k, clean_text(t)) for k, t in b.groups], header=clean_text(b.header))
 
 
-def _w(lang: str) -> dict:
-    return WORDS[lang if lang in WORDS else "pl"]
+def _card(op: Opinion) -> bool:
+    return methods.get(op.identification.method).card
 
 
 def score_text(op: Opinion) -> str:
-    lang = op.lang
-    if op.score is None:
-        return "—"
-    if methods.get(op.identification.method).card:
-        return f"{numfmt.amount(op.score, lang)} {_w(lang)['points']}"
-    return f"{numfmt.number(op.score, 3, lang)} — {op.score_label}"
+    """The overall score as the opinion states it: ``0,482 — TOPSIS (…)``, or ``61 pkt`` for a card."""
+    with i18n.use(op.lang):
+        if op.score is None:
+            return "—"
+        if _card(op):
+            return f"{numfmt.amount(op.score)} {words()['points']}"
+        return f"{numfmt.number(op.score, 3)} — {op.score_label}"
 
 
 def rank_text(op: Opinion) -> str:
-    w = _w(op.lang)
-    if op.rank is None:
-        return "—"
-    return f"{op.rank} {w['of']} {op.ranked} {w['ranked_projects']}"
+    """``2 of 7 ranked projects`` (``2 z 7 ocenionych projektów``), or a dash for a project without a rank."""
+    with i18n.use(op.lang):
+        if op.rank is None:
+            return "—"
+        return _("{rank} of {ranked} ranked projects").format(rank=op.rank, ranked=op.ranked)
 
 
 def _changes(op: Opinion) -> list[Block]:
     ch = op.changes
     if ch is None:
         return []
-    w, lang = _w(op.lang), op.lang
+    w = words()
 
     def s(v):
         if v is None:
             return "—"
-        return numfmt.amount(v, lang) if methods.get(op.identification.method).card else numfmt.number(v, 3, lang)
+        return numfmt.amount(v) if _card(op) else numfmt.number(v, 3)
 
     rows = [[w["score"], s(ch.score_old), s(ch.score_new)],
             [w["rank"], "—" if ch.rank_old is None else str(ch.rank_old), "—" if ch.rank_new is None else str(ch.rank_new)],
-            [w["recommendation"], ch.recommendation_old.label(lang) if ch.recommendation_old else "—",
-             ch.recommendation_new.label(lang)]]
+            [w["recommendation"], ch.recommendation_old.label(op.lang) if ch.recommendation_old else "—",
+             ch.recommendation_new.label(op.lang)]]
     return [Block("heading", w["changes"], level=1), Block("para", ch.text),
-            Block("table", headers=[w["item"], w["before"], w["now"]], rows=rows, widths=[2, 1.5, 1.5])]
+            Block("table", headers=[w["item"], w["before"], w["now"]], rows=rows)]
+
+
+def _numbered_criteria(op: Opinion) -> tuple[list[str], list[tuple[int, str]]]:
+    """Each criterion's number (``2.3``: the third criterion of the second group) and the group rows."""
+    numbers, groups, order = [], [], {}
+    count: dict[str, int] = {}
+    for k, a in enumerate(op.criteria):
+        if a.group not in order:
+            order[a.group] = len(order) + 1
+            groups.append((k, f"{order[a.group]}. {a.group_label}"))
+        count[a.group] = count.get(a.group, 0) + 1
+        numbers.append(f"{order[a.group]}.{count[a.group]}")
+    return numbers, groups
 
 
 def opinion_blocks(op: Opinion, level: int = 1, standalone: bool = True) -> list[Block]:
-    """The blocks of one opinion; ``level`` is the heading level of its numbered sections."""
-    lang = op.lang
-    w = _w(lang)
+    """The blocks of one opinion, in the opinion's language; ``level`` is the heading level of its
+    numbered sections."""
+    with i18n.use(op.lang):
+        return _opinion_blocks(op, level, standalone)
+
+
+def _opinion_blocks(op: Opinion, level: int, standalone: bool) -> list[Block]:
+    w = words()
     idn = op.identification
     out: list[Block] = []
     if standalone:
@@ -221,7 +253,7 @@ def opinion_blocks(op: Opinion, level: int = 1, standalone: bool = True) -> list
             [w["partnership"], idn.partnership], [w["voivodeship"], idn.voivodeship or "—"],
             [w["project"], f"{idn.project_id} — {idn.project_title}"], [w["advisor"], idn.advisor or "—"],
             [w["date"], idn.date.isoformat() if idn.date else "—"],
-            [w["recommendation"], op.recommendation_label.upper()]], widths=[1.3, 3.7]))
+            [w["recommendation"], op.recommendation_label.upper()]]))
     else:
         out.append(Block("heading", f"{idn.project_id} — {idn.project_title}", level=level - 1 if level > 1 else 1))
     for b in _changes(op):
@@ -233,52 +265,52 @@ def opinion_blocks(op: Opinion, level: int = 1, standalone: bool = True) -> list
 
     # 1. project information
     out.append(h("s1", "1."))
-    funding = "; ".join(f"{f.source}" + (f": {numfmt.money(f.amount, lang)}" if f.amount is not None else "")
+    funding = "; ".join(f"{f.source}" + (f": {numfmt.money(f.amount)}" if f.amount is not None else "")
                         for f in idn.funding) or "—"
     out.append(Block("kv", rows=[
         [w["id"], idn.project_id], [w["name"], idn.project_title], [w["lead"], idn.lead_jst or "—"],
         [w["partners"], ", ".join(idn.partners) or "—"],
-        [w["cost"], numfmt.money(idn.cost, lang) if idn.cost is not None else "—"],
-        [w["funding"], funding], [w["status"], idn.status or "—"], [w["description"], idn.description or "—"]],
-        widths=[1.3, 3.7]))
+        [w["cost"], numfmt.money(idn.cost) if idn.cost is not None else "—"],
+        [w["funding"], funding], [w["status"], idn.status or "—"], [w["description"], idn.description or "—"]]))
 
     # 2. overall assessment and recommendation
     out.append(h("s2", "2."))
     kv = [[w["score"], score_text(op)], [w["rank"], rank_text(op)]]
     if op.eligible and op.attainment is not None:
-        kv.append([w["attainment"], numfmt.percent(op.attainment, lang)])
+        kv.append([w["attainment"], numfmt.percent(op.attainment)])
     elif not op.eligible:
         kv.append([w["gates"], f"{w['gates_failed']}: " + "; ".join(g.text for g in op.failed_gates)])
     if op.card is not None:
         c = op.card
-        kv.append([w["card"], f"{numfmt.amount(c.points, lang)} / {numfmt.amount(c.max_points, lang)} {w['points']}"
+        kv.append([w["card"], f"{numfmt.amount(c.points)} / {numfmt.amount(c.max_points)} {w['points']}"
                    f" ({w['passed'] if c.passed else w['failed']})"])
     kv += [[w["recommendation"], op.recommendation_label.upper()], [w["rule"], op.decided_by.text]]
-    out.append(Block("kv", rows=kv, widths=[1.3, 3.7]))
+    out.append(Block("kv", rows=kv))
     out.append(Block("para", op.decision_text))
     if len(op.rules_applied) > 1:
         out.append(Block("para", w["rules_applied"] + ":", bold=True))
         out.append(Block("bullets", items=[r.text for r in op.rules_applied]))
     if op.groups:
-        rows = [[g.label, numfmt.number(g.weight, 3, lang), numfmt.number(g.contribution or 0, 3, lang),
-                 w["n_a"] if g.percent is None else numfmt.percent(g.percent / 100, lang),
-                 "—" if g.minimum_percent is None else numfmt.percent(g.minimum_percent / 100, lang)]
+        rows = [[g.label, numfmt.number(g.weight, 3), numfmt.number(g.contribution or 0, 3),
+                 w["n_a"] if g.percent is None else numfmt.percent(g.percent / 100),
+                 "—" if g.minimum_percent is None else numfmt.percent(g.minimum_percent / 100)]
                 for g in op.groups]
-        out.append(Block("table", headers=[w["group"], w["weight"], w["group_contribution"], w["group_pct"], w["minimum"]],
-                         rows=rows, widths=[2.4, 1, 1, 1.2, 1]))
+        out.append(Block("table", headers=[w["group"], w["weight"], w["group_contribution"], w["group_pct"],
+                                           w["minimum"]], rows=rows))
 
-    # 3. by criterion
+    # 3. by criterion: a row per criterion under its group's row
     out.append(h("s3", "3."))
     if op.eligible:
         out.append(Block("small", w["s3_note"]))
-    rows = [[a.group_label, a.label, a.value_text, a.descriptor or "—", numfmt.number(a.weight, 3, lang),
+    numbers, groups = _numbered_criteria(op)
+    rows = [[n, a.label, a.value_text, a.descriptor or "—", numfmt.number(a.weight, 3),
              "—" if a.contribution is None else
-             f"{numfmt.number(a.contribution, 3, lang)} ({numfmt.percent(a.attainment or 0.0, lang)})",
+             f"{numfmt.number(a.contribution, 3)} ({numfmt.percent(a.attainment or 0.0)})",
              a.comment or ""]
-            for a in op.criteria]
-    out.append(Block("table", headers=[w["group"], w["criterion"], w["assessment"], w["level"], w["weight"],
-                                       w["contribution"], w["comment"]], rows=rows,
-                     widths=[1.1, 1.5, 1.1, 2.6, 0.7, 0.7, 2.2]))
+            for n, a in zip(numbers, op.criteria)]
+    out.append(Block("table", headers=[w["number"], w["criterion"], w["assessment"], w["level"], w["weight"],
+                                       w["contribution"], w["comment"]], rows=rows, groups=groups,
+                     min_widths=[None, None, None, None, None, None, 2.8]))  # room for the advisor's comment
 
     # 4, 5. strengths, weaknesses
     out.append(h("s4", "4."))
@@ -313,34 +345,72 @@ def opinion_blocks(op: Opinion, level: int = 1, standalone: bool = True) -> list
     return out
 
 
-def footer_text(engine: str, hash_: str, lang: str) -> str:
-    return _w(lang)["footer"].format(engine=engine, hash=hash_)
+def footer_text(engine: str, hash_: str, lang: str | None = None) -> str:
+    """The provenance line of every page's footer."""
+    with i18n.use(lang):
+        return _("Opinion generated by {engine}; inputs {hash}. Sections 7.2 and 8 are the advisor's.").format(
+            engine=engine, hash=hash_)
+
+
+def page_text(lang: str | None = None) -> str:
+    """The page number line of the footer, with the fields ``{page}`` and ``{pages}``: ``Strona {page} z
+    {pages}``."""
+    with i18n.use(lang):
+        return _("Page {page} of {pages}")
+
+
+def header_text(op: Opinion) -> str:
+    """The page header of an opinion: the partnership and the project."""
+    idn = op.identification
+    return f"{idn.partnership} · {idn.project_id} — {idn.project_title}"
+
+
+def bundle_header_text(bundle: OpinionBundle) -> str:
+    """The page header of the bundle's summary: the partnership and the package."""
+    return f"{bundle.partnership} · {words_in(bundle.lang)['package']}"
+
+
+def _top_k_header(k: int) -> str:
+    if k == 1:
+        return _("In first place (SMAA)")
+    if k == 2:
+        return _("In the top 2 (SMAA)")
+    if k == 3:
+        return _("In the top 3 (SMAA)")
+    return _("In the top {k} (SMAA)").format(k=k)
 
 
 def bundle_blocks(bundle: OpinionBundle) -> list[Block]:
-    lang = bundle.lang
-    w = _w(lang)
+    """The bundle: a summary page (the package's projects, their rank, score, recommendation and the rule
+    that decided it), then each project's opinion from a new page."""
+    with i18n.use(bundle.lang):
+        return _bundle_blocks(bundle)
+
+
+def _bundle_blocks(bundle: OpinionBundle) -> list[Block]:
+    w = words()
+    card = methods.get(bundle.method).card
     out = [Block("title", w["bundle_title"]), Block("subtitle", f"{w['bundle_sub']}: {bundle.partnership}", bold=True),
            Block("kv", rows=[[w["partnership"], bundle.partnership], [w["voivodeship"], bundle.voivodeship or "—"],
                              [w["advisor"], bundle.advisor or "—"],
-                             [w["date"], bundle.date.isoformat() if bundle.date else "—"]], widths=[1.3, 3.7]),
+                             [w["date"], bundle.date.isoformat() if bundle.date else "—"]]),
            Block("small", w["bundle_note"]),
            Block("heading", w["summary"], level=1)]
-    headers = ["Lp.", w["rank"], "ID", w["project"], w["score"], w["recommendation"]]
+    headers = [w["number"], w["rank"], w["project_id"], w["project"], w["score"], w["recommendation"], w["rule"]]
     if bundle.top_k:
-        headers.append(w["top"].format(k=w["topk"][bundle.top_k]))
+        headers.append(_top_k_header(bundle.top_k))
+    rules = {o.identification.project_id: o.decided_by.text for o in bundle.opinions}
     rows = []
     for n, s in enumerate(bundle.summary, 1):
-        score = "—" if s.score is None else (numfmt.amount(s.score, lang) if methods.get(bundle.method).card
-                                              else numfmt.number(s.score, 3, lang))
-        row = [str(n), "—" if s.rank is None else str(s.rank), s.project_id, s.title, score, s.recommendation_label]
+        score = "—" if s.score is None else (numfmt.amount(s.score) if card else numfmt.number(s.score, 3))
+        row = [str(n), "—" if s.rank is None else str(s.rank), s.project_id, s.title, score, s.recommendation_label,
+               rules.get(s.project_id, "—")]
         if bundle.top_k:
-            row.append("—" if s.share_top_k is None else numfmt.percent(s.share_top_k, lang))
+            row.append("—" if s.share_top_k is None else numfmt.percent(s.share_top_k))
         rows.append(row)
-    out.append(Block("table", headers=headers, rows=rows,
-                     widths=[0.4, 0.7, 0.6, 3.2, 0.8, 1.4] + ([0.9] if bundle.top_k else [])))
+    out.append(Block("table", headers=headers, rows=rows))
     for op in bundle.opinions:
-        out.append(Block("pagebreak"))
+        out.append(Block("pagebreak", header=header_text(op)))
         out.extend(opinion_blocks(op, level=2, standalone=False))
     out.append(Block("small", f"{w['provenance']}: {w['engine']} {bundle.engine}; {w['hash']} {bundle.input_hash}."))
     return out
