@@ -374,3 +374,12 @@ def split_numbers(text: str, param: str | None = None) -> list[float]:
                                "decimals with a comma: 0,5; 0,3; 0,2)").format(n=i + 1, value=p),
                              param=param) from None
     return out
+
+
+def expected_value(crit) -> str:
+    """What a score of ``crit`` must be: ``a level of scale 0–5``, ``a number (PLN)``, ``a number``."""
+    if crit is not None and crit.scale is not None:
+        return _("a level of scale {scale}").format(scale=crit.scale.describe())
+    if crit is not None and crit.unit:
+        return _("a number ({unit})").format(unit=crit.unit)
+    return _("a number")

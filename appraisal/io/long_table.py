@@ -54,6 +54,7 @@ from .cells import (
     CellValueError,
     cell_number,
     cell_text,
+    expected_value,
     gate_answer,
     not_a_number,
     seen_value,
@@ -110,15 +111,6 @@ def _group_norm(text: str) -> str:
 def _or(names) -> str:
     """``a or b or c``, in the current language."""
     return (" " + pgettext("reader", "or") + " ").join(names)
-
-
-def expected_value(crit) -> str:
-    """What a score of ``crit`` must be: ``a level of scale 0–5``, ``a number (PLN)``, ``a number``."""
-    if crit is not None and crit.scale is not None:
-        return _("a level of scale {scale}").format(scale=crit.scale.describe())
-    if crit is not None and crit.unit:
-        return _("a number ({unit})").format(unit=crit.unit)
-    return _("a number")
 
 
 # --------------------------------------------------------------------------- the two kinds of file

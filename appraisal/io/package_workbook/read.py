@@ -32,6 +32,7 @@ from ..cells import (
     CellValueError,
     cell_number,
     cell_text,
+    expected_value,
     gate_answer,
     not_a_number,
     seen_value,
@@ -39,7 +40,6 @@ from ..cells import (
     split_list,
 )
 from ..csv import versus
-from ..long_table import expected_value
 from ..xlsx import open_workbook
 from .layout import (
     AGGREGATIONS,
