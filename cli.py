@@ -9,8 +9,8 @@ Exit codes: 0 ok; 2 bad input or usage (one line on stderr, no traceback unless 
 1 an internal error (a bug: please report it with the --debug traceback); 3 a batch with failed
 packages; 4 ``weights --strict`` on inconsistent judgments (CR > 0.10); 130 interrupted (Ctrl-C).
 
-Messages are in the language of ``--lang`` (given to any command; default ``APPRAISE_LANG``, else Polish),
-click's own messages too (:mod:`appraisal.commands.clickwords`). ``--debug`` may stand anywhere among the
+Messages and help pages are in the language of ``--lang`` (given to any command; default ``APPRAISE_LANG``,
+else Polish), click's own words too (:mod:`appraisal.commands.clickwords`). ``--debug`` may stand anywhere among the
 options. A file argument ``-`` is standard input, ``-o -`` standard output (see each command's help).
 """
 
@@ -23,33 +23,36 @@ import sys
 import click
 
 from appraisal import __version__
+from appraisal.commands import clickwords
 from appraisal.criteria import i18n
 from appraisal.criteria.errors import InputError
-from appraisal.criteria.i18n import _
+from appraisal.criteria.i18n import N_, _
 
 #: every command: its name (the module ``appraisal.commands.<name>`` defines it under the same name) and the
-#: first paragraph of its help, which ``appraise --help`` lists (tests/test_library_api.py keeps the two equal)
+#: first paragraph of its help, which ``appraise --help`` lists (tests/test_library_api.py keeps the two equal);
+#: English msgids, translated when listed
 COMMANDS = {
-    "batch": "Score every package under a folder (DIR/<voivodeship>/<partnership>.xlsx|json|toml), or every "
-             "partnership of one long table (.csv/.xlsx with voivodeship and partnership columns).",
-    "criteria": "Built-in criteria sets.",
-    "demo": "Run the whole pipeline on the bundled samples and say where the files went.",
-    "opinions": "Advisory opinions (opinia doradcza, Komponent II): one per project, plus the package bundle.",
-    "portfolio": "Choose the eligible projects with the largest total score whose cost fits the budget.",
-    "rank": "Rank a decision matrix (CSV) or a package of projects (JSON/TOML).",
-    "samples": "The sample packages, criteria sets and matrices installed with appraise.",
-    "schema": "Print the JSON Schema of a package, a criteria-set file or an opinion.",
-    "sensitivity": "How robust is the ranking, and what would change it?",
-    "template": "Write an Excel workbook for an advisor to fill in: package, projects, scores, gates, weights.",
-    "validate": "Check a package, criteria set, pairwise or matrix file; list every problem found.",
-    "weights": "AHP weights and consistency of one pairwise matrix (CSV), or of a panel of experts' matrices.",
+    "batch": N_("Score every package under a folder (DIR/<voivodeship>/<partnership>.xlsx|json|toml), or every "
+                "partnership of one long table (.csv/.xlsx with voivodeship and partnership columns)."),
+    "criteria": N_("Built-in criteria sets."),
+    "demo": N_("Run the whole pipeline on the bundled samples and say where the files went."),
+    "opinions": N_("Advisory opinions (opinia doradcza, Komponent II): one per project, plus the package bundle."),
+    "portfolio": N_("Choose the eligible projects with the largest total score whose cost fits the budget."),
+    "rank": N_("Rank a decision matrix (CSV) or a package of projects (JSON/TOML)."),
+    "samples": N_("The sample packages, criteria sets and matrices installed with appraise."),
+    "schema": N_("Print the JSON Schema of a package, a criteria-set file or an opinion."),
+    "sensitivity": N_("How robust is the ranking, and what would change it?"),
+    "template": N_("Write an Excel workbook for an advisor to fill in: package, projects, scores, gates, weights."),
+    "validate": N_("Check a package, criteria set, pairwise or matrix file; list every problem found."),
+    "weights": N_("AHP weights and consistency of one pairwise matrix (CSV), or of a panel of experts' matrices."),
 }
 
 _NO_SUCH_COMMAND = getattr(click.exceptions, "NoSuchCommand", None)  # click >= 8.4: suggests close names
 
 
-class LazyGroup(click.Group):
-    """A group whose commands are imported on demand, from :data:`COMMANDS`."""
+class LazyGroup(clickwords.Group):
+    """A group whose commands are imported on demand, from :data:`COMMANDS` (its help, like theirs, in the
+    user's language: :class:`appraisal.commands.clickwords.Group`)."""
 
     _listing = False
 
@@ -60,7 +63,7 @@ class LazyGroup(click.Group):
         if cmd_name not in COMMANDS:
             return None
         if self._listing:  # --help: the command's name and help, without importing it
-            return click.Command(cmd_name, help=COMMANDS[cmd_name])
+            return click.Command(cmd_name, help=_(COMMANDS[cmd_name]))
         return getattr(importlib.import_module(f"appraisal.commands.{cmd_name}"), cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -80,28 +83,37 @@ class LazyGroup(click.Group):
             raise _NO_SUCH_COMMAND(exc.command_name, possibilities=self.list_commands(ctx), ctx=ctx) from None
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="appraise")
-@click.option("--debug", is_flag=True, help="Show the full traceback of any error.")
-@click.option("--lang", type=click.Choice(i18n.LANGUAGES), default=None, is_eager=True,
-              callback=lambda ctx, param, value: i18n.set_language(value) or value,
-              help="Language of messages, tables and documents [default: pl, or APPRAISE_LANG]; also accepted "
-                   "after the command.")
+def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``appraise --lang X``: the language from here on (not given: the one :func:`main` set stays)."""
+    if value is not None:
+        i18n.set_language(value)
+    return value
+
+
+#: the help of ``appraise --help`` (a msgid: shown in the user's language)
+HELP = N_("appraise: AHP weights, TOPSIS/WSM rankings and selection cards for packages of key projects.\n"
+          "\n"
+          "Every command takes --lang pl|en (default: pl, or the APPRAISE_LANG environment variable) and --debug "
+          "(a traceback instead of a one-line error). A file argument - reads standard input.\n"
+          "\n"
+          "\b\n"
+          "Exit codes:\n"
+          "  0    ok\n"
+          "  1    internal error (a bug: rerun with --debug and report the traceback)\n"
+          "  2    bad input or usage (one line on stderr)\n"
+          "  3    batch: some packages failed\n"
+          "  4    weights --strict: inconsistent judgments (CR > 0.10)\n"
+          "  130  interrupted (Ctrl-C)")
+
+
+@click.group(cls=LazyGroup, help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="appraise", help=N_("Show the version and exit."))
+@click.option("--debug", is_flag=True, help=N_("Show the full traceback of any error."))
+@click.option("--lang", type=click.Choice(i18n.LANGUAGES), default=None, is_eager=True, callback=_set_language,
+              help=N_("Language of messages, tables and documents [default: pl, or APPRAISE_LANG]; also accepted "
+                      "after the command."))
 def cli(debug: bool, lang: str | None) -> None:
-    """appraise: AHP weights, TOPSIS/WSM rankings and selection cards for packages of key projects.
-
-    Every command takes --lang pl|en (default: pl, or the APPRAISE_LANG environment variable) and
-    --debug (a traceback instead of a one-line error). A file argument - reads standard input.
-
-    \b
-    Exit codes:
-      0    ok
-      1    internal error (a bug: rerun with --debug and report the traceback)
-      2    bad input or usage (one line on stderr)
-      3    batch: some packages failed
-      4    weights --strict: inconsistent judgments (CR > 0.10)
-      130  interrupted (Ctrl-C)
-    """
+    """appraise: AHP weights, TOPSIS/WSM rankings and selection cards (the help is :data:`HELP`)."""
 
 
 # --- entry point -----------------------------------------------------------------------------------
@@ -150,8 +162,6 @@ def _lang_of(args: list[str]) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; bad input ends in one line on stderr and exit code 2."""
-    from appraisal.commands import clickwords
-
     clickwords.install()  # click's own messages in the language of --lang too
     args = list(sys.argv[1:] if argv is None else argv)
     args, debug = _take_debug(args)

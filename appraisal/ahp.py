@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .criteria import i18n
 from .criteria.errors import InputError
 from .criteria.i18n import _
 from .criteria.judgments import RECIPROCITY_TOLERANCE
@@ -426,7 +427,7 @@ def synthesize(root) -> tuple[dict[str, float], list[NodeWeights]]:
     def visit(group, factor: float) -> None:
         kids = group.children
         ids = [k.id for k in kids]
-        label = group.label.get("pl")
+        label = group.label.get(i18n.current()) or group.label.get("pl")
         if group.pairwise:
             mats = [complete_reciprocal(np.array(j.numeric())) for j in group.pairwise]
             experts = [j.expert or _("expert {n}").format(n=i + 1) for i, j in enumerate(group.pairwise)]

@@ -289,12 +289,18 @@ class _SetFacts:
     values: ValueFunctions
 
 
-_FACTS: dict[int, tuple[Any, _SetFacts]] = {}
+_FACTS: dict[tuple[int, str], tuple[Any, _SetFacts]] = {}
 _FACTS_LIMIT = 64
 
 
+def _label(text) -> str | None:
+    """A label of the criteria set ({pl, en}) in the current language (Polish when it has no other)."""
+    return text.get(i18n.current()) or text.get("pl")
+
+
 def _set_facts(cs) -> _SetFacts:
-    hit = _FACTS.get(id(cs))
+    key = (id(cs), i18n.current())  # the labels are the set's in the current language
+    hit = _FACTS.get(key)
     if hit is not None and hit[0] is cs:
         return hit[1]
     global_w, nodes = ahp.synthesize(cs)
@@ -304,13 +310,13 @@ def _set_facts(cs) -> _SetFacts:
     facts = _SetFacts(
         crit_ids=crit_ids, w=np.array([global_w[c] for c in crit_ids]),
         d=np.array([c.sign for c in leaves], dtype=float),
-        criteria=[CriterionInfo(id=c.id, label=c.label.get("pl"), group=group_of[c.id], direction=c.direction,
+        criteria=[CriterionInfo(id=c.id, label=_label(c.label), group=group_of[c.id], direction=c.direction,
                                 weight=float(global_w[c.id])) for c in leaves],
         weights=[group_weights_report(nd) for nd in nodes],
         canonical=canonical_json(cs.model_dump(mode="json")), values=value_functions(leaves))
     if len(_FACTS) >= _FACTS_LIMIT:  # packages with their own weights each bring a new set: keep a few
         _FACTS.pop(next(iter(_FACTS)))
-    _FACTS[id(cs)] = (cs, facts)  # the set is kept alive with its facts, so its id is never reused
+    _FACTS[key] = (cs, facts)  # the set is kept alive with its facts, so its id is never reused
     return facts
 
 
@@ -332,7 +338,7 @@ def prepare_package(pkg, method: str = "topsis", normalization: str = "vector", 
     if not checked:
         pkg.check()
     cs = pkg.criteria_set
-    gates = {g.id: g.label.get("pl") for g in cs.gates}
+    gates = {g.id: _label(g.label) for g in cs.gates}
     eligible, ineligible = [], []
     for p in pkg.projects:
         failed = [FailedGate(id=g, label=label) for g, label in gates.items() if not p.gates.get(g, False)]

@@ -75,7 +75,10 @@ def test_gates_come_first_and_name_the_failed_gate():
     rk = package_from_document(small_package()).rank()
     assert [i.id for i in rk.ineligible] == ["P3"]
     assert rk.ineligible[0].failed_gates[0].id == "in_strategy"
-    assert rk.ineligible[0].failed_gates[0].label == "W strategii"
+    assert rk.ineligible[0].failed_gates[0].label == "In the strategy"  # the set's label in the language (en here)
+    from appraisal.criteria import i18n
+    with i18n.use("pl"):
+        assert package_from_document(small_package()).rank().ineligible[0].failed_gates[0].label == "W strategii"
     assert "P3" not in {r.id for r in rk.results}
     assert sorted(r.rank for r in rk.results) == [1, 2, 3, 4]
 

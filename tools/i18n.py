@@ -27,7 +27,7 @@ SOURCES = [ROOT / "appraisal", ROOT / "criteria", ROOT / "cli.py"]
 CATALOGS = ROOT / "criteria" / "locale" / "pl" / "LC_MESSAGES"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 METHOD_MAP = [("**.py", "python")]
-FIXED_DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+FIXED_DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
 
 def extract() -> Catalog:

@@ -8,39 +8,48 @@ from pathlib import Path
 import click
 
 from appraisal.commands import common
-from appraisal.commands.common import METHODS, NORMALIZATION_HELP, NORMALIZATIONS, echo_json, lang_option
+from appraisal.commands.clickwords import Command, Option
+from appraisal.commands.common import (
+    METHODS,
+    NORMALIZATION_HELP,
+    NORMALIZATIONS,
+    echo_json,
+    lang_option,
+    method_help,
+)
 from appraisal.criteria.errors import InputError
-from appraisal.criteria.i18n import _, ngettext
+from appraisal.criteria.i18n import N_, _, ngettext
 
 #: the exit code of a batch with failed packages
 EXIT_FAILED = 3
 
 
-@click.command()
+@click.command(cls=Command, help=N_(
+    "Score every package under a folder (DIR/<voivodeship>/<partnership>.xlsx|json|toml), or every partnership "
+    "of one long table (.csv/.xlsx with voivodeship and partnership columns).\n"
+    "\n"
+    "A package that cannot be read or scored is reported (summary, errors.json) and the rest still run; then the "
+    "exit code is 3 and the last line counts the successes and failures."))
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("wyniki"),
-              show_default=True, help="Folder for the results.")
+              show_default=True, help=N_("Folder for the results."))
 @click.option("--criteria", "criteria_ref", default=None,
-              help="One criteria set for every package (built-in name or file); a long table defaults to cwd.")
-@click.option("--method", type=METHODS, default="topsis", show_default=True)
+              help=N_("One criteria set for every package (built-in name or file); a long table defaults to "
+                      "cwd."))
+@click.option("--method", type=METHODS, default="topsis", show_default=True, cls=Option, make_help=method_help)
 @click.option("--normalization", type=NORMALIZATIONS, default="vector", show_default=True, help=NORMALIZATION_HELP)
-@click.option("--workers", type=click.IntRange(1, 256), default=None, help="Parallel processes [default: cores].")
-@click.option("--workbooks", is_flag=True, help="Also write one appraisal workbook per package.")
-@click.option("--only-failed", is_flag=True, help="Retry only the packages that failed in the last run into -o.")
-@click.option("--dry-run", is_flag=True, help="Validate and score everything, write nothing.")
-@click.option("--sheet", default=None, help="Long table in Excel: the sheet to read (default the first).")
+@click.option("--workers", type=click.IntRange(1, 256), default=None, help=N_("Parallel processes [default: cores]."))
+@click.option("--workbooks", is_flag=True, help=N_("Also write one appraisal workbook per package."))
+@click.option("--only-failed", is_flag=True, help=N_("Retry only the packages that failed in the last run into -o."))
+@click.option("--dry-run", is_flag=True, help=N_("Validate and score everything, write nothing."))
+@click.option("--sheet", default=None, help=N_("Long table in Excel: the sheet to read (default the first)."))
 @click.option("--json", "as_json", is_flag=True,
-              help="Print the result as JSON: what was scored and written, every failure (file, where, message), "
-                   "the files skipped; exit codes unchanged.")
+              help=N_("Print the result as JSON: what was scored and written, every failure (file, where, "
+                      "message), the files skipped; exit codes unchanged."))
 @lang_option
 def batch(source, out_dir, criteria_ref, method, normalization, workers, workbooks, only_failed, dry_run, sheet,
           as_json, lang) -> None:
-    """Score every package under a folder (DIR/<voivodeship>/<partnership>.xlsx|json|toml), or every
-    partnership of one long table (.csv/.xlsx with voivodeship and partnership columns).
-
-    A package that cannot be read or scored is reported (summary, errors.json) and the rest still
-    run; then the exit code is 3 and the last line counts the successes and failures.
-    """
+    """``appraise batch`` (its help is the ``help=`` above, in the user's language)."""
     from appraisal.batch import shown
     from appraisal.io.batch_run import run_batch
 

@@ -7,15 +7,23 @@ the environment (``LANGUAGE``, ``LANG``). :func:`install` binds those names to f
 message up in appraise's own catalogs, in appraise's current language (``--lang``, ``APPRAISE_LANG``):
 one switch for the whole command line. A message click has and the catalogs do not stays in English.
 
-The messages below are click's msgids, word for word (click 8.1 to 8.5), marked for the catalogs; the
-Polish is in ``criteria/locale/pl/LC_MESSAGES/cli.po``. Only the messages of errors are listed: the help
-pages (``--help``) stay in English, like the options' help texts.
+The messages below are click's msgids, word for word (click 8.1 to 8.5), marked for the catalogs: its errors
+(Polish in ``criteria/locale/pl/LC_MESSAGES/cli.po``) and the words of its help pages, ``Usage:``, ``Options``,
+``[default: …]`` (Polish in ``help.po``).
+
+The help pages (``--help``) are in the user's language too: appraise's commands are :class:`Command` and
+:class:`Group`, whose help texts (their own and their options') are English msgids marked with ``N_`` and
+translated when the page is shown, in the language of that moment, not when the command's module is imported.
 """
 
 from __future__ import annotations
 
 import gettext
 import importlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+
+import click
 
 from appraisal.criteria import i18n
 from appraisal.criteria.i18n import N_, ngettext
@@ -40,6 +48,14 @@ MESSAGES = (
     N_("Could not open file {filename!r}: {message}"), N_("unknown error"),
     N_("Value must be an iterable."),
 )
+
+#: the words of click's help pages (msgids exactly as click writes them: "[default: 10]", "[required]")
+HELP_WORDS = (
+    N_("Usage:"), N_("Options"), N_("Commands"), N_("Positional arguments"),
+    N_("default: {default}"), N_("required"),
+)
+#: the help of the -h/--help option of every command (click's msgid; translated when the page is shown)
+HELP_OPTION = N_("Show this message and exit.")
 
 #: the click modules whose messages are translated
 MODULES = ("click.core", "click.decorators", "click.exceptions", "click.formatting", "click.parser",
@@ -76,3 +92,60 @@ def install() -> None:
             module._ = click_gettext
         if getattr(module, "ngettext", None) is gettext.ngettext:
             module.ngettext = click_ngettext
+
+
+# --- help pages in the user's language ----------------------------------------------------------------------
+
+class Option(click.Option):
+    """An option whose help is made when the page is shown, by ``make_help()`` (a text built of several
+    messages, such as the list of the methods), instead of one msgid."""
+
+    def __init__(self, *args, make_help: Callable[[], str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.make_help = make_help
+
+
+@contextmanager
+def _in_language(items: Iterable) -> Iterator[None]:
+    """The help of ``items`` (a command, its parameters) in the current language while the block runs."""
+    saved = []
+    for item in items:
+        make = getattr(item, "make_help", None)
+        if make is None and not getattr(item, "help", None):
+            continue
+        saved.append((item, item.help))
+        item.help = make() if make is not None else i18n._(item.help)
+    try:
+        yield
+    finally:
+        for item, text in saved:
+            item.help = text
+
+
+class _Translated:
+    """What :class:`Command` and :class:`Group` add to click's: help texts kept as msgids, shown translated."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        new = getattr(self, "_help_option", None) is None
+        option = super().get_help_option(ctx)
+        if new and option is not None:
+            option.help = HELP_OPTION  # click made it in the language of its first use: keep the msgid instead
+        return option
+
+    def get_help(self, ctx: click.Context) -> str:
+        with _in_language([self, *self.get_params(ctx)]):
+            return super().get_help(ctx)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _in_language([self]):
+            return super().get_short_help_str(limit)
+
+
+class Command(_Translated, click.Command):
+    """A command of appraise: ``help=N_("...")`` for itself and its options, shown in the user's language."""
+
+
+class Group(_Translated, click.Group):
+    """A group of commands of appraise (its sub-commands are :class:`Command`), its help in the user's language."""
+
+    command_class = Command

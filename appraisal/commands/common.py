@@ -20,14 +20,16 @@ import click
 from appraisal import methods as registry
 from appraisal.criteria import i18n
 from appraisal.criteria.errors import InputError
-from appraisal.criteria.i18n import _
+from appraisal.criteria.i18n import N_, _
 
 LANGS = click.Choice(["en", "pl"])
 
 
 def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
-    if value is None:  # not given to the command: the one given before it (appraise --lang en rank ...), if any
-        value = ctx.find_root().params.get("lang")
+    parent = ctx.parent
+    while value is None and parent is not None:  # not given to the command: the one given before it, if any
+        value = parent.params.get("lang")          # (appraise --lang en rank ..., appraise criteria --lang en list)
+        parent = parent.parent
     i18n.set_language(value)  # None: APPRAISE_LANG, else Polish
     return i18n.current()
 
@@ -35,13 +37,13 @@ def _set_language(ctx: click.Context, param: click.Parameter, value: str | None)
 #: --lang, the same on every command: the language of messages, tables and documents (one switch)
 lang_option = click.option(
     "--lang", type=LANGS, default=None, callback=_set_language, is_eager=True,
-    help="Language of messages, tables and documents [default: pl, or APPRAISE_LANG].")
+    help=N_("Language of messages, tables and documents [default: pl, or APPRAISE_LANG]."))
 #: --method: every method of the registry; sensitivity only those that read the weights
 METHODS = click.Choice(registry.names())
 WEIGHTED_METHODS = click.Choice(registry.weighted_names())
 NORMALIZATIONS = click.Choice(["vector", "minmax", "reference"])
 #: the --normalization help of the commands that rank a package
-NORMALIZATION_HELP = "TOPSIS normalization (reference: R-TOPSIS on the criteria set's reference levels)."
+NORMALIZATION_HELP = N_("TOPSIS normalization (reference: R-TOPSIS on the criteria set's reference levels).")
 SAMPLERS = click.Choice(["dirichlet", "uniform", "ahp", "panel"])
 #: what the file name ``-`` stands for: standard input (an argument) or standard output (``-o``)
 DASH = "-"
@@ -50,9 +52,18 @@ INPUT_FORMATS = {"json": ".json", "toml": ".toml", "csv": ".csv", "xlsx": ".xlsx
 #: --input-format: what ``-`` (standard input) holds when it should not be recognised from the content
 input_format_option = click.option(
     "--input-format", type=click.Choice(list(INPUT_FORMATS)), default=None,
-    help="What standard input (-) holds: json, toml, csv or xlsx [default: recognised from the content].")
+    help=N_("What standard input (-) holds: json, toml, csv or xlsx [default: recognised from the content]."))
 #: --force on the commands that write a file given by -o
-FORCE_HELP = "Write -o even over an input file (or, for template, over a filled workbook)."
+FORCE_HELP = N_("Write -o even over an input file (or, for template, over a filled workbook).")
+
+
+def method_help(weighted_only: bool = False) -> str:
+    """The --method help: the methods of the registry (only those that read the weights, for sensitivity), in
+    the current language; made when the help page is shown (:class:`appraisal.commands.clickwords.Option`)."""
+    words = [_(m.help) for m in registry.METHODS if m.weighted or not weighted_only]
+    if len(words) == 1:
+        return words[0] + "."
+    return _("{methods}, or {last}.").format(methods=", ".join(words[:-1]), last=words[-1])
 
 
 def echo_json(obj) -> None:

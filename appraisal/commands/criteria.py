@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import click
 
+from appraisal.commands.clickwords import Group
 from appraisal.commands.common import echo_json, lang_option
-from appraisal.criteria.i18n import _, ngettext
+from appraisal.criteria.i18n import N_, _, ngettext
 
 
-@click.group()
-def criteria() -> None:
-    """Built-in criteria sets."""
+@click.group(cls=Group, help=N_("Built-in criteria sets."))
+@lang_option
+def criteria(lang) -> None:
+    """``appraise criteria list|show``."""
 
 
-@criteria.command("list")
+@criteria.command("list", help=N_("Names of the built-in criteria sets."))
 @lang_option
 def criteria_list(lang) -> None:
-    """Names of the built-in criteria sets."""
+    """``appraise criteria list``."""
     from appraisal.criteria import builtin_sets, load_criteria
 
     for name in builtin_sets():
@@ -28,12 +30,13 @@ def criteria_list(lang) -> None:
         click.echo(f"{name}: {cs.label.get(lang)} ({counts})")
 
 
-@criteria.command("show")
+@criteria.command("show", help=N_("Print a criteria set (a built-in name such as cwd, or a .toml/.json file) with "
+                                   "its weights."))
 @click.argument("name")
-@click.option("--json", "as_json", is_flag=True, help="Print the set as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the set as JSON."))
 @lang_option
 def criteria_show(name, as_json, lang) -> None:
-    """Print a criteria set (a built-in name such as cwd, or a .toml/.json file) with its weights."""
+    """``appraise criteria show NAME``."""
     from appraisal import ahp
     from appraisal.criteria import load_criteria
     from appraisal.io.text import render_criteria

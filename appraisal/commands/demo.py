@@ -6,21 +6,21 @@ from pathlib import Path
 
 import click
 
+from appraisal.commands.clickwords import Command
 from appraisal.commands.common import lang_option
-from appraisal.criteria.i18n import _
+from appraisal.criteria.i18n import N_, _
 
 
-@click.command()
+@click.command(cls=Command, help=N_(
+    "Run the whole pipeline on the bundled samples and say where the files went.\n"
+    "\n"
+    "One partnership in full (AHP weights and their consistency, gates, the TOPSIS ranking with WSM beside it) "
+    "and its appraisal workbook; a selection-card package; then a summary of all bundled partnerships."))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("appraise-demo"), show_default=True, help="Folder for the files the demo writes.")
+              default=Path("appraise-demo"), show_default=True, help=N_("Folder for the files the demo writes."))
 @lang_option
 def demo(out_dir, lang) -> None:
-    """Run the whole pipeline on the bundled samples and say where the files went.
-
-    One partnership in full (AHP weights and their consistency, gates, the TOPSIS ranking with
-    WSM beside it) and its appraisal workbook; a selection-card package; then a summary of all
-    bundled partnerships.
-    """
+    """``appraise demo`` (its help is the ``help=`` above, in the user's language)."""
     from appraisal.demo import run_demo
 
     shown = []

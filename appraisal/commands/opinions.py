@@ -8,6 +8,7 @@ import click
 
 from appraisal import methods as registry
 from appraisal.commands import common
+from appraisal.commands.clickwords import Command, Option
 from appraisal.commands.common import (
     METHODS,
     NORMALIZATION_HELP,
@@ -16,43 +17,45 @@ from appraisal.commands.common import (
     echo_json,
     input_format_option,
     lang_option,
+    method_help,
 )
 from appraisal.criteria.errors import InputError
-from appraisal.criteria.i18n import _, ngettext, pgettext
+from appraisal.criteria.i18n import N_, _, ngettext, pgettext
 
 
-@click.command()
+@click.command(cls=Command, help=N_(
+    "Advisory opinions (opinia doradcza, Komponent II): one per project, plus the package bundle.\n"
+    "\n"
+    "Each opinion gives the score and rank, a recommendation (recommended / with conditions / needs rework / not "
+    "recommended) with the rule that decided it, the assessment by criterion, strengths, weaknesses and risks, a "
+    "robustness sentence, conditions, and sections for the advisor that survive regeneration (edit them in the "
+    "DOCX); a regenerated opinion says what changed. SOURCE - reads standard input."))
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for the opinions (regenerating into it keeps the advisor's text).")
+              help=N_("Folder for the opinions (regenerating into it keeps the advisor's text)."))
 @click.option("--format", "formats", default="docx,md,json", show_default=True,
-              help="Documents to write, comma-separated (each project's .json record is always written).")
+              help=N_("Documents to write, comma-separated (each project's .json record is always written)."))
 @lang_option
-@click.option("--method", type=METHODS, default="topsis", show_default=True)
+@click.option("--method", type=METHODS, default="topsis", show_default=True, cls=Option, make_help=method_help)
 @click.option("--normalization", type=NORMALIZATIONS, default="vector", show_default=True, help=NORMALIZATION_HELP)
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Recommendation rules (TOML/JSON) instead of the criteria set's [opinions] section.")
+              help=N_("Recommendation rules (TOML/JSON) instead of the criteria set's [opinions] section."))
 @click.option("--samples", type=click.IntRange(min=0), default=None,
-              help="SMAA weight samples for the robustness sentence; 0 = skip [default: 10000, 0 for points].")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same opinions).")
+              help=N_("SMAA weight samples for the robustness sentence; 0 = skip [default: 10000, 0 for "
+                      "points]."))
+@click.option("--seed", type=int, default=0, show_default=True, help=N_("Random seed (same seed, same opinions)."))
 @click.option("--sampler", type=SAMPLERS, default="dirichlet",
-              show_default=True, help="How the weights are sampled (as in appraise sensitivity).")
-@click.option("--advisor", default=None, help="The advisor's name [default: the package's].")
-@click.option("--date", "date_text", default=None, metavar="YYYY-MM-DD", help="Date of the opinions [default: the package's].")
+              show_default=True, help=N_("How the weights are sampled (as in appraise sensitivity)."))
+@click.option("--advisor", default=None, help=N_("The advisor's name [default: the package's]."))
+@click.option("--date", "date_text", default=None, metavar="YYYY-MM-DD",
+              help=N_("Date of the opinions [default: the package's]."))
 @click.option("--json", "as_json", is_flag=True,
-              help="Print the result as JSON: every opinion (project, rank, recommendation, rule, files), the "
-                   "bundle's files and the notes.")
+              help=N_("Print the result as JSON: every opinion (project, rank, recommendation, rule, files), "
+                      "the bundle's files and the notes."))
 @input_format_option
 def opinions(source, out_dir, formats, lang, method, normalization, rules_file, samples, seed, sampler, advisor,
              date_text, as_json, input_format) -> None:
-    """Advisory opinions (opinia doradcza, Komponent II): one per project, plus the package bundle.
-
-    Each opinion gives the score and rank, a recommendation (recommended / with conditions / needs
-    rework / not recommended) with the rule that decided it, the assessment by criterion, strengths,
-    weaknesses and risks, a robustness sentence, conditions, and sections for the advisor that survive
-    regeneration (edit them in the DOCX); a regenerated opinion says what changed.
-    SOURCE - reads standard input.
-    """
+    """``appraise opinions`` (its help is the ``help=`` above, in the user's language)."""
     import datetime as dt
 
     from appraisal import opinions as op

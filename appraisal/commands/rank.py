@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from appraisal import methods as registry
 from appraisal.commands import common
+from appraisal.commands.clickwords import Command, Option
 from appraisal.commands.common import (
     FORCE_HELP,
     METHODS,
@@ -15,35 +15,37 @@ from appraisal.commands.common import (
     echo_json,
     input_format_option,
     lang_option,
+    method_help,
 )
+from appraisal.criteria.i18n import N_
 
 
-@click.command()
+@click.command(cls=Command, help=N_(
+    "Rank a decision matrix (CSV) or a package of projects (JSON/TOML).\n"
+    "\n"
+    "A package is appraised with its criteria set: gates first (failing projects are listed, not ranked), then "
+    "the criteria tree's AHP weights, then the method; the other methods are shown as a cross-check. SOURCE - "
+    "reads standard input."))
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--weights", "weights_", default=None, metavar="0.4,0.3,...",
-              help="CSV matrix: one weight per criterion (normalised to sum 1; default equal); also '0,4; 0,3; …'.")
+              help=N_("CSV matrix: one weight per criterion (normalised to sum 1; default equal); also "
+                      "'0,4; 0,3; …'."))
 @click.option("--directions", default=None, metavar="+,-,...",
-              help="CSV matrix: + benefit, - cost, one per criterion (e.g. --directions=-,+).")
-@click.option("--method", type=METHODS, default="topsis", show_default=True,
-              help=", ".join(m.help for m in registry.METHODS[:-1]) + ", or " + registry.METHODS[-1].help + ".")
+              help=N_("CSV matrix: + benefit, - cost, one per criterion (e.g. --directions=-,+)."))
+@click.option("--method", type=METHODS, default="topsis", show_default=True, cls=Option, make_help=method_help)
 @click.option("--normalization", type=NORMALIZATIONS, default="vector",
-              show_default=True, help="TOPSIS normalization: vector, min-max (both within the package), or "
-              "reference (R-TOPSIS on the criteria set's reference levels: no rank reversal). WSM always uses "
-              "oriented min-max.")
-@click.option("--json", "as_json", is_flag=True, help="Print the ranking as JSON.")
+              show_default=True, help=N_("TOPSIS normalization: vector, min-max (both within the package), or "
+                                         "reference (R-TOPSIS on the criteria set's reference levels: no rank "
+                                         "reversal). WSM always uses oriented min-max."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the ranking as JSON."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the ranking: .json, or .xlsx (the appraisal workbook); - writes the workbook to "
-                   "standard output.")
+              help=N_("Also write the ranking: .json, or .xlsx (the appraisal workbook); - writes the workbook "
+                      "to standard output."))
 @click.option("--force", is_flag=True, help=FORCE_HELP)
 @input_format_option
 @lang_option
 def rank(source, weights_, directions, method, normalization, as_json, output, force, input_format, lang) -> None:
-    """Rank a decision matrix (CSV) or a package of projects (JSON/TOML).
-
-    A package is appraised with its criteria set: gates first (failing projects are listed, not
-    ranked), then the criteria tree's AHP weights, then the method; the other methods are shown
-    as a cross-check. SOURCE - reads standard input.
-    """
+    """``appraise rank`` (its help is the ``help=`` above, in the user's language)."""
     from appraisal.io.text import render_ranking, render_weights_report
 
     common.check_stdout_use(output, as_json)

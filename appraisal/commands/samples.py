@@ -7,9 +7,10 @@ from pathlib import Path, PurePosixPath
 
 import click
 
+from appraisal.commands.clickwords import Group
 from appraisal.commands.common import lang_option
 from appraisal.criteria.errors import InputError
-from appraisal.criteria.i18n import _, ngettext
+from appraisal.criteria.i18n import N_, _, ngettext
 
 #: the kinds of files that are samples (the package also holds its __init__.py)
 SAMPLE_SUFFIXES = (".json", ".toml", ".csv", ".xlsx", ".md")
@@ -35,28 +36,29 @@ def sample_files() -> list[tuple[PurePosixPath, object]]:
     return sorted(out, key=lambda item: str(item[0]))
 
 
-@click.group()
-def samples() -> None:
-    """The sample packages, criteria sets and matrices installed with appraise."""
+@click.group(cls=Group, help=N_("The sample packages, criteria sets and matrices installed with appraise."))
+@lang_option
+def samples(lang) -> None:
+    """``appraise samples list|copy``."""
 
 
-@samples.command("list")
+@samples.command("list", help=N_("List the sample files (paths as 'appraise samples copy' writes them)."))
 @lang_option
 def samples_list(lang) -> None:
-    """List the sample files (paths as 'appraise samples copy' writes them)."""
+    """``appraise samples list``."""
     for rel, _entry in sample_files():
         click.echo(str(rel))
 
 
-@samples.command("copy")
+@samples.command("copy", help=N_(
+    "Copy the sample files into FOLDER (made if needed), to run the README's examples on them.\n"
+    "\n"
+    "Files already there are not overwritten unless --force is given (then nothing is copied)."))
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Overwrite files of the same names already in FOLDER.")
+@click.option("--force", is_flag=True, help=N_("Overwrite files of the same names already in FOLDER."))
 @lang_option
 def samples_copy(folder, force, lang) -> None:
-    """Copy the sample files into FOLDER (made if needed), to run the README's examples on them.
-
-    Files already there are not overwritten unless --force is given (then nothing is copied).
-    """
+    """``appraise samples copy FOLDER``."""
     files = sample_files()
     if folder.exists() and not folder.is_dir():
         raise InputError(_("not a folder"), source=str(folder))

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import click
 
-from appraisal.commands.common import echo_json
+from appraisal.commands.clickwords import Command
+from appraisal.commands.common import echo_json, lang_option
+from appraisal.criteria.i18n import N_
 
 
-@click.command()
+@click.command(cls=Command, help=N_("Print the JSON Schema of a package, a criteria-set file or an opinion."))
 @click.argument("kind", type=click.Choice(["package", "criteria", "opinion"]))
-def schema(kind) -> None:
-    """Print the JSON Schema of a package, a criteria-set file or an opinion."""
+@lang_option
+def schema(kind, lang) -> None:
+    """``appraise schema KIND`` (--lang: its errors, like every command's, in the user's language)."""
     if kind == "opinion":
         from appraisal.opinions import opinion_schema
 

@@ -10,57 +10,62 @@ from pathlib import Path
 import click
 
 from appraisal.commands import common
+from appraisal.commands.clickwords import Command, Option
 from appraisal.commands.common import (
+    NORMALIZATION_HELP,
     NORMALIZATIONS,
     SAMPLERS,
     WEIGHTED_METHODS,
     echo_json,
     input_format_option,
     lang_option,
+    method_help,
     warn,
 )
-from appraisal.criteria.i18n import _
+from appraisal.criteria.i18n import N_, _
 
 
-@click.command()
+@click.command(cls=Command, help=N_(
+    "How robust is the ranking, and what would change it?\n"
+    "\n"
+    "One-at-a-time weight sweeps, stability intervals of every weight, the critical change of the top project, "
+    "Monte Carlo (SMAA-2) rank acceptabilities and winning probabilities, and the agreement of TOPSIS and WSM. "
+    "SOURCE - reads standard input."))
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--weights", "weights_", default=None, metavar="0.4,0.3,...", help="CSV matrix: base weights (0.4,0.3,... or '0,4; 0,3; …').")
-@click.option("--directions", default=None, metavar="+,-,...", help="CSV matrix: + benefit, - cost.")
-@click.option("--method", type=WEIGHTED_METHODS, default="topsis", show_default=True)
+@click.option("--weights", "weights_", default=None, metavar="0.4,0.3,...",
+              help=N_("CSV matrix: base weights (0.4,0.3,... or '0,4; 0,3; …')."))
+@click.option("--directions", default=None, metavar="+,-,...", help=N_("CSV matrix: + benefit, - cost."))
+@click.option("--method", type=WEIGHTED_METHODS, default="topsis", show_default=True, cls=Option,
+              make_help=lambda: method_help(weighted_only=True))
 @click.option("--normalization", type=NORMALIZATIONS, default="vector",
-              show_default=True, help="TOPSIS normalization (reference: R-TOPSIS on the criteria set's reference levels).")
-@click.option("--samples", type=int, default=10_000, show_default=True, help="Monte Carlo samples.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same output).")
+              show_default=True, help=NORMALIZATION_HELP)
+@click.option("--samples", type=int, default=10_000, show_default=True, help=N_("Monte Carlo samples."))
+@click.option("--seed", type=int, default=0, show_default=True, help=N_("Random seed (same seed, same output)."))
 @click.option("--sampler", type=SAMPLERS, default="dirichlet",
-              show_default=True, help="Weights: Dirichlet around the base weights, uniform on the simplex, "
-              "perturbed AHP judgments, or the panel's individual experts.")
+              show_default=True, help=N_("Weights: Dirichlet around the base weights, uniform on the simplex, "
+                                         "perturbed AHP judgments, or the panel's individual experts."))
 @click.option("--concentration", type=float, default=100.0, show_default=True,
-              help="Dirichlet concentration (larger = closer to the base weights).")
+              help=N_("Dirichlet concentration (larger = closer to the base weights)."))
 @click.option("--judgment-change", type=float, default=0.5, show_default=True,
-              help="AHP sampler: probability that a judgment moves one step on Saaty's scale.")
+              help=N_("AHP sampler: probability that a judgment moves one step on Saaty's scale."))
 @click.option("--score-change", type=float, default=0.0, show_default=True,
-              help="Probability that an ordinal score moves one level (score uncertainty).")
+              help=N_("Probability that an ordinal score moves one level (score uncertainty)."))
 @click.option("--quantity-change", type=float, default=0.0, show_default=True,
-              help="Quantities vary by up to this fraction (e.g. 0.1 = ±10 %).")
-@click.option("--top-k", type=int, default=3, show_default=True, help="Size of the top set for stability.")
+              help=N_("Quantities vary by up to this fraction (e.g. 0.1 = ±10 %)."))
+@click.option("--top-k", type=int, default=3, show_default=True, help=N_("Size of the top set for stability."))
 @click.option("--criterion", "criteria_names", multiple=True,
-              help="Limit sweeps and stability to these criteria or groups (repeatable).")
-@click.option("--force", is_flag=True, help=f"Allow more than {10_000_000:,} samples, and -o over an input file.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+              help=N_("Limit sweeps and stability to these criteria or groups (repeatable)."))
+@click.option("--force", is_flag=True, help=N_("Allow more than 10,000,000 samples, and -o over an input file."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the report as JSON."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the report: .json, or .xlsx (the appraisal workbook with sensitivity sheets); - writes "
-                   "the workbook to standard output.")
+              help=N_("Write the report: .json, or .xlsx (the appraisal workbook with sensitivity sheets); - "
+                      "writes the workbook to standard output."))
 @input_format_option
 @lang_option
 def sensitivity(source, weights_, directions, method, normalization, samples, seed, sampler, concentration,
                 judgment_change, score_change, quantity_change, top_k, criteria_names, force, as_json, output,
                 input_format, lang) -> None:
-    """How robust is the ranking, and what would change it?
-
-    One-at-a-time weight sweeps, stability intervals of every weight, the critical change of the
-    top project, Monte Carlo (SMAA-2) rank acceptabilities and winning probabilities, and the
-    agreement of TOPSIS and WSM. SOURCE - reads standard input.
-    """
+    """``appraise sensitivity`` (its help is the ``help=`` above, in the user's language)."""
     from appraisal import sensitivity as sens
 
     common.check_stdout_use(output, as_json)

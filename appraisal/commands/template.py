@@ -8,30 +8,31 @@ from pathlib import Path
 import click
 
 from appraisal.commands import common
+from appraisal.commands.clickwords import Command
 from appraisal.commands.common import input_format_option, lang_option
 from appraisal.criteria.errors import InputError
-from appraisal.criteria.i18n import _
+from appraisal.criteria.i18n import N_, _
 
 
-@click.command()
+@click.command(cls=Command, help=N_(
+    "Write an Excel workbook for an advisor to fill in: package, projects, scores, gates, weights.\n"
+    "\n"
+    "An existing workbook with data in it (or any file that is not an empty template) is not overwritten unless "
+    "--force is given."))
 @click.option("--criteria", "criteria_ref", default="cwd", show_default=True,
-              help="A built-in criteria set or a .toml/.json criteria file.")
+              help=N_("A built-in criteria set or a .toml/.json criteria file."))
 @lang_option
 @click.option("--rows", type=click.IntRange(1, 500), default=30, show_default=True,
-              help="How many project rows to prepare.")
+              help=N_("How many project rows to prepare."))
 @click.option("--from", "from_package", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Fill the template with an existing package (JSON/TOML/XLSX; - reads standard input).")
+              help=N_("Fill the template with an existing package (JSON/TOML/XLSX; - reads standard input)."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The workbook to write (.xlsx; - writes it to standard output).")
+              help=N_("The workbook to write (.xlsx; - writes it to standard output)."))
 @click.option("--force", is_flag=True,
-              help="Overwrite -o even when it holds a filled workbook or is the --from file.")
+              help=N_("Overwrite -o even when it holds a filled workbook or is the --from file."))
 @input_format_option
 def template(criteria_ref, lang, rows, from_package, output, force, input_format) -> None:
-    """Write an Excel workbook for an advisor to fill in: package, projects, scores, gates, weights.
-
-    An existing workbook with data in it (or any file that is not an empty template) is not
-    overwritten unless --force is given.
-    """
+    """``appraise template`` (its help is the ``help=`` above, in the user's language)."""
     from appraisal.io.package_workbook import write_template
 
     to_stdout = common.is_dash(output)

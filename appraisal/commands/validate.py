@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from appraisal.commands import common
+from appraisal.commands.clickwords import Command
 from appraisal.commands.common import echo_json, input_format_option, lang_option
-from appraisal.criteria.i18n import _, ngettext, pgettext
+from appraisal.criteria.i18n import N_, _, ngettext, pgettext
 
 
 def _what(kind: str) -> str:
@@ -25,18 +26,18 @@ def _what(kind: str) -> str:
     return words.get(kind, kind)
 
 
-@click.command()
+@click.command(cls=Command, help=N_(
+    "Check a package, criteria set, pairwise or matrix file; list every problem found.\n"
+    "\n"
+    "Exit code 2 when there is a problem. FILE - reads standard input."))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True,
-              help="Print the result as JSON: the file, what it is, valid or not, every problem (file, where, "
-                   "message) and warning.")
+              help=N_("Print the result as JSON: the file, what it is, valid or not, every problem (file, "
+                      "where, message) and warning."))
 @input_format_option
 @lang_option
 def validate(file, as_json, input_format, lang) -> None:
-    """Check a package, criteria set, pairwise or matrix file; list every problem found.
-
-    Exit code 2 when there is a problem. FILE - reads standard input.
-    """
+    """``appraise validate`` (its help is the ``help=`` above, in the user's language)."""
     from appraisal.io.validate import validate_file
 
     name = common.stdin_name() if common.is_dash(file) else str(file)

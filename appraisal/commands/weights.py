@@ -8,35 +8,36 @@ from pathlib import Path
 import click
 
 from appraisal.commands import common
+from appraisal.commands.clickwords import Command
 from appraisal.commands.common import echo_json, lang_option, split, warn
 from appraisal.criteria.errors import InputError
-from appraisal.criteria.i18n import _
+from appraisal.criteria.i18n import N_, _
 
-#: the exit code of ``--strict`` when the judgments are inconsistent (documented in cli.py)
+#: the exit code of ``--strict`` when the judgments are inconsistent (documented in cli.py and in the help below)
 EXIT_INCONSISTENT = 4
 
 
-@click.command()
+@click.command(cls=Command, help=N_(
+    "AHP weights and consistency of one pairwise matrix (CSV), or of a panel of experts' matrices.\n"
+    "\n"
+    "A CSV has an empty first cell, then the criterion names; each next row a name and its judgments (numbers or "
+    "fractions such as 1/3); cells below the diagonal may be blank. One of the files may be -, standard input. "
+    "With --strict the exit code is 4 when the consistency ratio is above 0.10."))
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--method", type=click.Choice(["eigenvector", "geometric"]), default="eigenvector",
-              show_default=True, help="Principal eigenvector, or normalised row geometric means.")
+              show_default=True, help=N_("Principal eigenvector, or normalised row geometric means."))
 @click.option("--expert-weights", default=None, metavar="2,1,1",
-              help="Weights of the experts when several files are given (default: equal); also '0,5; 0,25; 0,25'.")
+              help=N_("Weights of the experts when several files are given (default: equal); also "
+                      "'0,5; 0,25; 0,25'."))
 @click.option("--aggregation", type=click.Choice(["aij", "aip"]), default="aij", show_default=True,
-              help="Panel: aggregate individual judgments (weighted geometric mean) or priorities.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+              help=N_("Panel: aggregate individual judgments (weighted geometric mean) or priorities."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @click.option("--strict", is_flag=True,
-              help=f"Exit with code {EXIT_INCONSISTENT} when the judgments are inconsistent (CR > 0.10; for a "
-                   "panel, its aggregated judgments), after printing the result.")
+              help=N_("Exit with code 4 when the judgments are inconsistent (CR > 0.10; for a panel, its "
+                      "aggregated judgments), after printing the result."))
 @lang_option
 def weights(files, method, expert_weights, aggregation, as_json, strict, lang) -> None:
-    """AHP weights and consistency of one pairwise matrix (CSV), or of a panel of experts' matrices.
-
-    A CSV has an empty first cell, then the criterion names; each next row a name and its
-    judgments (numbers or fractions such as 1/3); cells below the diagonal may be blank.
-    One of the files may be -, standard input. With --strict the exit code is 4 when the
-    consistency ratio is above 0.10.
-    """
+    """``appraise weights`` (its help is the ``help=`` above, in the user's language)."""
     from appraisal import ahp
     from appraisal.io.text import render_ahp
 
