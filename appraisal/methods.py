@@ -33,7 +33,7 @@ Importing this module imports no kernel and not numpy (the CLI reads its choices
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -89,9 +89,9 @@ class Method:
             return _(self.title)
 
     @property
-    def label(self) -> _InLanguage:
+    def label(self) -> i18n.InLanguage:
         """The label by language, ``label["pl"]`` (kept for the writers; prefer :meth:`label_in`)."""
-        return _InLanguage(self.title)
+        return i18n.InLanguage(self.title)
 
     def normalization_label(self, normalization: str | None) -> str | None:
         """The normalization this method reports in its outputs, given the one asked for."""
@@ -141,25 +141,6 @@ class Method:
         with i18n.use(lang):
             word = NORMALIZATION_WORDS.get(normalization or "")
             return _(self.score_label).format(norm=_(word) if word else normalization or "")
-
-
-class _InLanguage(Mapping):
-    """A message by language: ``m["pl"]``, ``m["en"]`` (the msgid translated in that language)."""
-
-    def __init__(self, msgid: str):
-        self.msgid = msgid
-
-    def __getitem__(self, lang: str) -> str:
-        if lang not in i18n.LANGUAGES:
-            raise KeyError(lang)
-        with i18n.use(lang):
-            return _(self.msgid)
-
-    def __iter__(self):
-        return iter(i18n.LANGUAGES)
-
-    def __len__(self) -> int:
-        return len(i18n.LANGUAGES)
 
 
 @cache

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gettext
 import os
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -99,3 +100,23 @@ def pgettext(context: str, message: str) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogs without translating it now (translate it later with ``_``)."""
     return message
+
+
+class InLanguage(Mapping):
+    """One message by language, ``m["pl"]``, ``m["en"]``: the msgid translated in that language when asked
+    (for the few names an API gives in every language at once, such as a file name or a method's label)."""
+
+    def __init__(self, msgid: str):
+        self.msgid = msgid
+
+    def __getitem__(self, lang: str) -> str:
+        if lang not in LANGUAGES:
+            raise KeyError(lang)
+        with use(lang):
+            return _(self.msgid)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(LANGUAGES)

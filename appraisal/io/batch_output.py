@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,27 +58,9 @@ MAX_RECORD_BYTES = 512 * 1024 * 1024
 
 # --- staying inside the output folder --------------------------------------------------------------------------
 
-class _InLanguage(Mapping):
-    """A message by language: ``m["pl"]``, ``m["en"]`` (the msgid translated in that language)."""
-
-    def __init__(self, msgid: str):
-        self.msgid = msgid
-
-    def __getitem__(self, lang: str) -> str:
-        if lang not in i18n.LANGUAGES:
-            raise KeyError(lang)
-        with i18n.use(lang):
-            return _(self.msgid)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(i18n.LANGUAGES)
-
-    def __len__(self) -> int:
-        return len(i18n.LANGUAGES)
-
 
 #: the national workbook's file name by language (that of its sheets): ``NATIONAL_WORKBOOK["pl"]``
-NATIONAL_WORKBOOK = _InLanguage(N_("national_summary.xlsx"))
+NATIONAL_WORKBOOK = i18n.InLanguage(N_("national_summary.xlsx"))
 
 
 def national_workbook_name() -> str:
