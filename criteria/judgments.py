@@ -6,11 +6,23 @@ Plain Python (no pydantic): the AHP kernel and the CSV reader use it as well as 
 from __future__ import annotations
 
 import math
+import re
 
 from .i18n import _
 
 #: characters dropped from numbers: spaces (also non-breaking and thin) and apostrophes as thousands separators
 THOUSANDS_SEPARATORS = str.maketrans("", "", " \u00a0\u202f\u2009'")
+
+#: a ``0`` and more digits after a comma in a ``,`` list: ``0,5,0,3`` is 0, 5, 0, 3 or 0,5 and 0,3
+_ZERO_COMMA_DIGIT = re.compile(r"(?:^|,)\s*[-+]?0\s*,\s*\d")
+
+
+def reads_both_ways(text: str) -> bool:
+    """Whether a list of numbers typed with ``,`` between them could also be decimal commas (``0,5,0,3``);
+    a list of zeros (``0,0,0``) reads the same either way."""
+    if all(t.strip() in {"0", ""} for t in text.split(",")):
+        return False
+    return _ZERO_COMMA_DIGIT.search(text) is not None
 
 
 #: judgments beyond these bounds are refused (Saaty's scale is 1/9 … 9; a little beyond it is allowed

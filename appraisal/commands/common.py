@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -245,23 +244,15 @@ def split(text: str) -> list[str]:
         [t.strip() for t in text.split(",")]
 
 
-def parse_numbers(text: str, param: str) -> list[float]:
-    """Numbers typed as a list: ``0,5; 0,3; 0,2`` (``;`` between them, decimal commas, the Polish way; read by
-    :func:`appraisal.io.cells.split_numbers`) or ``0.5,0.3,0.2``."""
-    if ";" in text:
+def parse_numbers(text: str, param: str = "weights") -> list[float]:
+    """Numbers typed as a list: ``0.5,0.3,0.2``, or ``0,5; 0,3; 0,2`` (``;`` between them, decimal commas, the
+    Polish way). A ``,`` list that reads both ways (``0,5,0,3``) is refused; both are read by
+    :func:`appraisal.io.cells.split_numbers`, the plain ``,`` list of decimal points here."""
+    from appraisal.criteria.judgments import reads_both_ways
+
+    if ";" in text or reads_both_ways(text):
         from appraisal.io.cells import split_numbers
 
-        return split_numbers(text, param)
-    return parse_weights(text, param)
-
-
-def parse_weights(text: str, param: str = "weights") -> list[float]:
-    """Weights typed as ``0.5,0.3,0.2`` (``;``-lists: :func:`parse_numbers`)."""
-    if ";" in text:
-        return parse_numbers(text, param)
-    zeros = all(t.strip() in {"0", ""} for t in text.split(","))  # 0,0,0: zeros either way (refused later)
-    if not zeros and re.search(r"(?:^|,)\s*[-+]?0\s*,\s*\d", text):  # 0,5,0,3: decimal commas or a list?
-        from appraisal.io.cells import split_numbers
         return split_numbers(text, param)
     out = []
     for i, t in enumerate(split(text)):
@@ -281,7 +272,7 @@ def _matrix_inputs(m, weights_: str | None, directions: str | None, method: str)
     if directions is None:
         raise InputError(_("{{param:directions}} is required for a CSV matrix: one + (benefit) or - (cost) for "
                            "each of {criteria}").format(criteria=", ".join(m.criteria)))
-    w = [1.0] * len(m.criteria) if weights_ is None else parse_weights(weights_)
+    w = [1.0] * len(m.criteria) if weights_ is None else parse_numbers(weights_)
     return w, split(directions)
 
 

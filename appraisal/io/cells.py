@@ -42,7 +42,7 @@ from typing import Any
 
 from ..criteria.errors import InputError
 from ..criteria.i18n import _
-from ..criteria.judgments import THOUSANDS_SEPARATORS
+from ..criteria.judgments import THOUSANDS_SEPARATORS, reads_both_ways
 
 YES = {"tak", "t", "yes", "y", "true", "1", "prawda"}
 NO = {"nie", "n", "no", "false", "0", "fałsz", "falsz"}
@@ -355,7 +355,7 @@ def split_numbers(text: str, param: str | None = None) -> list[float]:
     if ";" in text:
         parts, decimal_comma = text.split(";"), True
     else:
-        if re.search(r"(?:^|,)\s*[-+]?0\s*,\s*\d", text):
+        if reads_both_ways(text):
             raise InputError(_("{text!r} is ambiguous: decimal commas or a list? Separate the numbers with ';' "
                                "(0,5; 0,3; 0,2) or write the decimals with a dot (0.5,0.3,0.2)").format(text=text),
                              param=param)
