@@ -45,6 +45,7 @@ COMMANDS = {
     "template": N_("Write an Excel workbook for an advisor to fill in: package, projects, scores, gates, weights."),
     "validate": N_("Check a package, criteria set, pairwise or matrix file; list every problem found."),
     "weights": N_("AHP weights and consistency of one pairwise matrix (CSV), or of a panel of experts' matrices."),
+    "workshop": N_("Stakeholders give their pairwise judgments on their phones; the panel's weights build themselves."),
 }
 
 _NO_SUCH_COMMAND = getattr(click.exceptions, "NoSuchCommand", None)  # click >= 8.4: suggests close names

@@ -13,6 +13,8 @@ Kernels are pure numpy and batched: a matrix of shape (n, n) or a stack (S, n, n
   weights, judged against its own thresholds (:func:`gci_threshold`: 0.31 for n = 3, 0.35 for n = 4,
   0.37 for n > 4), not against CR ≤ 0.10;
 - :func:`diagnose`: the judgments most at odds with the weights, with the consistent value;
+- :func:`harker_weights` and :func:`complete_harker`: matrices with skipped pairs (NaN), by Harker's
+  method (1987), once the answered pairs connect the items (:func:`comparisons_connected`);
 - :func:`aggregate_judgments` (AIJ, weighted geometric mean) and :func:`aggregate_priorities` (AIP).
   A panel's λmax, CI, CR (and GCI) are those of its AIJ matrix under either aggregation; see
   :func:`analyse_panel`.
@@ -451,3 +453,150 @@ def synthesize(root) -> tuple[dict[str, float], list[NodeWeights]]:
 
     visit(root, 1.0)
     return global_w, nodes
+
+
+# --- Incomplete judgments: Harker's method -------------------------------------------------------------
+#
+# Harker, P. T. (1987). Alternative modes of questioning in the analytic hierarchy process. Mathematical
+# Modelling 9(3–5), 353–360; and Harker, P. T. (1987). Incomplete pairwise comparisons in the analytic
+# hierarchy process. Mathematical Modelling 9(11), 837–848.
+#
+# A participant may skip pairs: the matrix then has NaN where a_ij (and a_ji) is missing. Harker replaces
+# each missing entry by 0 and adds the number of missing entries of a row to its diagonal, C = (c_ij) with
+# c_ij = a_ij (answered), 0 (missing), c_ii = 1 + m_i. The weights are C's principal right eigenvector.
+# Filling a missing a_ij with w_i/w_j gives a positive reciprocal matrix Â with Â·w = C·w = λ·w
+# (each missing a_ij·w_j = w_i is exactly what the extra diagonal m_i·w_i puts back), so w and λ are Â's
+# Perron vector and root: Saaty's CI and CR of Â are the participant's. The weights are determined only
+# when the answered pairs connect all n items (Bozóki, Fülöp & Rónyai 2010, "On optimal completion of
+# incomplete pairwise comparison matrices", Mathematical and Computer Modelling 52, 318–333): otherwise
+# C is reducible and its principal eigenvalue n is not simple.
+
+
+def missing_pairs(partial: np.ndarray) -> np.ndarray:
+    """Boolean mask (..., n, n) of the missing judgments: NaN entries off the diagonal."""
+    a = np.asarray(partial, dtype=float)
+    n = _check_shape(a)
+    return np.isnan(a) & ~np.eye(n, dtype=bool)
+
+
+def _reachable(answered: np.ndarray) -> np.ndarray:
+    """(..., n, n) bool: j reachable from i over answered pairs (the transitive closure, by squaring)."""
+    n = answered.shape[-1]
+    r = answered | np.eye(n, dtype=bool)
+    steps = 1
+    while steps < n - 1:  # after k squarings, paths of length up to 2^k are covered
+        r = np.matmul(r.astype(np.int64), r.astype(np.int64)) > 0
+        steps *= 2
+    return r
+
+
+def comparisons_connected(partial: np.ndarray) -> bool:
+    """True when the answered pairs of one (n, n) matrix (NaN = missing) connect all n items."""
+    a = np.asarray(partial, dtype=float)
+    n = _check_shape(a)
+    if a.ndim != 2:
+        raise InputError(_("expected one (n, n) matrix, got shape {shape}").format(shape=a.shape))
+    missing = missing_pairs(a)
+    answered = ~(missing | missing.T)  # a pair counts when both of its judgments are given
+    return bool(_reachable(answered)[0].all()) if n else True
+
+
+def _check_partial(a: np.ndarray) -> tuple[int, np.ndarray]:
+    """Validate a (..., n, n) matrix with NaN for missing judgments; return n and the missing mask."""
+    n = _check_shape(a)
+    missing = missing_pairs(a)
+    flat = a.reshape(-1, n, n)
+    where = (lambda k: _("matrix {k}: ").format(k=k + 1)) if a.ndim > 2 else (lambda k: "")
+    diag = flat[:, np.arange(n), np.arange(n)]
+    off = np.argwhere(~(np.abs(diag - 1) <= 1e-9))  # NaN on the diagonal fails too
+    if off.size:
+        k, i = off[0]
+        raise InputError(where(k) + _("diagonal [{i}, {i}] must be 1, got {value}").format(
+            i=i + 1, value=f"{diag[k, i]:g}"))
+    miss = missing.reshape(-1, n, n)
+    lopsided = np.argwhere(miss & ~np.swapaxes(miss, -1, -2))
+    if lopsided.size:
+        k, i, j = lopsided[0]
+        raise InputError(where(k) + _("judgment [{i}, {j}] is missing but [{j}, {i}] = {value}; "
+                                      "a skipped pair has both missing").format(
+            i=i + 1, j=j + 1, value=f"{flat[k, j, i]:g}"))
+    bad = np.argwhere(~miss & ~((flat > 0) & np.isfinite(flat)))
+    if bad.size:
+        k, i, j = bad[0]
+        raise InputError(where(k) + _("judgment [{i}, {j}] = {value} must be a positive finite number").format(
+            i=i + 1, j=j + 1, value=f"{flat[k, i, j]:g}"))
+    reach = _reachable(~miss)[:, 0, :]  # the items connected to item 1
+    apart = np.flatnonzero(~reach.all(axis=1))
+    if apart.size:
+        k = apart[0]
+        apart_items = ", ".join(str(int(j) + 1) for j in np.flatnonzero(~reach[k]))
+        linked = ", ".join(str(int(j) + 1) for j in np.flatnonzero(reach[k]))
+        raise InputError(where(k) + _("the answered pairs do not connect all {n} items; compare at least one of "
+                                      "items {apart} with one of items {linked} (connecting {n} items takes at "
+                                      "least {need} answered pairs)").format(
+            n=n, apart=apart_items, linked=linked, need=n - 1))
+    return n, missing
+
+
+def harker_weights(partial: np.ndarray, tol: float = 1e-14, max_iter: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    """Harker's (1987) weights of (..., n, n) pairwise matrices with NaN for missing judgments, and λmax.
+
+    C has c_ij = a_ij where given, 0 where missing and c_ii = 1 + m_i (m_i missing in row i); the
+    weights are C's principal right eigenvector (sum 1) and λmax its eigenvalue, which is also the
+    principal eigenvalue of the completed matrix (:func:`complete_harker`). Matrices with nothing
+    missing go to :func:`eigenvector_weights` (identical results). The others: batched power iteration
+    started from the geometric means of each row's given judgments (the row geometric means of C
+    would be 0), finished by ``numpy.linalg.eig`` after ``max_iter`` steps when slow (sparse answers
+    converge slowly). C is non-negative, irreducible when the answered pairs connect the items and has
+    a positive diagonal, so it is primitive and the iteration converges. Raises :class:`InputError`
+    when a diagonal entry is not 1, a_ij is missing but a_ji is not, a given judgment is not a positive
+    finite number, or the answered pairs do not connect all items.
+    """
+    a = np.asarray(partial, dtype=float)
+    n, missing = _check_partial(a)
+    batch = a.shape[:-2]
+    flat = a.reshape(-1, n, n)
+    miss = missing.reshape(-1, n, n)
+    w = np.empty((flat.shape[0], n))
+    lam = np.empty(flat.shape[0])
+    full = ~miss.any(axis=(1, 2))
+    if full.any():
+        w[full], lam[full] = eigenvector_weights(flat[full], tol, max_iter)
+    part = np.flatnonzero(~full)
+    if part.size:
+        m = miss[part]
+        c = np.where(m, 0.0, flat[part])
+        idx = np.arange(n)
+        c[:, idx, idx] = 1.0 + m.sum(axis=2)
+        logs = np.where(m, 0.0, np.log(np.where(m, 1.0, flat[part])))
+        g = np.exp(logs.sum(axis=2) / (n - m.sum(axis=2)))  # geometric mean of the given judgments
+        v = g / g.sum(axis=1, keepdims=True)
+        for _step in range(max_iter):
+            cv = np.matmul(c, v[:, :, None])[:, :, 0]
+            v_new = cv / cv.sum(axis=1, keepdims=True)
+            moving = np.abs(v_new - v).max(axis=1) > tol
+            v = v_new
+            if not moving.any():
+                break
+        else:
+            slow = np.flatnonzero(moving)
+            vals, vecs = np.linalg.eig(c[slow])
+            k = np.argmax(vals.real, axis=1)
+            x = np.abs(vecs[np.arange(len(slow)), :, k].real)  # Perron vector: one sign, real
+            v[slow] = x / x.sum(axis=1, keepdims=True)
+        w[part] = v
+        lam[part] = np.matmul(c, v[:, :, None])[:, :, 0].sum(axis=1)
+    return w.reshape(*batch, n), lam.reshape(batch)
+
+
+def complete_harker(partial: np.ndarray) -> np.ndarray:
+    """The completed reciprocal matrix (..., n, n): each missing a_ij set to w_i/w_j, Harker's weights.
+
+    Its principal eigenvector is :func:`harker_weights`'s w and its principal eigenvalue Harker's λmax,
+    so ``consistency(lambda_max, n)`` is Saaty's CI and CR of this matrix. Given judgments are kept.
+    """
+    a = np.asarray(partial, dtype=float)
+    w, _lam = harker_weights(a)
+    missing = missing_pairs(a)
+    ratio = w[..., :, None] / w[..., None, :]
+    return np.where(missing, ratio, a)

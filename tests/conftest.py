@@ -54,3 +54,33 @@ def recalculate(path: Path, workdir: Path) -> Path:
 def recalc(tmp_path):
     """``recalc(path)`` → the same workbook recalculated and saved by LibreOffice."""
     return lambda path: recalculate(Path(path), tmp_path)
+
+
+# ---- workshop web app: PostgreSQL, headless Chromium (tests/workshop_support.py; selenium, uvicorn and the
+# database drivers are imported only when a fixture runs, so this file imports without them)
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL server for the session (``workshop_support.PostgresServer``); skipped locally when
+    PostgreSQL is absent, failed in CI."""
+    from workshop_support import postgres_server
+
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def pg_url(pg_server):
+    """SQLAlchemy URL (``postgresql+psycopg://postgres@127.0.0.1:<port>/appraise_test``) of the session's
+    throwaway database."""
+    return pg_server.url()
+
+
+@pytest.fixture
+def chrome_driver_factory():
+    """``make(width=390, height=844, *, scale=1, mobile=True, lang="pl")`` → a headless Chromium WebDriver;
+    every driver made is quit at teardown. Skipped locally when Chromium or selenium is absent, failed in CI."""
+    from workshop_support import chrome_drivers
+
+    with chrome_drivers() as make:
+        yield make

@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [ROOT / "appraisal", ROOT / "criteria", ROOT / "cli.py"]
 CATALOGS = ROOT / "criteria" / "locale" / "pl" / "LC_MESSAGES"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
-METHOD_MAP = [("**.py", "python")]
+# the workshop's pages: Jinja2's own Babel extractor finds the _() calls in the templates
+METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2.ext:babel_extract")]
 FIXED_DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
 
