@@ -524,3 +524,16 @@ def test_workshop_serve_refuses_a_missing_package_and_a_bad_database(tmp_path):
     r = run_cli("workshop", "serve", str(PACKAGE), "--db", "postgresql://nobody@127.0.0.1:1/none", "--port", "1")
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1 and "database" in r.stderr
+
+
+def test_the_json_api_takes_the_token_from_its_header_only_and_json_only(app, ws):
+    """A cross-site form can send the participant's cookie and a text/plain body, but not the header or JSON."""
+    client, _csrf, pid, _page = browser_join(app, ws)
+    body = {"participant_id": pid, "judgments": [{"group": "cwd", "row": "funding", "column": "feasibility",
+                                                  "value": 3}]}
+    r = client.post(f"/api/s/{ws.code}/judgments", json=body)  # the cookie alone
+    assert r.status_code == 403 and "X-Participant-Token" in r.json()["error"]
+    r = client.post(f"/api/s/{ws.code}/judgments", content=json.dumps(body).encode(),
+                    headers={"content-type": "text/plain"})
+    assert r.status_code == 415
+    assert app.state.store.count_events(ws) == 0

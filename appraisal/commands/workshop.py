@@ -20,7 +20,8 @@ EXTRA_MODULES = ("starlette", "uvicorn", "jinja2", "sqlalchemy", "multipart", "q
     "Stakeholders give their pairwise judgments on their phones; the panel's weights build themselves.\n"
     "\n"
     "Needs the optional extra: pip install \"appraise[workshop]\"."))
-def workshop() -> None:
+@lang_option
+def workshop(lang) -> None:
     """``appraise workshop`` (its help is the ``help=`` above)."""
 
 
@@ -38,7 +39,7 @@ def _lan_address() -> str | None:
     "Serve the workshop for PACKAGE (JSON, TOML or workbook) until Ctrl-C.\n"
     "\n"
     "Prints the advisor's secret and the dashboard's address. The answers are kept in --db: a SQLite file "
-    "(default workshop.sqlite beside you) or a PostgreSQL URL (postgresql://user@host/db). Use --host 0.0.0.0 "
+    "(default workshop.sqlite in the current folder) or a PostgreSQL URL (postgresql://user@host/db). Use --host 0.0.0.0 "
     "so that phones on the hall's network can reach it."))
 @click.argument("package", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--db", default="workshop.sqlite", show_default=True,

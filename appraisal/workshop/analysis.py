@@ -8,7 +8,8 @@ what ``appraise weights`` and ``appraise rank`` say about the exported files:
   Harker's matrix and the skipped a_ij is w_i/w_j, so the completed matrix has the same weights and λmax.
   Until the answered pairs connect all the group's items the matrix is "in progress" and left out;
 - a participant's CR is Saaty's CR of that completed matrix, and the judgments to revisit are the engine's
-  diagnostics (:func:`appraisal.ahp.diagnose`) among the pairs they answered;
+  diagnostics (:func:`appraisal.ahp.diagnose`) among the pairs they answered, each with the value of the
+  scale that would lower the CR most (:func:`best_value`: all 17 tried, the other answers kept);
 - the group: AIJ (weighted geometric mean of the completed matrices, the advisor's participant weights),
   its eigenvector and CR — exactly :func:`appraisal.ahp.analyse_panel`, the engine's panel;
 - the consensus S* of Goepel (2013) over the participants' priorities, with its word scale, the matrix of
@@ -141,10 +142,28 @@ def answers_of(node: Node, member: Member, current: dict[tuple[str, str, str], f
     _ci, cr = ahp.consistency(lam, n)
     out = Answers(node, member, given, skipped, "ok", matrix, w, float(cr))
     if out.cr > ahp.CR_THRESHOLD:
-        out.revisit = [Revisit(d.row, d.column, d.given, d.consistent, d.nearest_saaty, d.cr_if_changed)
-                       for d in ahp.diagnose(matrix, w, ids, top=n * n)
-                       if (d.row, d.column) in given][:3]
+        for d in ahp.diagnose(matrix, w, ids, top=n * n):
+            if (d.row, d.column) not in given:
+                continue  # a completed pair agrees with the weights by construction
+            value, after = best_value(partial, ids.index(d.row), ids.index(d.column))
+            out.revisit.append(Revisit(d.row, d.column, d.given, d.consistent, value, after))
+            if len(out.revisit) == 3:
+                break
     return out
+
+
+def best_value(partial: np.ndarray, i: int, j: int) -> tuple[float, float]:
+    """The value of Saaty's scale for pair (i, j) that gives the lowest CR with the other answers kept, and
+    that CR (all 17 tried at once; a tie goes to the value nearest the one given)."""
+    n = partial.shape[0]
+    trials = np.repeat(partial[None], len(SCALE), axis=0)
+    values = np.array(SCALE, dtype=float)
+    trials[:, i, j], trials[:, j, i] = values, 1.0 / values
+    _w, lam = ahp.harker_weights(trials)
+    _ci, cr = ahp.consistency(lam, n)
+    distance = np.abs(np.log(values) - np.log(partial[i, j]))
+    k = np.lexsort((distance, np.round(cr, 12)))[0]
+    return float(values[k]), float(cr[k])
 
 
 @dataclass

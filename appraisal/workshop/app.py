@@ -99,7 +99,8 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
     env.globals.update(_=lambda m: _(m), ngettext=lambda s, p, n: ngettext(s, p, n), pct=numfmt.percent,
                        num=lambda x, d=3: numfmt.number(x, d), scale_words=scale_words, value_text=value_text,
                        consensus_words=consensus_words, cr_threshold=ahp.CR_THRESHOLD,
-                       revisit_message=revisit_message)
+                       revisit_message=revisit_message,
+                       weight_text=lambda x: f"{x:g}".replace(".", "," if i18n.current() == "pl" else "."))
 
     # --- helpers ------------------------------------------------------------------------------------------
     def lang_of(request: Request) -> str:
@@ -150,8 +151,11 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
             resp.set_cookie(ADVISOR_COOKIE, secret, httponly=True, samesite="lax")
         return resp
 
-    def me(request: Request, ws) -> object | None:
-        token = request.headers.get("x-participant-token") or request.cookies.get(participant_cookie(ws.code))
+    def me(request: Request, ws, header_only: bool = False) -> object | None:
+        """The participant making the request: their token from the JSON API's header, or (pages) their cookie."""
+        token = request.headers.get("x-participant-token")
+        if not token and not header_only:
+            token = request.cookies.get(participant_cookie(ws.code))
         return store.participant_by_token(ws, token)
 
     def link_of(request: Request, ws) -> str:
@@ -312,6 +316,9 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
 
     # --- JSON API (tests, load test, scripts) --------------------------------------------------------------
     async def _json(request: Request) -> dict:
+        """The JSON body: only with ``Content-Type: application/json``, which a cross-site form cannot send."""
+        if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+            raise Refused(_("send the body as JSON (Content-Type: application/json)"), 415)
         try:
             body = await request.json()
         except ValueError:
@@ -332,9 +339,10 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
     async def api_judgments(request: Request) -> Response:
         ws = session_or_404(request.path_params["code"])
         body = await _json(request)
-        who = me(request, ws)
+        who = me(request, ws, header_only=True)
         if who is None:
-            raise Refused(_("unknown participant token; join the session first"), 403)
+            raise Refused(_("unknown participant token (the X-Participant-Token header); join the session first"),
+                          403)
         try:
             sub = SubmissionIn.model_validate(body)
         except ValidationError as exc:
@@ -345,6 +353,7 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
         return JSONResponse({"stored": stored})
 
     async def api_me(request: Request) -> Response:
+        """A participant's own answers (read only: the page's cookie is enough, as for the page itself)."""
         ws = session_or_404(request.path_params["code"])
         who = need_me(request, ws)
         member = next(m for m in store.members(ws) if m.id == who.id)
@@ -390,7 +399,7 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
         link = link_of(request, ws)
         return {"ws": ws, "w": w, "link": link, "qr": export.qr_svg(link), "answered": w.answered,
                 "counts": {m.id: w.answered(m) for m in w.members}, "version": version_of(ws),
-                "name": analysis.expert_name}
+                "name": analysis.expert_name, "package_changed": ws.package_hash != package_hash}
 
     def version_of(ws) -> str:
         return store.version(ws)
@@ -458,7 +467,7 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
         if not any(p.members for p in w.panels):
             raise Refused(_("nobody has finished a group yet; there is no panel to export"), 409)
         with i18n.use(lang_of(request)):
-            data = export.package_bytes(w, fmt, package_path)
+            data = export.package_bytes(w, fmt, package_path, ws)
         return download(data, f"{package_path.stem}_warsztat_{ws.code}.{fmt}", export.PACKAGE_FORMATS[fmt])
 
     async def export_participants(request: Request) -> Response:
@@ -500,8 +509,8 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
     async def on_error(request: Request, exc: Exception) -> Response:
         log.exception("workshop: unexpected error on %s %s", request.method, request.url.path)
         with i18n.use(lang_of(request)):
-            return problem(request, _("something went wrong on the server; the advisor can see the details in its "
-                                      "log. Nothing you sent was lost: reload the page."), 500)
+            return problem(request, _("something went wrong on the server; the details are in the server's log. "
+                                      "Your earlier answers are safe: reload the page."), 500)
 
     routes = [
         Route("/", home),
@@ -547,24 +556,37 @@ def view_json(view: analysis.Answers) -> dict:
         "completed": [list(p) for p in view.completed],
         "revisit": [{"row": r.row, "column": r.column, "row_label": node.label_of(r.row),
                      "column_label": node.label_of(r.column), "given": value_text(r.given),
-                     "suggested": value_text(r.nearest), "cr_if_changed": r.cr_if_changed}
+                     "suggested": value_text(r.nearest), "cr_if_changed": r.cr_if_changed,
+                     "given_words": answer_words(node, r.row, r.column, r.given),
+                     "suggested_words": answer_words(node, r.row, r.column, r.nearest)}
                     for r in view.revisit],
         "message": revisit_message(view),
     }
+
+
+def answer_words(node: analysis.Node, row: str, column: str, value: float) -> str:
+    """A judgment of the pair (row, column) in words: which item, how much more important, and the number."""
+    words = dict(scale_words())
+    strength = round(value) if value >= 1 else round(1 / value)
+    if strength == 1:
+        return f"{words[1]} (1)"
+    item = node.label_of(row) if value > 1 else node.label_of(column)
+    return f"{item} – {words[strength]} ({strength})"
 
 
 def revisit_message(view: analysis.Answers) -> str:
     if view.status == "none":
         return _("not answered yet")
     if view.status == "incomplete":
-        return _("answer more pairs: the ones given do not yet connect every item")
+        return _("answer more pairs: the ones given do not yet connect every criterion")
     if view.consistent:
         return _("consistent (CR {cr})").format(cr=numfmt.number(view.cr, 3))
     if view.revisit:
         r = view.revisit[0]
-        return _("CR {cr} is above 0.10: look again at {first} – {second} (you gave {given}; {suggested} would fit "
-                 "your other answers, CR would be {after})").format(
+        return _("CR {cr} is above 0.10: look again at {first} – {second}. You said: {given}. {suggested} would fit "
+                 "your other answers better (CR {after}).").format(
             cr=numfmt.number(view.cr, 3), first=view.node.label_of(r.row), second=view.node.label_of(r.column),
-            given=value_text(r.given), suggested=value_text(r.nearest), after=numfmt.number(r.cr_if_changed, 3))
+            given=answer_words(view.node, r.row, r.column, r.given),
+            suggested=answer_words(view.node, r.row, r.column, r.nearest), after=numfmt.number(r.cr_if_changed, 3))
     return _("CR {cr} is above 0.10: look again at your answers").format(cr=numfmt.number(view.cr, 3))
 

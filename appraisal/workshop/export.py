@@ -54,7 +54,7 @@ def _document(w: Workshop, package_path: Path) -> dict:
     return doc
 
 
-def package_bytes(w: Workshop, fmt: str, package_path: Path) -> bytes:
+def package_bytes(w: Workshop, fmt: str, package_path: Path, ws=None) -> bytes:
     doc = _document(w, package_path)
     if fmt == "json":
         return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -63,6 +63,8 @@ def package_bytes(w: Workshop, fmt: str, package_path: Path) -> bytes:
 
         head = (f"# {w.package.partnership.name}: the package with the workshop's panel "
                 f"(appraise {__version__}, {_dt.datetime.now(_dt.UTC):%Y-%m-%d %H:%M} UTC)\n")
+        if ws is not None:
+            head += f"# workshop session {ws.code}; input package {package_path.name} {ws.package_hash}\n"
         return (head + tomli_w.dumps(_toml_ready(doc))).encode("utf-8")
     if fmt == "xlsx":
         from ..io.package_workbook.write import write_template
