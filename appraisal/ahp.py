@@ -75,23 +75,28 @@ def eigenvector_weights(a: np.ndarray, tol: float = 1e-14, max_iter: int = 200) 
     n = _check_shape(a)
     batch = a.shape[:-2]
     flat = a.reshape(-1, n, n)
-    w = geometric_weights(flat)
-    if n > 1:
-        for _step in range(max_iter):
-            aw = np.matmul(flat, w[:, :, None])[:, :, 0]
-            w_new = aw / aw.sum(axis=1, keepdims=True)
-            moving = np.abs(w_new - w).max(axis=1) > tol
-            w = w_new
-            if not moving.any():
-                break
-        else:
-            slow = np.flatnonzero(moving)
-            vals, vecs = np.linalg.eig(flat[slow])
-            k = np.argmax(vals.real, axis=1)
-            v = np.abs(vecs[np.arange(len(slow)), :, k].real)  # Perron vector: one sign, real
-            w[slow] = v / v.sum(axis=1, keepdims=True)
-    lam = np.matmul(flat, w[:, :, None])[:, :, 0].sum(axis=1)
+    w, lam = _perron(flat, geometric_weights(flat), tol, max_iter)
     return w.reshape(*batch, n), lam.reshape(batch)
+
+
+def _perron(flat: np.ndarray, w: np.ndarray, tol: float, max_iter: int) -> tuple[np.ndarray, np.ndarray]:
+    """Principal eigenvector (sum 1) and eigenvalue of each non-negative primitive (S, n, n) matrix: power
+    iteration from the positive start ``w`` (S, n), the slow ones finished by ``numpy.linalg.eig``."""
+    for _step in range(max_iter):
+        aw = np.matmul(flat, w[:, :, None])[:, :, 0]
+        w_new = aw / aw.sum(axis=1, keepdims=True)
+        moving = np.abs(w_new - w).max(axis=1) > tol
+        w = w_new
+        if not moving.any():
+            break
+    else:
+        slow = np.flatnonzero(moving)
+        vals, vecs = np.linalg.eig(flat[slow])
+        k = np.argmax(vals.real, axis=1)
+        v = np.abs(vecs[np.arange(len(slow)), :, k].real)  # Perron vector: one sign, real
+        w[slow] = v / v.sum(axis=1, keepdims=True)
+    lam = np.matmul(flat, w[:, :, None])[:, :, 0].sum(axis=1)
+    return w, lam
 
 
 def geometric_consistency_index(a: np.ndarray) -> np.ndarray:
@@ -570,22 +575,7 @@ def harker_weights(partial: np.ndarray, tol: float = 1e-14, max_iter: int = 200)
         c[:, idx, idx] = 1.0 + m.sum(axis=2)
         logs = np.where(m, 0.0, np.log(np.where(m, 1.0, flat[part])))
         g = np.exp(logs.sum(axis=2) / (n - m.sum(axis=2)))  # geometric mean of the given judgments
-        v = g / g.sum(axis=1, keepdims=True)
-        for _step in range(max_iter):
-            cv = np.matmul(c, v[:, :, None])[:, :, 0]
-            v_new = cv / cv.sum(axis=1, keepdims=True)
-            moving = np.abs(v_new - v).max(axis=1) > tol
-            v = v_new
-            if not moving.any():
-                break
-        else:
-            slow = np.flatnonzero(moving)
-            vals, vecs = np.linalg.eig(c[slow])
-            k = np.argmax(vals.real, axis=1)
-            x = np.abs(vecs[np.arange(len(slow)), :, k].real)  # Perron vector: one sign, real
-            v[slow] = x / x.sum(axis=1, keepdims=True)
-        w[part] = v
-        lam[part] = np.matmul(c, v[:, :, None])[:, :, 0].sum(axis=1)
+        w[part], lam[part] = _perron(c, g / g.sum(axis=1, keepdims=True), tol, max_iter)
     return w.reshape(*batch, n), lam.reshape(batch)
 
 
