@@ -537,3 +537,35 @@ def test_the_json_api_takes_the_token_from_its_header_only_and_json_only(app, ws
                     headers={"content-type": "text/plain"})
     assert r.status_code == 415
     assert app.state.store.count_events(ws) == 0
+
+
+def test_a_hall_of_participants_gets_the_spread_and_the_clusters_not_a_matrix_per_pair(app, ws):
+    from appraisal.workshop.analysis import FULL_TABLES
+    rng = np.random.default_rng(3)
+    for k in range(FULL_TABLES + 1):
+        client, pid, h = join(app, ws, f"Uczestnik {k}")
+        assert send(client, ws, pid, h, all_pairs(app, ws, rng)).status_code == 200
+    client = advisor(app)
+    d = client.get(f"/s/{ws.code}/dashboard.json").json()
+    assert all("similarity" not in g and "consensus" in g for g in d["groups"])
+    full = client.get(f"/s/{ws.code}/dashboard.json?full=1").json()
+    assert all(np.array(g["similarity"]).shape == (FULL_TABLES + 1,) * 2 for g in full["groups"])
+    page = client.get(f"/s/{ws.code}/dashboard").text
+    assert 'class="grid similarity"' not in page
+    # per item: the smallest, median and largest participant's weight around the panel's
+    g = full["groups"][0]
+    per = np.array([[p["weights"][i] for i in g["items"]] for p in g["participants"]])
+    row = re.search(r'data-item="{}" data-weight="[^"]+"><b>[^<]+</b></td>\s*((?:<td class="num">[^<]+</td>)+)'.format(
+        g["items"][0]), page).group(1)
+    assert len(re.findall("<td", row)) == 3
+    assert per[:, 0].min() <= g["weights"][g["items"][0]] <= per[:, 0].max()
+
+
+@pytest.mark.parametrize(("typed", "stored"), [(0.333, 1 / 3), ("0,33", 1 / 3), ("1/3", 1 / 3), (0.5, 0.5),
+                                               ("9", 9.0), (0.111, 1 / 9)])
+def test_a_rounded_fraction_is_the_scale_value_it_stands_for(app, ws, typed, stored):
+    client, pid, h = join(app, ws)
+    assert send(client, ws, pid, h, [{"group": "cwd", "row": "funding", "column": "feasibility",
+                                      "value": typed}]).status_code == 200
+    # stored in the group's order (feasibility before funding): the reciprocal, exactly
+    assert app.state.store.events(ws)[0]["value"] == pytest.approx(1 / stored, rel=1e-15)

@@ -28,9 +28,14 @@ from .. import ahp, consensus
 from ..criteria import i18n
 from ..criteria.errors import InputError
 from ..criteria.i18n import _
+from ..criteria.judgments import RECIPROCITY_TOLERANCE
 from ..criteria.models import Judgments, Weighting
 from ..package import Package, apply_weight_overrides
 from .store import Member
+
+#: up to this many counted participants the dashboard shows each one's weights and the whole similarity
+#: matrix; above it (a hall of 200), the spread of the weights and the clusters (the matrix grows as K²)
+FULL_TABLES = 30
 
 #: Saaty's 1–9 scale: the values a participant can give (a_row,column), strongest for the row first
 SCALE = (9, 8, 7, 6, 5, 4, 3, 2, 1, 1 / 2, 1 / 3, 1 / 4, 1 / 5, 1 / 6, 1 / 7, 1 / 8, 1 / 9)
@@ -180,6 +185,11 @@ class Panel:
     similarity: np.ndarray | None = None
     clusters: list[list[int]] = field(default_factory=list)  # indices into ``members``
 
+    def spread(self) -> np.ndarray:
+        """Per item, the smallest, median and largest weight a counted participant gives it: (n, 3)."""
+        w = np.stack([a.weights for a in self.members])
+        return np.stack([w.min(axis=0), np.median(w, axis=0), w.max(axis=0)], axis=1)
+
     def judgments(self) -> list[Judgments]:
         """The panel as the engine reads it: one pairwise matrix per participant (completed)."""
         return [Judgments(expert=expert_name(a.member), weight=a.member.weight,
@@ -272,8 +282,11 @@ def analyse_workshop(pkg: Package, groups: list[str], members: list[Member], cur
 
 
 def check_value(value: float) -> float:
-    """``value`` if it is a value of Saaty's 1–9 scale (9, …, 2, 1, 1/2, …, 1/9), else a ValueError."""
+    """The value of Saaty's 1–9 scale (9, …, 2, 1, 1/2, …, 1/9) that ``value`` is, else a ValueError.
+
+    A rounded fraction counts: within the engine's reciprocity tolerance (2%) of a scale value, as 0.333 or
+    0.33 for 1/3 (two neighbouring scale values are at least 11% apart, 1/8 and 1/9)."""
     for s in SCALE:
-        if math.isclose(value, s, rel_tol=1e-6):
+        if value > 0 and abs(math.log(value / s)) <= RECIPROCITY_TOLERANCE:
             return float(s)
     raise ValueError(_("{value} is not on the 1–9 scale (9, 8, …, 2, 1, 1/2, …, 1/9)").format(value=f"{value:g}"))

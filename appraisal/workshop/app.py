@@ -27,6 +27,7 @@ from urllib.parse import quote
 
 from pydantic import ValidationError
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -99,6 +100,7 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
     env.globals.update(_=lambda m: _(m), ngettext=lambda s, p, n: ngettext(s, p, n), pct=numfmt.percent,
                        num=lambda x, d=3: numfmt.number(x, d), scale_words=scale_words, value_text=value_text,
                        consensus_words=consensus_words, cr_threshold=ahp.CR_THRESHOLD,
+                       full_tables=analysis.FULL_TABLES,
                        revisit_message=revisit_message,
                        weight_text=lambda x: f"{x:g}".replace(".", "," if i18n.current() == "pl" else "."))
 
@@ -131,6 +133,21 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
             raise Refused(_("the form has expired or did not come from this page; reload the page and send it "
                             "again"), 403)
         return data
+
+    def with_form(handler):
+        """An endpoint that reads its form (and checks its CSRF token) on the event loop, then does its work
+        (database, engine, template) in a worker thread, so that one request never holds up the others."""
+        async def endpoint(request: Request) -> Response:
+            data = await form_of(request)
+            return await run_in_threadpool(handler, request, data, await request.form())
+        return endpoint
+
+    def with_json(handler):
+        """The same for a JSON body."""
+        async def endpoint(request: Request) -> Response:
+            body = await _json(request)
+            return await run_in_threadpool(handler, request, body)
+        return endpoint
 
     def session_or_404(code: str):
         ws = store.session(code)
@@ -176,18 +193,17 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
         return store.record(ws, who, answers)
 
     # --- participants -------------------------------------------------------------------------------------
-    async def home(request: Request) -> Response:
+    def home(request: Request) -> Response:
         return render(request, "join.html", {"code": request.query_params.get("code", "")[:16], "error": None})
 
-    async def join_link(request: Request) -> Response:
+    def join_link(request: Request) -> Response:
         ws = session_or_404(request.path_params["code"])
         who = me(request, ws)
         if who is not None:
             return RedirectResponse(f"/s/{ws.code}/p", 303)
         return render(request, "join.html", {"code": ws.code, "error": None})
 
-    async def join(request: Request) -> Response:
-        data = await form_of(request)
+    def join(request: Request, data: dict[str, str], _form) -> Response:
         code = data.get("code", "").strip().upper()
         ws = store.session(code)
         if ws is None:
@@ -218,7 +234,7 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
                           403)
         return who
 
-    async def participant(request: Request) -> Response:
+    def participant(request: Request) -> Response:
         ws = session_or_404(request.path_params["code"])
         who = me(request, ws)
         if who is None:
@@ -243,9 +259,8 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
         if data.get("participant_id", "") != who.public_id:
             raise Refused(_("you can only change your own answers"), 403)
 
-    async def save_group(request: Request) -> Response:
+    def save_group(request: Request, data: dict[str, str], _form) -> Response:
         ws = session_or_404(request.path_params["code"])
-        data = await form_of(request)
         who = need_me(request, ws)
         _check_owner(data, who)
         node = next((n for n in nodes_of(ws) if n.id == request.path_params["group"]), None)
@@ -264,7 +279,7 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
             raise Refused(_("no such pair in this session"), 404)
         return node, node.pairs[k]
 
-    async def one_pair(request: Request) -> Response:
+    def one_pair(request: Request) -> Response:
         ws = session_or_404(request.path_params["code"])
         who = me(request, ws)
         if who is None:
@@ -278,9 +293,8 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
                                              "value": current.get((node.id, row, col), ""), "view": view,
                                              "answered": (node.id, row, col) in current})
 
-    async def save_pair(request: Request) -> Response:
+    def save_pair(request: Request, data: dict[str, str], _form) -> Response:
         ws = session_or_404(request.path_params["code"])
-        data = await form_of(request)
         who = need_me(request, ws)
         _check_owner(data, who)
         k = int(request.path_params["k"])
@@ -293,11 +307,10 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
             return RedirectResponse(f"/s/{ws.code}/p/{node.id}/pair/{k + 1}", 303)
         return RedirectResponse(f"/s/{ws.code}/p#g-{node.id}", 303)
 
-    async def preview(request: Request) -> Response:
+    def preview(request: Request, body: dict) -> Response:
         """A participant's CR and weights for the answers on their screen (nothing is stored)."""
         ws = session_or_404(request.path_params["code"])
         who = need_me(request, ws)
-        body = await _json(request)
         node = next((n for n in nodes_of(ws) if n.id == body.get("group")), None)
         if node is None:
             raise Refused(_("group {group!r} is not judged in this session").format(group=str(body.get("group"))[:40]))
@@ -327,18 +340,17 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
             raise Refused(_("the body must be a JSON object"))
         return body
 
-    async def api_join(request: Request) -> Response:
+    def api_join(request: Request, body: dict) -> Response:
         ws = session_or_404(request.path_params["code"])
         try:
-            person = JoinIn.model_validate(await _json(request))
+            person = JoinIn.model_validate(body)
         except ValidationError as exc:
             raise Refused(first_error(exc)) from None
         p, token = store.join(ws, person.name, person.role, person.jst)
         return JSONResponse({"participant_id": p.public_id, "token": token})
 
-    async def api_judgments(request: Request) -> Response:
+    def api_judgments(request: Request, body: dict) -> Response:
         ws = session_or_404(request.path_params["code"])
-        body = await _json(request)
         who = me(request, ws, header_only=True)
         if who is None:
             raise Refused(_("unknown participant token (the X-Participant-Token header); join the session first"),
@@ -352,7 +364,7 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
         stored = save(ws, who, sub.judgments)
         return JSONResponse({"stored": stored})
 
-    async def api_me(request: Request) -> Response:
+    def api_me(request: Request) -> Response:
         """A participant's own answers (read only: the page's cookie is enough, as for the page itself)."""
         ws = session_or_404(request.path_params["code"])
         who = need_me(request, ws)
@@ -363,7 +375,7 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
         return JSONResponse({"participant_id": who.public_id, "groups": views})
 
     # --- advisor ------------------------------------------------------------------------------------------
-    async def advisor(request: Request) -> Response:
+    def advisor(request: Request) -> Response:
         if not is_advisor(request):
             return render(request, "advisor_login.html", {"error": None})
         groups = analysis.judged_nodes(pkg)
@@ -371,18 +383,15 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
                                                 "package": pkg, "path": package_path.name})
         return remember_advisor(request, resp)
 
-    async def advisor_login(request: Request) -> Response:
-        data = await form_of(request)
+    def advisor_login(request: Request, data: dict[str, str], _form) -> Response:
         if not hmac.compare_digest(data.get("secret", "").encode(), secret.encode()):
             return render(request, "advisor_login.html", {"error": _("wrong secret")}, 403)
         resp = RedirectResponse("/advisor", 303)
         resp.set_cookie(ADVISOR_COOKIE, secret, httponly=True, samesite="lax")
         return resp
 
-    async def open_session(request: Request) -> Response:
+    def open_session(request: Request, data: dict[str, str], form) -> Response:
         advisor_only(request)
-        form = await request.form()
-        data = await form_of(request)
         all_ids = [n.id for n in analysis.judged_nodes(pkg)]
         chosen = [g for g in form.getlist("groups") if g in all_ids]
         unknown = [g for g in form.getlist("groups") if g not in all_ids]
@@ -404,28 +413,28 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
     def version_of(ws) -> str:
         return store.version(ws)
 
-    async def dashboard_version(request: Request) -> Response:
+    def dashboard_version(request: Request) -> Response:
         """What the dashboard's script polls (cheap): the page is fetched again only when this changes."""
         ws = session_or_404(request.path_params["code"])
         advisor_only(request)
         return JSONResponse({"version": version_of(ws)})
 
-    async def dashboard(request: Request) -> Response:
+    def dashboard(request: Request) -> Response:
         ws = session_or_404(request.path_params["code"])
         advisor_only(request)
         resp = render(request, "dashboard.html", dashboard_context(request, ws))
         return remember_advisor(request, resp)
 
-    async def dashboard_json(request: Request) -> Response:
+    def dashboard_json(request: Request) -> Response:
         ws = session_or_404(request.path_params["code"])
         advisor_only(request)
         with i18n.use(lang_of(request)):
-            return JSONResponse(export.dashboard_json(workshop_of(ws), ws, version_of(ws)))
+            return JSONResponse(export.dashboard_json(workshop_of(ws), ws, version_of(ws),
+                                                      full=request.query_params.get("full") == "1"))
 
-    async def set_weights(request: Request) -> Response:
+    def set_weights(request: Request, data: dict[str, str], _form) -> Response:
         ws = session_or_404(request.path_params["code"])
         advisor_only(request)
-        data = await form_of(request)
         members = {m.public_id: m for m in store.members(ws)}
         changes = []
         for key, raw in data.items():
@@ -444,11 +453,11 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
             store.set_weight(store.participant(ws, pid), value)
         return RedirectResponse(f"/s/{ws.code}/dashboard#participants", 303)
 
-    async def qr(request: Request) -> Response:
+    def qr(request: Request) -> Response:
         ws = session_or_404(request.path_params["code"])
         return Response(export.qr_svg(link_of(request, ws)), media_type="image/svg+xml")
 
-    async def audit(request: Request) -> Response:
+    def audit(request: Request) -> Response:
         ws = session_or_404(request.path_params["code"])
         advisor_only(request)
         return render(request, "audit.html", {"ws": ws, "events": store.events(ws)})
@@ -457,7 +466,7 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
         return Response(data, media_type=media, headers={
             "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}", "Cache-Control": "no-store"})
 
-    async def export_package(request: Request) -> Response:
+    def export_package(request: Request) -> Response:
         ws = session_or_404(request.path_params["code"])
         advisor_only(request)
         fmt = request.path_params["fmt"]
@@ -470,13 +479,13 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
             data = export.package_bytes(w, fmt, package_path, ws)
         return download(data, f"{package_path.stem}_warsztat_{ws.code}.{fmt}", export.PACKAGE_FORMATS[fmt])
 
-    async def export_participants(request: Request) -> Response:
+    def export_participants(request: Request) -> Response:
         ws = session_or_404(request.path_params["code"])
         advisor_only(request)
         data = export.participants_zip(workshop_of(ws))
         return download(data, f"warsztat_{ws.code}_uczestnicy.zip", "application/zip")
 
-    async def export_audit(request: Request) -> Response:
+    def export_audit(request: Request) -> Response:
         ws = session_or_404(request.path_params["code"])
         advisor_only(request)
         buf = io.StringIO()
@@ -514,23 +523,23 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
 
     routes = [
         Route("/", home),
-        Route("/join", join, methods=["POST"]),
+        Route("/join", with_form(join), methods=["POST"]),
         Route("/j/{code}", join_link),
         Route("/s/{code}/p", participant),
-        Route("/s/{code}/p/{group}", save_group, methods=["POST"]),
+        Route("/s/{code}/p/{group}", with_form(save_group), methods=["POST"]),
         Route("/s/{code}/p/{group}/pair/{k:int}", one_pair),
-        Route("/s/{code}/p/{group}/pair/{k:int}", save_pair, methods=["POST"]),
-        Route("/s/{code}/preview", preview, methods=["POST"]),
-        Route("/api/s/{code}/join", api_join, methods=["POST"]),
-        Route("/api/s/{code}/judgments", api_judgments, methods=["POST"]),
+        Route("/s/{code}/p/{group}/pair/{k:int}", with_form(save_pair), methods=["POST"]),
+        Route("/s/{code}/preview", with_json(preview), methods=["POST"]),
+        Route("/api/s/{code}/join", with_json(api_join), methods=["POST"]),
+        Route("/api/s/{code}/judgments", with_json(api_judgments), methods=["POST"]),
         Route("/api/s/{code}/me", api_me),
         Route("/advisor", advisor),
-        Route("/advisor/login", advisor_login, methods=["POST"]),
-        Route("/advisor/sessions", open_session, methods=["POST"]),
+        Route("/advisor/login", with_form(advisor_login), methods=["POST"]),
+        Route("/advisor/sessions", with_form(open_session), methods=["POST"]),
         Route("/s/{code}/dashboard", dashboard),
         Route("/s/{code}/dashboard.json", dashboard_json),
         Route("/s/{code}/version.json", dashboard_version),
-        Route("/s/{code}/weights", set_weights, methods=["POST"]),
+        Route("/s/{code}/weights", with_form(set_weights), methods=["POST"]),
         Route("/s/{code}/qr.svg", qr),
         Route("/s/{code}/audit", audit),
         Route("/s/{code}/export/package.{fmt}", export_package),

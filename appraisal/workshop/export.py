@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..criteria.sets import builtin_sets, load_criteria
-from .analysis import Workshop, _number, expert_name, package_with_panel
+from .analysis import FULL_TABLES, Workshop, _number, expert_name, package_with_panel
 
 PACKAGE_FORMATS = {
     "toml": "application/toml",
@@ -173,8 +173,9 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def dashboard_json(w: Workshop, ws, version: str) -> dict:
-    """The dashboard's numbers as JSON (the page's script and the browser tests read them)."""
+def dashboard_json(w: Workshop, ws, version: str, full: bool = False) -> dict:
+    """The dashboard's numbers as JSON (the page's script and the browser tests read them). A group's
+    similarity matrix is left out above :data:`FULL_TABLES` counted participants unless ``full``."""
     out = {"code": ws.code, "title": ws.title, "version": version, "engine": f"appraise {__version__}",
            "participants": [], "groups": [], "ranking": None, "ranking_error": w.ranking_error}
     for m in w.members:
@@ -191,8 +192,9 @@ def dashboard_json(w: Workshop, ws, version: str) -> dict:
             g.update(weights=p.result.weight_map(), cr=float(p.result.cr), consistent=p.result.consistent)
         if p.consensus is not None:
             g.update(consensus=p.consensus, homogeneity=p.homogeneity, consensus_word=p.word,
-                     similarity=p.similarity.tolist(),
                      clusters=[[p.members[i].member.public_id for i in c] for c in p.clusters])
+            if full or len(p.members) <= FULL_TABLES:
+                g["similarity"] = p.similarity.tolist()
         out["groups"].append(g)
     if w.ranking is not None:
         out["ranking"] = [{"id": r.id, "title": r.title, "rank": r.rank, "score": r.score}

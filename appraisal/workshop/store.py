@@ -54,7 +54,7 @@ class WorkshopSession(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True, index=True)
     title: Mapped[str] = mapped_column(String(300))
-    package_hash: Mapped[str] = mapped_column(String(64))
+    package_hash: Mapped[str] = mapped_column(String(100))  # "sha256:" and 64 hex digits
     groups: Mapped[list] = mapped_column(JSON)  # the ids of the groups judged, in tree order
     created_at: Mapped[_dt.datetime] = mapped_column(DateTime(timezone=True))
 
@@ -113,6 +113,11 @@ def _append_only_triggers(engine: Engine) -> None:
                     conn.execute(text(
                         f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
                         f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"))
+                # REPLACE INTO deletes the old row without firing DELETE triggers (recursive_triggers is off)
+                conn.execute(text(
+                    f"CREATE TRIGGER IF NOT EXISTS {table}_no_replace BEFORE INSERT ON {table} "
+                    f"WHEN EXISTS (SELECT 1 FROM {table} WHERE id = NEW.id) "
+                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"))
             elif engine.dialect.name == "postgresql":
                 conn.execute(text(
                     "CREATE OR REPLACE FUNCTION appraise_append_only() RETURNS trigger AS $$ BEGIN "
@@ -121,6 +126,11 @@ def _append_only_triggers(engine: Engine) -> None:
                 conn.execute(text(
                     f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
                     "FOR EACH ROW EXECUTE FUNCTION appraise_append_only()"))
+                # row triggers do not see TRUNCATE (nor TRUNCATE … CASCADE from the participants)
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}"))
+                conn.execute(text(
+                    f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                    "FOR EACH STATEMENT EXECUTE FUNCTION appraise_append_only()"))
 
 
 def database_url(url: str) -> str:

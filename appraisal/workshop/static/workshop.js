@@ -34,8 +34,12 @@
   var dash = document.getElementById("dashboard");
   if (dash) {
     var code = dash.dataset.code;
-    setInterval(function () {
-      if (document.activeElement && document.activeElement.classList.contains("weight")) return;
+    var poll = function () {
+      // the next poll is planned when this one has finished (a slow answer never piles requests up)
+      if (document.activeElement && document.activeElement.classList.contains("weight")) {
+        setTimeout(poll, 3000);
+        return;
+      }
       fetch("/s/" + code + "/version.json", {credentials: "same-origin"})
         .then(function (r) { return r.json(); })
         .then(function (data) {
@@ -46,7 +50,8 @@
               var fresh = doc.getElementById("dashboard");
               if (fresh) { dash.innerHTML = fresh.innerHTML; dash.dataset.version = fresh.dataset.version; }
             });
-        }).catch(function () {});
-    }, 3000);
+        }).catch(function () {}).then(function () { setTimeout(poll, 3000); });
+    };
+    setTimeout(poll, 3000);
   }
 })();
