@@ -68,6 +68,22 @@ def parse_judgment(value: float | str, decimal_comma: bool = False) -> float:
     return number
 
 
+def judgment_text(value: float | str) -> int | str:
+    """How a judgment is written (a workbook's or a CSV's cell, a form's value): an integer as a number, a
+    reciprocal as ``"1/k"``, anything else as text that :func:`parse_judgment` reads back to the same number."""
+    x = parse_judgment(value)
+    if x.is_integer():
+        return int(x)
+    if isinstance(value, str):
+        text = value.strip()
+        if parse_judgment(text) == x:
+            return text
+    k = round(1.0 / x)
+    if k >= 2 and abs(1.0 / k - x) <= 1e-12 * max(1.0, x):
+        return f"1/{k}"
+    return repr(x)
+
+
 # a_ij * a_ji may differ from 1 by this much (so 0.33 is accepted for 1/3; the engine then uses
 # the exact reciprocal of the upper triangle).
 RECIPROCITY_TOLERANCE = 0.02

@@ -28,7 +28,7 @@ from .. import ahp, consensus
 from ..criteria import i18n
 from ..criteria.errors import InputError
 from ..criteria.i18n import _
-from ..criteria.judgments import RECIPROCITY_TOLERANCE
+from ..criteria.judgments import RECIPROCITY_TOLERANCE, judgment_text
 from ..criteria.models import Judgments, Weighting
 from ..package import Package, apply_weight_overrides
 from .store import Member
@@ -193,7 +193,7 @@ class Panel:
     def judgments(self) -> list[Judgments]:
         """The panel as the engine reads it: one pairwise matrix per participant (completed)."""
         return [Judgments(expert=expert_name(a.member), weight=a.member.weight,
-                          matrix=[[_number(x) for x in row] for row in a.matrix]) for a in self.members]
+                          matrix=[[matrix_value(x) for x in row] for row in a.matrix]) for a in self.members]
 
 
 def expert_name(m: Member) -> str:
@@ -201,16 +201,11 @@ def expert_name(m: Member) -> str:
     return f"{m.name} ({extra})" if extra else m.name
 
 
-def _number(x: float) -> float | str:
-    """A judgment as written to the package: an exact fraction for 1/k, else the number."""
-    x = float(x)
-    r = round(x)
-    if r >= 1 and abs(x - r) < 1e-12:
-        return int(r)
-    k = round(1 / x)
-    if k >= 2 and abs(1 / x - k) < 1e-9:
-        return f"1/{k}"
-    return x
+def matrix_value(x: float) -> float | str:
+    """A judgment as the package holds it: written as :func:`judgment_text` writes it ("1/3" for 1/3), but a
+    number that is not a fraction stays a number."""
+    text = judgment_text(float(x))
+    return float(text) if isinstance(text, str) and "/" not in text else text
 
 
 def panel_of(node: Node, members: list[Member], current: dict[int, dict]) -> Panel:

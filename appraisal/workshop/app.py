@@ -39,6 +39,7 @@ from .. import ahp, numfmt
 from ..criteria import i18n
 from ..criteria.errors import InputError
 from ..criteria.i18n import _, ngettext
+from ..criteria.judgments import judgment_text
 from . import analysis, export
 from .analysis import SCALE
 from .forms import JoinIn, JudgmentIn, SubmissionIn, WeightIn, first_error, to_answers
@@ -73,11 +74,7 @@ def scale_words() -> list[tuple[int, str]]:
 
 def value_text(v: float | None) -> str:
     """A stored judgment as typed in a form: ``3`` or ``1/3`` (empty for none)."""
-    if v is None:
-        return ""
-    if v >= 1:
-        return str(round(v))
-    return f"1/{round(1 / v)}"
+    return "" if v is None else str(judgment_text(v))
 
 
 def consensus_words() -> dict[str, str]:

@@ -23,8 +23,9 @@ import zipfile
 from pathlib import Path
 
 from .. import __version__
+from ..criteria.judgments import judgment_text
 from ..criteria.sets import builtin_sets, load_criteria
-from .analysis import FULL_TABLES, Workshop, _number, expert_name, package_with_panel
+from .analysis import FULL_TABLES, Workshop, expert_name, package_with_panel
 
 PACKAGE_FORMATS = {
     "toml": "application/toml",
@@ -106,8 +107,7 @@ def matrix_csv(ids: list[str], matrix) -> str:
             elif j == i:
                 row.append("1")
             else:
-                v = _number(matrix[i, j])
-                row.append(v if isinstance(v, str) else repr(v) if isinstance(v, float) else str(v))
+                row.append(str(judgment_text(float(matrix[i, j]))))
         out.writerow(row)
     return buf.getvalue()
 

@@ -28,7 +28,7 @@ from ...ahp import aggregate_judgments, complete_reciprocal
 from ...criteria import i18n
 from ...criteria.errors import InputError
 from ...criteria.i18n import _
-from ...criteria.judgments import parse_judgment
+from ...criteria.judgments import judgment_text
 from ...criteria.models import CriteriaSet, Judgments
 from ...criteria.sets import load_criteria
 from ..xlsx import formula, put, save_atomic
@@ -274,22 +274,6 @@ def _sheet_ref(title: str) -> str:
 def _col_range(col: int, n_rows: int) -> str:
     letter = get_column_letter(col)
     return f"{letter}{FIRST_ROW}:{letter}{FIRST_ROW + n_rows - 1}"
-
-
-def judgment_text(value: float | str) -> int | str:
-    """How a judgment is written into a grid cell: an integer as a number, a reciprocal as ``"1/k"``,
-    anything else as text that :func:`parse_judgment` reads back to the same number."""
-    x = parse_judgment(value)
-    if x.is_integer():
-        return int(x)
-    if isinstance(value, str):
-        text = value.strip()
-        if parse_judgment(text) == x:
-            return text
-    k = round(1.0 / x)
-    if k >= 2 and abs(1.0 / k - x) <= 1e-12 * max(1.0, x):
-        return f"1/{k}"
-    return repr(x)
 
 
 
