@@ -487,7 +487,8 @@ def test_an_unexpected_error_shows_a_short_page_not_a_traceback(app, ws, monkeyp
     def broken(*_a, **_k):
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(app.state.store, "current", broken)
+    monkeypatch.setattr(app.state.store, "current", broken)  # the dashboard's read
+    monkeypatch.setattr(app.state.store, "own", broken)  # a participant's read
     client = TestClient(app, raise_server_exceptions=False)
     for url in (f"/api/s/{ws.code}/me", f"/s/{ws.code}/dashboard?secret={SECRET}"):
         r = client.get(url, headers=h)

@@ -245,14 +245,14 @@ class Workshop:
         return {p.node.id: Weighting(pairwise=p.judgments(), aggregation="aij", method="eigenvector")
                 for p in self.panels if p.members}
 
-    def answered(self, member: Member) -> tuple[int, int]:
-        """How many pairs a participant answered or skipped, of all pairs."""
-        done = total = 0
+    def answered(self) -> dict[int, tuple[int, int]]:
+        """Per participant (by id): how many pairs they answered or skipped, and how many pairs there are."""
+        total = sum(len(p.node.pairs) for p in self.panels)
+        done = dict.fromkeys((m.id for m in self.members), 0)
         for p in self.panels:
-            a = next(a for a in p.answers if a.member.id == member.id)
-            done += len(a.given) + len(a.skipped)
-            total += len(p.node.pairs)
-        return done, total
+            for a in p.answers:
+                done[a.member.id] += len(a.given) + len(a.skipped)
+        return {pid: (k, total) for pid, k in done.items()}
 
 
 def package_with_panel(pkg: Package, overrides: dict[str, Weighting]) -> Package:

@@ -41,7 +41,6 @@ from ..criteria.errors import InputError
 from ..criteria.i18n import _, ngettext
 from ..criteria.judgments import judgment_text
 from . import analysis, export
-from .analysis import SCALE
 from .forms import JoinIn, JudgmentIn, SubmissionIn, WeightIn, first_error, to_answers
 from .store import Store
 
@@ -94,7 +93,7 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
     secret = advisor_secret or secrets.token_urlsafe(12)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     env = templates.env
-    env.globals.update(_=lambda m: _(m), ngettext=lambda s, p, n: ngettext(s, p, n), pct=numfmt.percent,
+    env.globals.update(_=_, ngettext=ngettext, pct=numfmt.percent,
                        num=lambda x, d=3: numfmt.number(x, d), scale_words=scale_words, value_text=value_text,
                        consensus_words=consensus_words, cr_threshold=ahp.CR_THRESHOLD,
                        full_tables=analysis.FULL_TABLES,
@@ -216,13 +215,10 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
         return resp
 
     def participant_page(request: Request, ws, who, error: str | None = None, status: int = 200) -> Response:
-        members = store.members(ws)
-        member = next(m for m in members if m.id == who.id)
-        current = store.current(ws).get(who.id, {})
+        member, current = store.own(ws, who)
         views = [analysis.answers_of(node, member, current) for node in nodes_of(ws)]
         return render(request, "participant.html", {
-            "ws": ws, "me": member, "views": views, "current": current, "error": error,
-            "scale": [value_text(v) for v in SCALE]}, status)
+            "ws": ws, "me": member, "views": views, "current": current, "error": error}, status)
 
     def need_me(request: Request, ws):
         who = me(request, ws)
@@ -270,7 +266,7 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
             return participant_page(request, ws, who, str(exc), exc.status)
         return RedirectResponse(f"/s/{ws.code}/p#g-{node.id}", 303)
 
-    def pair_context(ws, who, group: str, k: int):
+    def pair_context(ws, group: str, k: int):
         node = next((n for n in nodes_of(ws) if n.id == group), None)
         if node is None or not 0 <= k < len(node.pairs):
             raise Refused(_("no such pair in this session"), 404)
@@ -282,9 +278,8 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
         if who is None:
             return RedirectResponse(f"/j/{ws.code}", 303)
         k = int(request.path_params["k"])
-        node, (row, col) = pair_context(ws, who, request.path_params["group"], k)
-        current = store.current(ws).get(who.id, {})
-        member = next(m for m in store.members(ws) if m.id == who.id)
+        node, (row, col) = pair_context(ws, request.path_params["group"], k)
+        member, current = store.own(ws, who)
         view = analysis.answers_of(node, member, current)
         return render(request, "pair.html", {"ws": ws, "me": member, "node": node, "k": k, "row": row, "col": col,
                                              "value": current.get((node.id, row, col), ""), "view": view,
@@ -295,7 +290,7 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
         who = need_me(request, ws)
         _check_owner(data, who)
         k = int(request.path_params["k"])
-        node, (row, col) = pair_context(ws, who, request.path_params["group"], k)
+        node, (row, col) = pair_context(ws, request.path_params["group"], k)
         raw = data.get("value", "")
         if raw == "":
             raise Refused(_("choose an answer, or skip the pair"))
@@ -311,7 +306,7 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
         node = next((n for n in nodes_of(ws) if n.id == body.get("group")), None)
         if node is None:
             raise Refused(_("group {group!r} is not judged in this session").format(group=str(body.get("group"))[:40]))
-        current = dict(store.current(ws).get(who.id, {}))
+        member, current = store.own(ws, who)
         try:
             js = [JudgmentIn.model_validate({"group": node.id, **j}) for j in body.get("judgments", [])]
             for a in to_answers(js, [node]):
@@ -320,7 +315,6 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
             raise Refused(first_error(exc)) from None
         except ValueError as exc:
             raise Refused(str(exc)) from None
-        member = next(m for m in store.members(ws) if m.id == who.id)
         with i18n.use(lang_of(request)):
             return JSONResponse(view_json(analysis.answers_of(node, member, current)))
 
@@ -365,8 +359,7 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
         """A participant's own answers (read only: the page's cookie is enough, as for the page itself)."""
         ws = session_or_404(request.path_params["code"])
         who = need_me(request, ws)
-        member = next(m for m in store.members(ws) if m.id == who.id)
-        current = store.current(ws).get(who.id, {})
+        member, current = store.own(ws, who)
         with i18n.use(lang_of(request)):
             views = [view_json(analysis.answers_of(node, member, current)) for node in nodes_of(ws)]
         return JSONResponse({"participant_id": who.public_id, "groups": views})
@@ -403,18 +396,15 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
     def dashboard_context(request: Request, ws) -> dict:
         w = workshop_of(ws)
         link = link_of(request, ws)
-        return {"ws": ws, "w": w, "link": link, "qr": export.qr_svg(link), "answered": w.answered,
-                "counts": {m.id: w.answered(m) for m in w.members}, "version": version_of(ws),
+        return {"ws": ws, "w": w, "link": link, "qr": export.qr_svg(link), "counts": w.answered(),
+                "version": store.version(ws),
                 "name": analysis.expert_name, "package_changed": ws.package_hash != package_hash}
-
-    def version_of(ws) -> str:
-        return store.version(ws)
 
     def dashboard_version(request: Request) -> Response:
         """What the dashboard's script polls (cheap): the page is fetched again only when this changes."""
         ws = session_or_404(request.path_params["code"])
         advisor_only(request)
-        return JSONResponse({"version": version_of(ws)})
+        return JSONResponse({"version": store.version(ws)})
 
     def dashboard(request: Request) -> Response:
         ws = session_or_404(request.path_params["code"])
@@ -426,7 +416,7 @@ def create_app(package_path: str | Path, db_url: str, *, advisor_secret: str | N
         ws = session_or_404(request.path_params["code"])
         advisor_only(request)
         with i18n.use(lang_of(request)):
-            return JSONResponse(export.dashboard_json(workshop_of(ws), ws, version_of(ws),
+            return JSONResponse(export.dashboard_json(workshop_of(ws), ws, store.version(ws),
                                                       full=request.query_params.get("full") == "1"))
 
     def set_weights(request: Request, data: dict[str, str], _form) -> Response:

@@ -66,7 +66,7 @@ def package_bytes(w: Workshop, fmt: str, package_path: Path, ws=None) -> bytes:
                 f"(appraise {__version__}, {_dt.datetime.now(_dt.UTC):%Y-%m-%d %H:%M} UTC)\n")
         if ws is not None:
             head += f"# workshop session {ws.code}; input package {package_path.name} {ws.package_hash}\n"
-        return (head + tomli_w.dumps(_toml_ready(doc))).encode("utf-8")
+        return (head + tomli_w.dumps(doc)).encode("utf-8")
     if fmt == "xlsx":
         from ..io.package_workbook.write import write_template
         from ..package import package_from_document
@@ -77,16 +77,6 @@ def package_bytes(w: Workshop, fmt: str, package_path: Path, ws=None) -> bytes:
             write_template(target, pkg.criteria_set, package=pkg)
             return target.read_bytes()
     raise ValueError(fmt)
-
-
-def _toml_ready(obj):
-    """TOML has no null and no mixed arrays of tables and values: drop the nulls (already gone) and keep
-    the rest as it is."""
-    if isinstance(obj, dict):
-        return {k: _toml_ready(v) for k, v in obj.items() if v is not None}
-    if isinstance(obj, list):
-        return [_toml_ready(v) for v in obj]
-    return obj
 
 
 def _slug(text: str) -> str:
@@ -178,8 +168,9 @@ def dashboard_json(w: Workshop, ws, version: str, full: bool = False) -> dict:
     similarity matrix is left out above :data:`FULL_TABLES` counted participants unless ``full``."""
     out = {"code": ws.code, "title": ws.title, "version": version, "engine": f"appraise {__version__}",
            "participants": [], "groups": [], "ranking": None, "ranking_error": w.ranking_error}
+    answered = w.answered()
     for m in w.members:
-        done, total = w.answered(m)
+        done, total = answered[m.id]
         out["participants"].append({"participant_id": m.public_id, "name": m.name, "expert": expert_name(m),
                                     "role": m.role, "jst": m.jst, "weight": m.weight, "answered": done,
                                     "pairs": total})

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import json
 import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -329,6 +328,14 @@ class Store:
             out.setdefault(e.participant_id, {})[(e.group_id, e.row_id, e.column_id)] = e.value
         return out
 
+    def own(self, ws: WorkshopSession, participant: Participant) -> tuple[Member, dict[tuple[str, str, str], float | None]]:
+        """A participant as the analysis sees them and their current judgments (theirs only are read)."""
+        with self._sessions() as s:
+            weight = self._weights(s, [participant.id]).get(participant.id, 1.0)
+            current = self._current(s, ws.id, [participant.id]).get(participant.id, {})
+        p = participant
+        return Member(p.id, p.public_id, p.name, p.role, p.jst, weight, p.joined_at), current
+
     def current(self, ws: WorkshopSession) -> dict[int, dict[tuple[str, str, str], float | None]]:
         """Each participant's current judgments: {participant id: {(group, row, column): value or None}}."""
         with self._sessions() as s:
@@ -382,6 +389,3 @@ def _new_code(taken: set[str]) -> str:
         if code not in taken:
             return code
 
-
-def dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True)
