@@ -51,16 +51,14 @@ def _lan_address() -> str | None:
 @lang_option
 def serve(package, db, host, port, secret, lang) -> None:
     """``appraise workshop serve`` (its help is the ``help=`` above)."""
-    missing = []
     import importlib.util
 
-    for name in EXTRA_MODULES:
-        if importlib.util.find_spec(name) is None:
-            missing.append(name)
+    missing = [name for name in EXTRA_MODULES if importlib.util.find_spec(name) is None]
     if missing:
         raise InputError(_("the workshop needs the optional extra: pip install \"appraise[workshop]\" "
                            "(missing: {modules})").format(modules=", ".join(missing)))
     import uvicorn
+    from sqlalchemy.exc import SQLAlchemyError
 
     from appraisal.workshop.app import create_app
 
@@ -68,15 +66,13 @@ def serve(package, db, host, port, secret, lang) -> None:
     base = f"http://{shown_host or host}:{port}"
     try:
         app = create_app(package, db, advisor_secret=secret, base_url=base)
-    except ValueError as exc:
-        if isinstance(exc, InputError):
-            raise
-        raise InputError(str(exc), source=db) from None
-    except Exception as exc:  # a database that cannot be reached: one line, not a traceback
-        if type(exc).__module__.startswith("sqlalchemy"):
-            raise InputError(_("cannot open the database: {error}").format(
-                error=str(getattr(exc, "orig", exc)).splitlines()[0]), source=db) from None
+    except InputError:
         raise
+    except ValueError as exc:  # e.g. an in-memory SQLite database
+        raise InputError(str(exc), source=db) from None
+    except SQLAlchemyError as exc:  # a database that cannot be reached: one line, not a traceback
+        raise InputError(_("cannot open the database: {error}").format(
+            error=str(getattr(exc, "orig", exc)).splitlines()[0]), source=db) from None
     click.echo(_("Workshop for {package}").format(package=package))
     click.echo(_("  participants: {url}/").format(url=base))
     click.echo(_("  advisor:      {url}/advisor?secret={secret}").format(url=base, secret=app.state.secret))
