@@ -143,6 +143,8 @@ def answers_of(node: Node, member: Member, current: dict[tuple[str, str, str], f
     if not ahp.comparisons_connected(partial):
         return Answers(node, member, given, skipped, "incomplete")
     matrix = ahp.complete_harker(partial)
+    # the weights of the completed matrix itself (equal to Harker's), as `appraise weights` finds them in the
+    # participant's exported CSV
     w, lam = ahp.eigenvector_weights(matrix)
     _ci, cr = ahp.consistency(lam, n)
     out = Answers(node, member, given, skipped, "ok", matrix, w, float(cr))
