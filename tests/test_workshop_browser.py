@@ -38,7 +38,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from workshop_support import chrome_drivers, live_server, require_module
+from workshop_support import chrome_drivers, click_to_next_page, live_server, require_module
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "samples" / "pakiet_dolina_baryczy.toml"
@@ -132,11 +132,7 @@ class Browser:
 
     def submit(self, button) -> None:
         """Click a submit button and wait until the next page has replaced this one."""
-        from selenium.webdriver.support import expected_conditions as ec
-
-        button.click()
-        self.wait.until(ec.staleness_of(button))
-        self.wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+        click_to_next_page(self.driver, button, WAIT)
         self.keep()
 
     def json_at(self, path: str) -> dict:

@@ -253,6 +253,22 @@ def make_chrome_driver(width: int = PHONE[0], height: int = PHONE[1], *, scale: 
     return driver
 
 
+def click_to_next_page(driver: Any, button: Any, timeout: float = 15.0) -> None:
+    """Click ``button`` and wait until the next page has replaced this one and has loaded.
+
+    The old document is marked before the click and the wait ends when a document without the mark is
+    complete. (Waiting for the button to go stale is racy: while Chromium swaps the documents, ChromeDriver
+    may answer "Node with given id does not belong to the document", a plain WebDriverException.)"""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.execute_script("window.__appraiseOldPage = true;")
+    button.click()
+    WebDriverWait(driver, timeout, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script("return window.__appraiseOldPage === undefined "
+                                   "&& document.readyState === 'complete';"))
+
+
 @contextlib.contextmanager
 def chrome_drivers() -> Iterator[Callable[..., Any]]:
     """Yield :func:`make_chrome_driver`; every driver it made is quit on exit."""

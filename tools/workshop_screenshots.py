@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the helpers that start Chromium and t
 
 os.environ["APPRAISE_LANG"] = "pl"  # the product's default language, whatever the caller's environment says
 
-from workshop_support import live_server, make_chrome_driver
+from workshop_support import click_to_next_page, live_server, make_chrome_driver
 
 PACKAGE = ROOT / "samples" / "pakiet_dolina_baryczy.toml"
 DEFAULT_OUT = ROOT / "docs" / "img"
@@ -114,8 +114,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import httpx
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     from appraisal.criteria import i18n
     from appraisal.workshop import store as store_module
@@ -125,8 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     store_module._new_code = lambda taken: CODE  # a fixed code: the same link and QR code on every run
 
     def submit(driver, button) -> None:
-        button.click()
-        WebDriverWait(driver, 15).until(ec.staleness_of(button))
+        click_to_next_page(driver, button)
 
     with tempfile.TemporaryDirectory(prefix="appraise-shots-") as tmp:
         app = create_app(PACKAGE, str(Path(tmp) / "warsztat.sqlite"), advisor_secret=SECRET, base_url=LINK_BASE)
